@@ -1,0 +1,1 @@
+import "@koordinates-effect/client"; export const y = 2
