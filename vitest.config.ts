@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config"
 
 export default defineConfig({
+  resolve: { conditions: ["source"] },
+  ssr: { resolve: { conditions: ["source"] } },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: "forks"
+    hookTimeout: 30_000
   }
 })

@@ -1,0 +1,244 @@
+/**
+ * The Data Catalog: every published item of the site — layers, tables, sets, documents
+ * and more — in one list. Entries are told apart by their URL and decoded into a tagged
+ * union; kinds this client does not know yet come through as {@link CatalogOther}.
+ *
+ * @example
+ * ```ts
+ * import * as Stream from "effect/Stream"
+ * import * as Catalog from "@koordinates-effect/client/Catalog"
+ * import * as Query from "@koordinates-effect/client/Query"
+ *
+ * const titles = Query.stream(Catalog.list().pipe(Query.filter({ type: "layer" }))).pipe(
+ *   Stream.map((entry) => entry._tag === "Layer" ? entry.title : "")
+ * )
+ * ```
+ * @module
+ */
+import * as Schema from "effect/Schema"
+import { type LayerFilter, layerFilterKeys, type LayerSort, layerSortKeys } from "./Layers.ts"
+import { Category } from "./Layers.ts"
+import { Metadata } from "./Metadata.ts"
+import * as Query from "./Query.ts"
+import { Group, User } from "./Users.ts"
+import { optionalNullable, Timestamp } from "./internal/schema.ts"
+
+const knownResources = ["layers", "tables", "sets", "documents"] as const
+
+const urlOf = (resource: (typeof knownResources)[number]) =>
+  Schema.String.check(Schema.isPattern(new RegExp(`/${resource}/\\d+/`)))
+
+const published = {
+  first_published_at: optionalNullable(Timestamp),
+  published_at: optionalNullable(Timestamp)
+}
+
+const datasetFields = {
+  id: Schema.Number,
+  type: Schema.String,
+  title: Schema.String,
+  ...published
+}
+
+/**
+ * A layer in the catalog.
+ *
+ * @example
+ * ```ts
+ * if (entry._tag === "Layer") yield* Layers.get(entry.id)
+ * ```
+ */
+export class CatalogLayer extends Schema.Class<CatalogLayer>("@koordinates-effect/client/CatalogLayer")({
+  ...datasetFields,
+  url: /* @__PURE__ */ urlOf("layers")
+}) {
+  /** Discriminator of the catalog union. */
+  get _tag(): "Layer" {
+    return "Layer"
+  }
+}
+
+/**
+ * A table (non-spatial layer) in the catalog.
+ *
+ * @example
+ * ```ts
+ * if (entry._tag === "Table") console.log(entry.title)
+ * ```
+ */
+export class CatalogTable extends Schema.Class<CatalogTable>("@koordinates-effect/client/CatalogTable")({
+  ...datasetFields,
+  url: /* @__PURE__ */ urlOf("tables")
+}) {
+  /** Discriminator of the catalog union. */
+  get _tag(): "Table" {
+    return "Table"
+  }
+}
+
+/**
+ * A set (a curated group of layers and tables) in the catalog.
+ *
+ * @example
+ * ```ts
+ * if (entry._tag === "Set") console.log(entry.items?.length)
+ * ```
+ */
+export class CatalogSet extends Schema.Class<CatalogSet>("@koordinates-effect/client/CatalogSet")({
+  id: Schema.Number,
+  url: /* @__PURE__ */ urlOf("sets"),
+  title: Schema.String,
+  description: Schema.optionalKey(Schema.String),
+  description_html: Schema.optionalKey(Schema.String),
+  categories: Schema.optionalKey(Schema.Array(Category)),
+  tags: Schema.optionalKey(Schema.Array(Schema.String)),
+  user: Schema.optionalKey(User),
+  group: Schema.optionalKey(Group),
+  items: Schema.optionalKey(Schema.Array(Schema.String)),
+  url_html: Schema.optionalKey(Schema.String),
+  metadata: optionalNullable(Metadata),
+  publish_to_catalog_services: Schema.optionalKey(Schema.Boolean),
+  permissions: Schema.optionalKey(Schema.String),
+  created_at: optionalNullable(Timestamp),
+  ...published
+}) {
+  /** Discriminator of the catalog union. */
+  get _tag(): "Set" {
+    return "Set"
+  }
+}
+
+/**
+ * A document (a file published as is) in the catalog.
+ *
+ * @example
+ * ```ts
+ * if (entry._tag === "Document") console.log(entry.url_download)
+ * ```
+ */
+export class CatalogDocument extends Schema.Class<CatalogDocument>("@koordinates-effect/client/CatalogDocument")({
+  id: Schema.Number,
+  url: /* @__PURE__ */ urlOf("documents"),
+  name: Schema.optionalKey(Schema.String),
+  title: Schema.optionalKey(Schema.String),
+  group: Schema.optionalKey(Group),
+  url_html: Schema.optionalKey(Schema.String),
+  url_download: Schema.optionalKey(Schema.String),
+  extension: optionalNullable(Schema.String),
+  file_size: optionalNullable(Schema.Number),
+  file_size_formatted: optionalNullable(Schema.String),
+  ...published
+}) {
+  /** Discriminator of the catalog union. */
+  get _tag(): "Document" {
+    return "Document"
+  }
+}
+
+/**
+ * A catalog entry of a kind this client does not model (sources, and whatever the site
+ * adds later). `resource` is the kind's URL segment, e.g. `sources`.
+ *
+ * @example
+ * ```ts
+ * if (entry._tag === "Other") console.log(entry.resource, entry.url)
+ * ```
+ */
+export class CatalogOther extends Schema.Class<CatalogOther>("@koordinates-effect/client/CatalogOther")({
+  id: Schema.Number,
+  url: /* @__PURE__ */ Schema.String.check(Schema.makeFilter(
+    (url: string) => !knownResources.some((resource) => url.includes(`/${resource}/`)),
+    { expected: "the URL of a kind other than layers, tables, sets or documents" }
+  )),
+  type: Schema.optionalKey(Schema.String),
+  title: Schema.optionalKey(Schema.String),
+  name: Schema.optionalKey(Schema.String),
+  ...published
+}) {
+  /** Discriminator of the catalog union. */
+  get _tag(): "Other" {
+    return "Other"
+  }
+
+  /** The kind's URL segment, e.g. `sources` for `…/services/api/v1/sources/12/`. */
+  get resource(): string {
+    return /\/services\/api\/[^/]+\/([^/]+)\//.exec(this.url)?.[1] ?? ""
+  }
+}
+
+/**
+ * One entry of the catalog.
+ *
+ * @example
+ * ```ts
+ * const label = (e: CatalogEntry) => e._tag === "Document" ? e.name : e.title
+ * ```
+ */
+export type CatalogEntry = CatalogLayer | CatalogTable | CatalogSet | CatalogDocument | CatalogOther
+
+/** Schema of a catalog entry: decided by the entry's URL. */
+export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ Schema.Union([
+  CatalogLayer,
+  CatalogTable,
+  CatalogSet,
+  CatalogDocument,
+  CatalogOther
+])
+
+/**
+ * Attributes the catalog can be filtered on: those of layers, plus `type` (`layer`,
+ * `table`, `set`, `document`, …).
+ *
+ * @example
+ * ```ts
+ * Catalog.list().pipe(Query.filter({ type: "table", "license.type": "cc" }))
+ * ```
+ */
+export type CatalogFilter = LayerFilter | "type"
+
+/**
+ * Attributes of the latest-versions catalog: {@link CatalogFilter} plus `version`
+ * (e.g. `version.status`).
+ *
+ * @example
+ * ```ts
+ * Catalog.listLatest().pipe(Query.filter({ "version.status": "importing" }))
+ * ```
+ */
+export type CatalogLatestFilter = CatalogFilter | "version"
+
+const catalogFilterKeys: ReadonlyArray<CatalogFilter> = [...layerFilterKeys, "type"]
+
+/**
+ * The published version of every item in the catalog.
+ *
+ * @example
+ * ```ts
+ * const first3 = yield* Query.collect(Catalog.list().pipe(Query.limit(3)))
+ * ```
+ */
+export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort> =>
+  Query.make({
+    name: "Koordinates.Catalog.list",
+    path: "/data/",
+    schema: CatalogEntry,
+    filterKeys: catalogFilterKeys,
+    sortKeys: layerSortKeys
+  })
+
+/**
+ * The latest version of every item, published or not.
+ *
+ * @example
+ * ```ts
+ * const importing = Catalog.listLatest().pipe(Query.filter({ "version.status": "importing" }))
+ * ```
+ */
+export const listLatest = (): Query.Query<CatalogEntry, CatalogLatestFilter, LayerSort> =>
+  Query.make({
+    name: "Koordinates.Catalog.listLatest",
+    path: "/data/latest/",
+    schema: CatalogEntry,
+    filterKeys: [...catalogFilterKeys, "version"],
+    sortKeys: layerSortKeys
+  })

@@ -1,0 +1,266 @@
+/**
+ * Every failure of the client as a tagged error.
+ *
+ * HTTP statuses map to one class each (`NotFound`, `Conflict`, `RateLimitExceeded`…);
+ * failures that happen before or around HTTP have their own (`ClientValidationError`,
+ * `TransportError`, `ResponseDecodeError`, `RedirectError`). Every error built from a
+ * response carries the request's method and URL — never the token.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Layers from "@koordinates-effect/client/Layers"
+ *
+ * const nameOrNone = Layers.get(1474).pipe(
+ *   Effect.map((layer) => layer.name),
+ *   Effect.catchTag("NotFound", () => Effect.succeed("(none)"))
+ * )
+ * ```
+ * @module
+ */
+import * as Schema from "effect/Schema"
+
+const response = {
+  /** HTTP status of the reply. */
+  status: Schema.Number,
+  /** What went wrong, in the server's words where it said any. */
+  message: Schema.String,
+  /** Method of the request that failed. */
+  method: Schema.String,
+  /** URL of the request that failed (carries no credentials). */
+  url: Schema.String
+}
+
+/**
+ * 400 or 422: the server rejected the request's content. `fields` holds the server's
+ * per-field messages when it sent them.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("BadRequest", (e) => Effect.log(e.fields))
+ * ```
+ */
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
+  ...response,
+  fields: Schema.optionalKey(Schema.Record(Schema.String, Schema.Array(Schema.String)))
+}) {}
+
+/**
+ * 401: no token, or a token the site does not accept.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("AuthenticationError", () => Effect.fail("check KOORDINATES_TOKEN"))
+ * ```
+ */
+export class AuthenticationError extends Schema.TaggedError<AuthenticationError>()("AuthenticationError", response) {}
+
+/**
+ * 403: the token is valid but may not do this.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("Forbidden", (e) => Effect.log(e.message))
+ * ```
+ */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", response) {}
+
+/**
+ * 403 whose `OAuth-Scopes` / `Accepted-OAuth-Scopes` headers show the token lacks a scope
+ * the endpoint needs.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("InvalidTokenScope", (e) => Effect.log(`needs one of ${e.requiredScopes}`))
+ * ```
+ */
+export class InvalidTokenScope extends Schema.TaggedError<InvalidTokenScope>()("InvalidTokenScope", {
+  ...response,
+  /** Scopes the endpoint accepts (any one of them suffices). */
+  requiredScopes: Schema.Array(Schema.String),
+  /** Scopes the token has. */
+  tokenScopes: Schema.Array(Schema.String)
+}) {}
+
+/**
+ * 404: no such object (or not visible to this token).
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("NotFound", () => Effect.succeed(undefined))
+ * ```
+ */
+export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", response) {}
+
+/**
+ * 405: the object does not allow this operation (e.g. editing a published version).
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("NotAllowed", (e) => Effect.log(e.message))
+ * ```
+ */
+export class NotAllowed extends Schema.TaggedError<NotAllowed>()("NotAllowed", response) {}
+
+/**
+ * 409: the request conflicts with the object's state (e.g. a draft already exists).
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("Conflict", (e) => Effect.log(e.message))
+ * ```
+ */
+export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", response) {}
+
+/**
+ * 410: the object existed and has been removed.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("Gone", () => Effect.succeed(undefined))
+ * ```
+ */
+export class Gone extends Schema.TaggedError<Gone>()("Gone", response) {}
+
+/**
+ * 429: too many requests. `retryAfter` is the wait the server asked for, in seconds.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("RateLimitExceeded", (e) => Effect.log(`retry in ${e.retryAfter ?? "?"} s`))
+ * ```
+ */
+export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
+  ...response,
+  retryAfter: Schema.optionalKey(Schema.Number)
+}) {}
+
+/**
+ * 500: the server failed.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("InternalServerError", (e) => Effect.log(e.url))
+ * ```
+ */
+export class InternalServerError extends Schema.TaggedError<InternalServerError>()("InternalServerError", response) {}
+
+/**
+ * 502, 503 or 504: the service is down or overloaded; worth retrying later.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("ServiceUnavailable", (e) => Effect.log(e.status))
+ * ```
+ */
+export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()("ServiceUnavailable", response) {}
+
+/**
+ * Any other 4xx/5xx status (402, 501, …).
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("ServerError", (e) => Effect.log(e.status))
+ * ```
+ */
+export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", response) {}
+
+/**
+ * Bad input, caught before any request was sent. `field` names the offending input.
+ *
+ * @example
+ * ```ts
+ * Layers.get(-1) // fails with ClientValidationError { field: "id", … }
+ * ```
+ */
+export class ClientValidationError extends Schema.TaggedError<ClientValidationError>()("ClientValidationError", {
+  field: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * The request never got an HTTP answer (connection refused, reset, DNS, aborted body…).
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("TransportError", (e) => Effect.log(e.message))
+ * ```
+ */
+export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  method: Schema.String,
+  url: Schema.String,
+  message: Schema.String,
+  cause: Schema.Defect()
+}) {}
+
+/**
+ * The server answered, but not with what the endpoint promises: malformed JSON, a value
+ * that does not match the model (`path` says where, e.g. `[3]["published_at"]`), or a
+ * header the operation needs.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("ResponseDecodeError", (e) => Effect.log(e.path, e.message))
+ * ```
+ */
+export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
+  status: Schema.Number,
+  method: Schema.String,
+  url: Schema.String,
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * The server pointed the client at another origin (a redirect, a `Location`, or a `Link`
+ * to the next page). The client does not follow: the token must not leave the
+ * configured host.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("RedirectError", (e) => Effect.log(`${e.url} -> ${e.location}`))
+ * ```
+ */
+export class RedirectError extends Schema.TaggedError<RedirectError>()("RedirectError", {
+  method: Schema.String,
+  url: Schema.String,
+  location: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * An error status from the Koordinates API.
+ *
+ * @example
+ * ```ts
+ * const isRetryable = (e: ApiError) => e._tag === "ServiceUnavailable" || e._tag === "RateLimitExceeded"
+ * ```
+ */
+export type ApiError =
+  | BadRequest
+  | AuthenticationError
+  | Forbidden
+  | InvalidTokenScope
+  | NotFound
+  | NotAllowed
+  | Conflict
+  | Gone
+  | RateLimitExceeded
+  | InternalServerError
+  | ServiceUnavailable
+  | ServerError
+
+/**
+ * Every way a call of this client can fail.
+ *
+ * @example
+ * ```ts
+ * const describe = (e: KoordinatesError) => `${e._tag}: ${e.message}`
+ * ```
+ */
+export type KoordinatesError =
+  | ApiError
+  | ClientValidationError
+  | TransportError
+  | ResponseDecodeError
+  | RedirectError

@@ -1,0 +1,443 @@
+/**
+ * Lists as values. A `Query` describes a list endpoint with its filters, sort order,
+ * expansion, limit and page size; it is an immutable `Data.Class` (equal queries are
+ * `Equal.equals`) and nothing is requested until an interpreter runs it: {@link stream},
+ * {@link pages}, {@link collect}, {@link first} or {@link count}. Pages are followed through
+ * the `Link: <…>; rel="page-next"` header, verbatim, and a limit stops requesting as soon as
+ * enough items have arrived.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Catalog from "@koordinates-effect/client/Catalog"
+ * import * as Query from "@koordinates-effect/client/Query"
+ *
+ * const ccLayers = Catalog.list().pipe(
+ *   Query.filter({ "license.type": "cc", type: "layer" }),
+ *   Query.orderBy("-created_at")
+ * )
+ * const program = Effect.all([Query.collect(Query.limit(ccLayers, 3)), Query.count(ccLayers)])
+ * ```
+ * @module
+ */
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { ClientValidationError, ResponseDecodeError } from "./Errors.ts"
+import type { Koordinates } from "./Koordinates.ts"
+import * as Http from "./internal/http.ts"
+import { linkUrl, resourceTotal } from "./internal/pagination.ts"
+import * as Validate from "./internal/validate.ts"
+
+/** A value a filter compares with; arrays become repeated parameters (any of them matches). */
+export type FilterValue = string | number | boolean | Date
+
+/**
+ * Filters for a query whose resource allows the attributes `F`: each key is an attribute or
+ * its dotted form (`created_at.gte`, `license.type`).
+ *
+ * @example
+ * ```ts
+ * const f: Filters<"created_at" | "tag"> = { "created_at.gte": new Date("2024-01-01"), tag: ["roads", "rail"] }
+ * ```
+ */
+export type Filters<F extends string> = {
+  readonly [K in F | `${F}.${string}`]?: FilterValue | ReadonlyArray<FilterValue>
+}
+
+/**
+ * A sort key: an ordering attribute, or `-` and the attribute for descending order.
+ *
+ * @example
+ * ```ts
+ * const newestFirst: SortKey<"created_at"> = "-created_at"
+ * ```
+ */
+export type SortKey<S extends string> = S | `-${S}`
+
+/** Everything a query interpreter can fail with. */
+export type QueryError = Http.RequestError | ClientValidationError
+
+interface QueryFields<A, X> {
+  /** Span name of the endpoint, e.g. `Koordinates.Layers.list`. */
+  readonly name: string
+  /** List endpoint path under the API root. */
+  readonly path: string
+  /** Schema of one list element. */
+  readonly schema: Schema.Decoder<A>
+  /** Schema of one list element when the list is expanded. */
+  readonly expandedSchema: Schema.Decoder<X>
+  /** Attributes that may be filtered on (first segment of a dotted key). */
+  readonly filterKeys: ReadonlyArray<string>
+  /** Attributes that may be sorted on. */
+  readonly sortKeys: ReadonlyArray<string>
+  /** Ids in the path, checked before any request. */
+  readonly ids: Readonly<Record<string, number>>
+  readonly filters: Http.Params
+  readonly sort: string | undefined
+  readonly expanded: boolean
+  readonly limit: number | undefined
+  readonly pageSize: number | undefined
+  readonly extra: Http.Params
+}
+
+/**
+ * A list request, as data. `A` is the item type, `F` the filterable attributes, `S` the
+ * sortable ones, `X` the item type once expanded.
+ *
+ * @example
+ * ```ts
+ * const q: Query<LayerSummary, LayerFilter, LayerSort, Layer> = Layers.list()
+ * ```
+ */
+export class Query<A, F extends string = never, S extends string = never, X = A>
+  extends Data.Class<QueryFields<A, X>>
+{
+  declare readonly filterType: (_: F) => F
+  declare readonly sortType: (_: S) => S
+}
+
+/**
+ * Creates a query over a list endpoint. API modules use it; users get queries from them.
+ *
+ * @example
+ * ```ts
+ * const versions = Query.make({ name: "Koordinates.Layers.listVersions", path: "/layers/1/versions/",
+ *   schema: LayerVersion, filterKeys: ["data"] })
+ * ```
+ */
+export const make = <A, F extends string = never, S extends string = never, X = A>(options: {
+  readonly name: string
+  readonly path: string
+  readonly schema: Schema.Decoder<A>
+  readonly expandedSchema?: Schema.Decoder<X>
+  readonly filterKeys?: ReadonlyArray<F>
+  readonly sortKeys?: ReadonlyArray<S>
+  readonly ids?: Readonly<Record<string, number>>
+}): Query<A, F, S, X> =>
+  new Query<A, F, S, X>({
+    name: options.name,
+    path: options.path,
+    schema: options.schema,
+    expandedSchema: options.expandedSchema ?? (options.schema as unknown as Schema.Decoder<X>),
+    filterKeys: options.filterKeys ?? [],
+    sortKeys: options.sortKeys ?? [],
+    ids: options.ids ?? {},
+    filters: [],
+    sort: undefined,
+    expanded: false,
+    limit: undefined,
+    pageSize: undefined,
+    extra: []
+  })
+
+const update = <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, changes: Partial<QueryFields<A, X>>) =>
+  new Query<A, F, S, X>({ ...self, ...changes })
+
+const paramValue = (value: FilterValue): string => value instanceof Date ? value.toISOString() : String(value)
+
+const toParams = (entries: Record<string, FilterValue | ReadonlyArray<FilterValue> | undefined>): Http.Params =>
+  Object.entries(entries).flatMap(([key, value]) =>
+    value === undefined ? [] : [value].flat().map((v) => [key, paramValue(v)] as const)
+  )
+
+/**
+ * Adds filters. Each call appends; a key given again (or an array value) becomes a repeated
+ * parameter, which the API reads as "any of". Keys are checked against the resource's
+ * attributes at compile time and again before any request.
+ *
+ * @example
+ * ```ts
+ * Layers.list().pipe(Query.filter({ kind: "vector" }), Query.filter({ tag: ["roads", "rail"] }))
+ * ```
+ */
+export const filter: {
+  <F extends string>(filters: Filters<F>): <A, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>): Query<A, F, S, X>
+} = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>) =>
+  update(self, { filters: [...self.filters, ...toParams(filters)] }))
+
+/**
+ * Sets the sort order (replacing any earlier one); `-` before the attribute sorts
+ * descending. `undefined` clears it.
+ *
+ * @example
+ * ```ts
+ * Layers.list().pipe(Query.orderBy("-created_at"))
+ * ```
+ */
+export const orderBy: {
+  <S extends string>(key: SortKey<S> | undefined): <A, F extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, key: SortKey<S> | undefined): Query<A, F, S, X>
+} = dual(
+  2,
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, key: SortKey<S> | undefined) =>
+    update(self, { sort: key })
+)
+
+/**
+ * Asks for full objects instead of the abbreviated list elements (`Expand: list`); the
+ * item type becomes the expanded one.
+ *
+ * @example
+ * ```ts
+ * const full = Query.expand(Layers.list()) // Query<Layer, …>
+ * ```
+ */
+export const expand = <A, F extends string, S extends string, X>(self: Query<A, F, S, X>): Query<X, F, S, X> =>
+  new Query<X, F, S, X>({ ...self, schema: self.expandedSchema, expanded: true })
+
+/**
+ * Stops after `n` items; only as many pages as needed are requested. Without an explicit
+ * page size, a limit of 100 or less is also sent as the page size.
+ *
+ * @example
+ * ```ts
+ * Query.collect(Query.limit(Catalog.list(), 3))
+ * ```
+ */
+export const limit: {
+  (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number): Query<A, F, S, X>
+} = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { limit: n }))
+
+/**
+ * Sets how many items each page request asks for (`page_size`).
+ *
+ * @example
+ * ```ts
+ * Layers.list().pipe(Query.pageSize(500))
+ * ```
+ */
+export const pageSize: {
+  (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number): Query<A, F, S, X>
+} = dual(
+  2,
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { pageSize: n })
+)
+
+/**
+ * Adds raw query parameters, unchecked, after the filters and sort.
+ *
+ * @example
+ * ```ts
+ * Catalog.list().pipe(Query.extra({ bbox: "174.7,-41.3,174.8,-41.2" }))
+ * ```
+ */
+export const extra: {
+  (params: Record<string, FilterValue | ReadonlyArray<FilterValue>>): <A, F extends string, S extends string, X>(
+    self: Query<A, F, S, X>
+  ) => Query<A, F, S, X>
+  <A, F extends string, S extends string, X>(
+    self: Query<A, F, S, X>,
+    params: Record<string, FilterValue | ReadonlyArray<FilterValue>>
+  ): Query<A, F, S, X>
+} = dual(
+  2,
+  <A, F extends string, S extends string, X>(
+    self: Query<A, F, S, X>,
+    params: Record<string, FilterValue | ReadonlyArray<FilterValue>>
+  ) => update(self, { extra: [...self.extra, ...toParams(params)] })
+)
+
+const maxAutoPageSize = 100
+
+const effectivePageSize = <A, X>(self: QueryFields<A, X>) =>
+  self.pageSize ?? (self.limit !== undefined && self.limit <= maxAutoPageSize ? self.limit : undefined)
+
+/** Query parameters of the first page, in the order they are sent. */
+const firstPageParams = <A, X>(self: QueryFields<A, X>): Http.Params => {
+  const size = effectivePageSize(self)
+  return [
+    ...self.filters,
+    ...(self.sort === undefined ? [] : [["sort", self.sort] as const]),
+    ...self.extra,
+    ...(size === undefined ? [] : [["page_size", String(size)] as const])
+  ]
+}
+
+/** Checks keys, limit and page size; fails before any request. */
+const validate = <A, X>(self: QueryFields<A, X>): Effect.Effect<void, ClientValidationError> => {
+  const fail = (field: string, message: string) => Effect.fail(new ClientValidationError({ field, message }))
+  for (const [field, value] of Object.entries(self.ids)) {
+    if (!Validate.isId(value)) return Validate.id(field, value)
+  }
+  for (const [key] of self.filters) {
+    const attribute = key.split(".")[0] ?? ""
+    if (!self.filterKeys.includes(attribute)) {
+      return fail(
+        "filter",
+        `Invalid filter attribute "${key}" for ${self.name}: allowed are ${self.filterKeys.join(", ") || "none"}`
+      )
+    }
+  }
+  if (self.sort !== undefined && !self.sortKeys.includes(self.sort.replace(/^-/, ""))) {
+    return fail(
+      "orderBy",
+      `Invalid ordering attribute "${self.sort}" for ${self.name}: allowed are ${self.sortKeys.join(", ") || "none"}`
+    )
+  }
+  if (self.limit !== undefined && !Validate.isId(self.limit)) {
+    return fail("limit", `Invalid limit ${self.limit}: expected a positive integer`)
+  }
+  if (self.pageSize !== undefined && !Validate.isId(self.pageSize)) {
+    return fail("pageSize", `Invalid page size ${self.pageSize}: expected a positive integer`)
+  }
+  return Effect.void
+}
+
+/**
+ * The first page's path and query string under the API root. Pure; for logs and tests.
+ *
+ * @example
+ * ```ts
+ * Query.toUrl(Layers.list().pipe(Query.filter({ kind: "vector" }), Query.orderBy("name")))
+ * // "/layers/?kind=vector&sort=name"
+ * ```
+ */
+export const toUrl = <A, F extends string, S extends string, X>(self: Query<A, F, S, X>): string => {
+  const search = new URLSearchParams(firstPageParams(self) as Array<[string, string]>).toString()
+  return search === "" ? self.path : `${self.path}?${search}`
+}
+
+/**
+ * One page of a list: its items and the total the server reported.
+ *
+ * @example
+ * ```ts
+ * Stream.runForEach(Query.pages(Layers.list()), (p) => Effect.log(`${p.items.length} of ${p.total}`))
+ * ```
+ */
+export interface Page<A> {
+  readonly items: ReadonlyArray<A>
+  /** Total number of items across all pages (`X-Resource-Range`), when the server said. */
+  readonly total: Option.Option<number>
+  /** URL this page was read from. */
+  readonly url: string
+}
+
+/**
+ * The pages of a query, as a `Stream`, requested one after another as the stream is pulled.
+ *
+ * @example
+ * ```ts
+ * const totals = Query.pages(Catalog.list()).pipe(Stream.map((page) => page.total))
+ * ```
+ */
+export const pages = <A, F extends string, S extends string, X>(
+  self: Query<A, F, S, X>
+): Stream.Stream<Page<A>, QueryError, Koordinates> =>
+  Stream.unwrap(Effect.map(validate(self), () => {
+    const seen = new Set<string>()
+    const items = Schema.Array(self.schema)
+    const headers = self.expanded ? { expand: "list" } : undefined
+    let delivered = 0
+    const first: Http.ApiRequest = { method: "GET", path: self.path, params: firstPageParams(self), headers }
+    return Stream.paginate(first, (request) =>
+      Effect.gen(function*() {
+        const response = yield* Http.send(request)
+        const url = response.request.url
+        seen.add(url)
+        const all = yield* Http.decodeJson(response, items)
+        const page = self.limit === undefined ? all : all.slice(0, self.limit - delivered)
+        delivered += page.length
+        const next = linkUrl(response.headers["link"], "page-next")
+        if (Option.isSome(next) && seen.has(new URL(next.value, url).href)) {
+          return yield* new ResponseDecodeError({
+            status: response.status,
+            method: "GET",
+            url,
+            path: "Link",
+            message: `The page-next link loops back to a page already read (${next.value})`
+          })
+        }
+        const done = self.limit !== undefined && delivered >= self.limit
+        const result: Page<A> = { items: page, total: resourceTotal(response.headers["x-resource-range"]), url }
+        return [
+          [result],
+          done ? Option.none() : Option.map(next, (href): Http.ApiRequest => ({
+            method: "GET",
+            path: new URL(href, url).href,
+            headers
+          }))
+        ] as const
+      }))
+  })).pipe(Stream.withSpan(self.name))
+
+/**
+ * The items of a query, as a `Stream` that requests pages lazily.
+ *
+ * @example
+ * ```ts
+ * Query.stream(Layers.list()).pipe(Stream.runForEach((layer) => Effect.log(layer.name)))
+ * ```
+ */
+export const stream = <A, F extends string, S extends string, X>(
+  self: Query<A, F, S, X>
+): Stream.Stream<A, QueryError, Koordinates> => Stream.flatMap(pages(self), (page) => Stream.fromIterable(page.items))
+
+/**
+ * Every item of a query (up to its limit), in one array.
+ *
+ * @example
+ * ```ts
+ * const drafts = yield* Query.collect(Layers.listDrafts())
+ * ```
+ */
+export const collect = <A, F extends string, S extends string, X>(
+  self: Query<A, F, S, X>
+): Effect.Effect<Array<A>, QueryError, Koordinates> => Stream.runCollect(stream(self))
+
+/**
+ * The first item of a query, if any; requests a single one-item page.
+ *
+ * @example
+ * ```ts
+ * const newest = yield* Query.first(Layers.list().pipe(Query.orderBy("-created_at")))
+ * ```
+ */
+export const first = <A, F extends string, S extends string, X>(
+  self: Query<A, F, S, X>
+): Effect.Effect<Option.Option<A>, QueryError, Koordinates> =>
+  Effect.map(collect(limit(self, 1)), (items) => Option.fromUndefinedOr(items[0]))
+
+/**
+ * How many items the query matches (at most its limit). Asks with one HEAD request and
+ * reads `X-Resource-Range`; when the server gives no count that way, reads the first page
+ * instead and, if it is the only page, counts its items. Fails with `ResponseDecodeError`
+ * when no count can be had.
+ *
+ * @example
+ * ```ts
+ * const total = yield* Query.count(Catalog.list().pipe(Query.filter({ type: "layer" })))
+ * ```
+ */
+export const count = <A, F extends string, S extends string, X>(
+  self: Query<A, F, S, X>
+): Effect.Effect<number, QueryError, Koordinates> =>
+  Effect.gen(function*() {
+    yield* validate(self)
+    const request: Http.ApiRequest = { method: "HEAD", path: self.path, params: firstPageParams(self) }
+    const atMostLimit = (n: number) => self.limit === undefined ? n : Math.min(n, self.limit)
+    const head = yield* Http.send(request).pipe(
+      Effect.map((response) => resourceTotal(response.headers["x-resource-range"])),
+      Effect.catchTag("NotAllowed", () => Effect.succeed(Option.none<number>()))
+    )
+    if (Option.isSome(head)) return atMostLimit(head.value)
+    const response = yield* Http.send({ ...request, method: "GET" })
+    const total = resourceTotal(response.headers["x-resource-range"])
+    if (Option.isSome(total)) return atMostLimit(total.value)
+    const items = yield* Http.decodeJson(response, Schema.Array(Schema.Unknown))
+    if (Option.isNone(linkUrl(response.headers["link"], "page-next"))) return atMostLimit(items.length)
+    return yield* new ResponseDecodeError({
+      status: response.status,
+      method: "GET",
+      url: response.request.url,
+      path: "X-Resource-Range",
+      message: "The server reports no item count and the list has more than one page"
+    })
+  }).pipe(Effect.withSpan(`${self.name}.count`))

@@ -1,0 +1,45 @@
+/**
+ * Users & Groups: the people and organisations that own and publish data. They appear
+ * embedded in layers, sets, sources, permissions and publishes.
+ *
+ * @example
+ * ```ts
+ * import * as Users from "@koordinates-effect/client/Users"
+ * const owner = (layer: Layer) => `${layer.group.name} (${layer.group.country})`
+ * ```
+ * @module
+ */
+import * as Schema from "effect/Schema"
+import { optionalNullable } from "./internal/schema.ts"
+
+/**
+ * A group (an organisation publishing on the site).
+ *
+ * @example
+ * ```ts
+ * const g = new Users.Group({ id: 119, url: "https://…/groups/119/", name: "Wellington City Council", country: "NZ" })
+ * ```
+ */
+export class Group extends Schema.Class<Group>("@koordinates-effect/client/Group")({
+  id: Schema.Number,
+  url: Schema.String,
+  name: Schema.String,
+  country: optionalNullable(Schema.String)
+}) {}
+
+/**
+ * A user of the site.
+ *
+ * @example
+ * ```ts
+ * const fullName = (u: Users.User) => `${u.first_name} ${u.last_name}`
+ * ```
+ */
+export class User extends Schema.Class<User>("@koordinates-effect/client/User")({
+  id: Schema.Number,
+  url: Schema.String,
+  first_name: Schema.optionalKey(Schema.String),
+  last_name: Schema.optionalKey(Schema.String),
+  name: Schema.optionalKey(Schema.String),
+  country: optionalNullable(Schema.String)
+}) {}

@@ -1,0 +1,292 @@
+/**
+ * The request layer: the only code in the client that speaks HTTP.
+ *
+ * API modules describe a request (method, API path, params, headers, body) and the schema
+ * of the reply; this module builds the URL under the configured API root, adds the
+ * `Authorization: key …`, `Accept` and `User-Agent` headers, refuses to let the token
+ * leave the configured origin, follows same-origin redirects itself, turns error statuses
+ * into tagged errors, follows `Location` after a POST answered 201/202, and decodes JSON
+ * through the endpoint's schema.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import type * as SchemaIssue from "effect/SchemaIssue"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpBody from "effect/http/HttpBody"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Errors from "../Errors.ts"
+import { Koordinates, type KoordinatesService } from "../Koordinates.ts"
+import { version } from "./version.ts"
+
+/** HTTP methods the API uses. */
+export type Method = "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "OPTIONS"
+
+/** Query parameters in the order they are sent; a repeated name is a repeated parameter. */
+export type Params = ReadonlyArray<readonly [string, string]>
+
+/** One request to the API, as an API module declares it. */
+export interface ApiRequest {
+  readonly method: Method
+  /** A path under the API root (`/layers/1/`), or an absolute URL taken from a reply. */
+  readonly path: string
+  readonly params?: Params | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The body, built by the caller (`HttpBody.jsonUnsafe(…)`, `HttpBody.text(…)`) so only writers bundle it. */
+  readonly body?: HttpBody.HttpBody | undefined
+}
+
+/** Every way a request can fail once it is under way. */
+export type RequestError =
+  | Errors.ApiError
+  | Errors.TransportError
+  | Errors.RedirectError
+  | Errors.ResponseDecodeError
+
+const maxRedirects = 5
+const userAgent = `koordinates-effect/${version}`
+
+/** The absolute URL of a request: API paths go under the root; absolute URLs must stay on its origin. */
+export const resolveUrl = (
+  k: KoordinatesService,
+  method: Method,
+  path: string,
+  params: Params = []
+): Effect.Effect<URL, Errors.RedirectError> => {
+  const url = new URL(path.startsWith("/") ? k.apiRoot + path : path)
+  for (const [name, value] of params) url.searchParams.append(name, value)
+  return url.origin === k.origin ? Effect.succeed(url) : Effect.fail(new Errors.RedirectError({
+    method,
+    url: k.origin,
+    location: url.href,
+    message: `Refusing to send the token to ${url.origin}: only ${k.origin} is configured`
+  }))
+}
+
+const transportError = (method: string, url: string) => (error: HttpClientError.HttpClientError) =>
+  new Errors.TransportError({ method, url, message: error.message, cause: error })
+
+const readText = (response: HttpClientResponse.HttpClientResponse, method: string, url: string) =>
+  Effect.mapError(response.text, transportError(method, url))
+
+/** Sends one request as is (no redirect following), with redirects left to the caller. */
+const execute = (
+  k: KoordinatesService,
+  method: Method,
+  url: URL,
+  headers: Readonly<Record<string, string>>,
+  body: HttpBody.HttpBody | undefined
+) => {
+  const request = HttpClientRequest.make(method)(url, {
+    ...(body === undefined ? {} : { body }),
+    headers: {
+      accept: "application/json",
+      "user-agent": userAgent,
+      ...headers,
+      authorization: `key ${Redacted.value(k.token)}`
+    }
+  })
+  return Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+    k.httpClient.execute(request).pipe(
+      Effect.provideService(FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" }),
+      Effect.provideService(HttpClient.TracerPropagationEnabled, false),
+      Effect.mapError(transportError(method, url.href))
+    ))
+}
+
+/** Reads a body whose content is optional (error replies) or unwanted (redirects); never fails. */
+const readBody = (response: HttpClientResponse.HttpClientResponse) => Effect.orElseSucceed(response.text, () => "")
+
+const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 ||
+  status === 308
+
+/**
+ * Sends a request and returns the final successful response: same-origin redirects are
+ * followed (at most 5), error statuses become tagged errors, and a POST answered 201/202
+ * with a `Location` is followed by a GET of that location.
+ */
+export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError, Koordinates> =>
+  Effect.gen(function*() {
+    const k = yield* Koordinates
+    let url = yield* resolveUrl(k, request.method, request.path, request.params)
+    let method = request.method
+    let body = request.body
+    for (let hops = 0;; hops++) {
+      const response = yield* execute(k, method, url, request.headers ?? {}, body)
+      const location = response.headers["location"]
+      if (response.status === 0 || (isRedirect(response.status) && location !== undefined)) {
+        const target = location === undefined ? undefined : new URL(location, url)
+        if (target === undefined || target.origin !== k.origin || hops >= maxRedirects) {
+          return yield* new Errors.RedirectError({
+            method,
+            url: url.href,
+            location: target?.href ?? "",
+            message: target !== undefined && target.origin === k.origin
+              ? `More than ${maxRedirects} redirects`
+              : `Redirect to another origin not followed: ${url.href} -> ${target?.href ?? "(hidden by the runtime)"}`
+          })
+        }
+        yield* readBody(response)
+        if (response.status === 303 || (method === "POST" && response.status !== 307 && response.status !== 308)) {
+          method = "GET"
+          body = undefined
+        }
+        url = target
+        continue
+      }
+      if (response.status >= 400) return yield* statusError(response, method, url.href)
+      if (method === "POST" && (response.status === 201 || response.status === 202) && location !== undefined) {
+        yield* readBody(response)
+        return yield* send({ method: "GET", path: new URL(location, url).href })
+      }
+      return response
+    }
+  })
+
+/** Sends a request and decodes its JSON reply with `schema`. */
+export const json = <S extends Schema.Decoder<unknown>>(
+  request: ApiRequest,
+  schema: S
+): Effect.Effect<S["Type"], RequestError, Koordinates | S["DecodingServices"]> =>
+  Effect.flatMap(send(request), (response) => decodeJson(response, schema))
+
+/** Decodes a response's body as JSON through `schema` (whatever its Content-Type says). */
+export const decodeJson = <S extends Schema.Decoder<unknown>>(
+  response: HttpClientResponse.HttpClientResponse,
+  schema: S
+): Effect.Effect<S["Type"], Errors.TransportError | Errors.ResponseDecodeError, S["DecodingServices"]> => {
+  const { method, url } = response.request
+  const fail = (path: string, message: string) =>
+    new Errors.ResponseDecodeError({ status: response.status, method, url, path, message })
+  return Effect.flatMap(readText(response, method, url), (text) => {
+    let body: unknown
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return Effect.fail(fail("", `The reply is not JSON: ${excerpt(text) || "(empty body)"}`))
+    }
+    return Effect.mapError(
+      Schema.decodeUnknownEffect(schema)(body),
+      (error) => fail(issuePath(error.issue), error.message)
+    )
+  })
+}
+
+/** The path of the first leaf of a schema issue, as `[3].group.id`. */
+const issuePath = (issue: SchemaIssue.Issue): string => {
+  let path = ""
+  for (let current: SchemaIssue.Issue | undefined = issue; current !== undefined;) {
+    if (current._tag === "Pointer") {
+      for (const key of current.path) {
+        path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`
+      }
+      current = current.issue
+    } else {
+      current = "issues" in current ? current.issues[0] : "issue" in current ? current.issue : undefined
+    }
+  }
+  return path
+}
+
+const excerpt = (text: string) => {
+  const trimmed = text.trim()
+  return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed
+}
+
+/** Turns the body of an error reply into one readable message and, for field errors, a map. */
+export const describeBody = (
+  text: string
+): { readonly message: string | undefined; readonly fields: Record<string, Array<string>> | undefined } => {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    const plain = excerpt(text)
+    return { message: plain === "" || plain.startsWith("<") ? undefined : plain, fields: undefined }
+  }
+  if (typeof body === "string") return { message: body, fields: undefined }
+  if (Array.isArray(body)) return { message: body.map(String).join("; "), fields: undefined }
+  if (typeof body !== "object" || body === null) return { message: undefined, fields: undefined }
+  const record = body as Record<string, unknown>
+  for (const key of ["error", "detail"]) {
+    if (typeof record[key] === "string" && Object.keys(record).length === 1) {
+      return { message: record[key], fields: undefined }
+    }
+  }
+  const errors = record["errors"]
+  if (errors !== undefined && Object.keys(record).length === 1) {
+    return typeof errors === "object" && errors !== null && !Array.isArray(errors)
+      ? describeBody(JSON.stringify(errors))
+      : { message: [errors].flat().map(String).join("; "), fields: undefined }
+  }
+  const fields: Record<string, Array<string>> = {}
+  for (const key of Object.keys(record).sort()) {
+    const value = record[key]
+    fields[key] = Array.isArray(value)
+      ? value.map((v) => (typeof v === "string" ? v : JSON.stringify(v)))
+      : [typeof value === "string" ? value : JSON.stringify(value)]
+  }
+  const message = Object.entries(fields).map(([key, values]) => `${key}: ${values.join("; ")}`).join("\n")
+  return { message: message === "" ? undefined : message, fields }
+}
+
+const scopes = (value: string | undefined) => (value ?? "").split(/[\s,]+/).filter((s) => s !== "")
+
+/** Seconds to wait from a `Retry-After` value (delay-seconds or an HTTP date). */
+export const retryAfterSeconds = (value: string | undefined, now: number = Date.now()): number | undefined => {
+  if (value === undefined) return undefined
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text)
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000))
+}
+
+/** Error class by status; any other 4xx/5xx is a `ServerError`. */
+const errorByStatus: Record<
+  number,
+  new(fields: { status: number; message: string; method: string; url: string }) => Errors.ApiError
+> = {
+  400: Errors.BadRequest,
+  401: Errors.AuthenticationError,
+  403: Errors.Forbidden,
+  404: Errors.NotFound,
+  405: Errors.NotAllowed,
+  409: Errors.Conflict,
+  410: Errors.Gone,
+  422: Errors.BadRequest,
+  429: Errors.RateLimitExceeded,
+  500: Errors.InternalServerError,
+  502: Errors.ServiceUnavailable,
+  503: Errors.ServiceUnavailable,
+  504: Errors.ServiceUnavailable
+}
+
+const statusError = (response: HttpClientResponse.HttpClientResponse, method: string, url: string) =>
+  Effect.flatMap(readBody(response), (text): Effect.Effect<never, Errors.ApiError> => {
+    const { status, headers } = response
+    const { message = `HTTP ${status} from ${method} ${url}`, fields } = describeBody(text)
+    const common = { status, method, url, message }
+    const required = scopes(headers["accepted-oauth-scopes"])
+    const granted = scopes(headers["oauth-scopes"])
+    if (status === 403 && required.length > 0 && !required.some((s) => granted.includes(s))) {
+      return Effect.fail(new Errors.InvalidTokenScope({
+        ...common,
+        message: `${message} (needs scope ${required.join(" or ")}; the token has ${granted.join(", ") || "none"})`,
+        requiredScopes: required,
+        tokenScopes: granted
+      }))
+    }
+    const retryAfter = retryAfterSeconds(headers["retry-after"])
+    const ErrorClass = errorByStatus[status] ?? Errors.ServerError
+    return Effect.fail(new ErrorClass({
+      ...common,
+      ...(status === 429 && retryAfter !== undefined ? { retryAfter } : {}),
+      ...(ErrorClass === Errors.BadRequest && fields !== undefined ? { fields } : {})
+    }))
+  })

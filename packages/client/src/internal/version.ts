@@ -1,0 +1,6 @@
+/**
+ * The client's version, sent in the `User-Agent` header (kept equal to package.json by a test).
+ *
+ * @internal
+ */
+export const version = "0.1.0"

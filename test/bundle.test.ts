@@ -1,0 +1,91 @@
+/**
+ * Bundle budgets, measured with esbuild on the built packages (run `npm run build` first;
+ * `npm test` does). Each entry provides `FetchHttpClient.layer` and `Koordinates.layer` as
+ * an app would; marker strings prove which modules were left out.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { bundle, type BundleReport, table } from "./support/bundle.ts"
+
+const built = fs.existsSync(path.resolve(import.meta.dirname, "../packages/client/dist/Layers.js"))
+
+const app = (imports: string, use: string) => `
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as Koordinates from "@koordinates-effect/client/Koordinates"
+${imports}
+const live = Koordinates.layer({ host: "labs.koordinates.com", token: "t" }).pipe(Layer.provide(FetchHttpClient.layer))
+Effect.runPromise(Effect.provide(${use}, live)).then(console.log)
+`
+
+/** Strings only the named code contains. */
+const markers = {
+  query: ["page-next", "x-resource-range", "Invalid filter attribute"],
+  catalog: ["@koordinates-effect/client/CatalogLayer", "Koordinates.Catalog.list"],
+  layerLists: ["Koordinates.Layers.list", "/layers/drafts/"]
+}
+
+const kilobyte = 1024
+const reports: Array<BundleReport> = []
+
+describe.skipIf(!built)("bundle size", () => {
+  afterAll(() => {
+    console.log(`\n${table(reports)}\n`)
+  })
+
+  it("Layers.get alone stays within its 48 KiB gzip budget and carries no Query, Catalog or pagination code", async () => {
+    const report = await bundle("Layers.get", app(`import { get } from "@koordinates-effect/client/Layers"`, "get(1474)"))
+    reports.push(report)
+    expect(report.gzipped).toBeLessThanOrEqual(48 * kilobyte)
+    for (const marker of [...markers.query, ...markers.catalog, ...markers.layerLists]) {
+      expect(report.text, marker).not.toContain(marker)
+    }
+    expect(report.text).toContain("Koordinates.Layers.get")
+  })
+
+  it("the flat root barrel tree-shakes like the deep import", async () => {
+    const deep = reports[0] ?? await bundle("Layers.get", app(`import { get } from "@koordinates-effect/client/Layers"`, "get(1474)"))
+    const barrel = await bundle(
+      "getLayer from the root barrel",
+      app(`import { getLayer } from "@koordinates-effect/client"`, "getLayer(1474)")
+    )
+    reports.push(barrel)
+    expect(Math.abs(barrel.gzipped - deep.gzipped)).toBeLessThan(200)
+    for (const marker of [...markers.query, ...markers.catalog]) expect(barrel.text, marker).not.toContain(marker)
+  })
+
+  it("a Query interpreter brings pagination in, and only the catalog it uses", async () => {
+    const report = await bundle(
+      "Layers.list + Query.collect",
+      app(
+        `import { list } from "@koordinates-effect/client/Layers"\nimport { collect } from "@koordinates-effect/client/Query"`,
+        "collect(list())"
+      )
+    )
+    reports.push(report)
+    for (const marker of markers.query.slice(0, 2)) expect(report.text).toContain(marker)
+    for (const marker of markers.catalog) expect(report.text, marker).not.toContain(marker)
+    expect(report.gzipped).toBeLessThanOrEqual(53 * kilobyte)
+  })
+
+  it("the Catalog entry carries the catalog models", async () => {
+    const report = await bundle(
+      "Catalog.list + Query.collect",
+      app(
+        `import { list } from "@koordinates-effect/client/Catalog"\nimport { collect } from "@koordinates-effect/client/Query"`,
+        "collect(list())"
+      )
+    )
+    reports.push(report)
+    for (const marker of markers.catalog) expect(report.text).toContain(marker)
+    expect(report.gzipped).toBeLessThanOrEqual(53 * kilobyte)
+  })
+})
+
+describe.skipIf(built)("bundle size (not built)", () => {
+  it("needs the packages built: run npm run build", () => {
+    expect.fail("packages/client/dist is missing: npm test builds it; run npm run build before vitest")
+  })
+})
