@@ -48,6 +48,14 @@ export type Filters<F extends string> = {
   readonly [K in F | `${F}.${string}`]?: FilterValue | ReadonlyArray<FilterValue>
 }
 
+/** Resolves to `unknown` when every key of `T` is allowed by `F`; otherwise to a type naming the bad keys. */
+type OnlyKeys<T, F extends string> = [Exclude<keyof T, F | `${F}.${string}`>] extends [never] ? unknown
+  : { readonly "invalid filter attribute": Exclude<keyof T, F | `${F}.${string}`> }
+
+/** Resolves to `unknown` when `K` is a sort key of `S` (or `undefined`); otherwise names the bad key. */
+type SortAllowed<K, S extends string> = [K] extends [SortKey<S> | undefined] ? unknown
+  : { readonly "invalid ordering attribute": K }
+
 /**
  * A sort key: an ordering attribute, or `-` and the attribute for descending order.
  *
@@ -155,7 +163,9 @@ const toParams = (entries: Record<string, FilterValue | ReadonlyArray<FilterValu
  * ```
  */
 export const filter: {
-  <F extends string>(filters: Filters<F>): <A, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
+  <const T extends Filters<string>>(
+    filters: T
+  ): <A, F extends string, S extends string, X>(self: Query<A, F, S, X> & OnlyKeys<T, F>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>): Query<A, F, S, X>
 } = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>) =>
   update(self, { filters: [...self.filters, ...toParams(filters)] }))
@@ -170,7 +180,9 @@ export const filter: {
  * ```
  */
 export const orderBy: {
-  <S extends string>(key: SortKey<S> | undefined): <A, F extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
+  <const K extends string | undefined>(
+    key: K
+  ): <A, F extends string, S extends string, X>(self: Query<A, F, S, X> & SortAllowed<K, S>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, key: SortKey<S> | undefined): Query<A, F, S, X>
 } = dual(
   2,
@@ -340,13 +352,13 @@ export const pages = <A, F extends string, S extends string, X>(
     return Stream.paginate(first, (request) =>
       Effect.gen(function*() {
         const response = yield* Http.send(request)
-        const url = response.request.url
-        seen.add(url)
+        const url = Http.requestUrl(response.request)
+        seen.add(Http.canonicalUrl(new URL(url)))
         const all = yield* Http.decodeJson(response, items)
         const page = self.limit === undefined ? all : all.slice(0, self.limit - delivered)
         delivered += page.length
         const next = linkUrl(response.headers["link"], "page-next")
-        if (Option.isSome(next) && seen.has(new URL(next.value, url).href)) {
+        if (Option.isSome(next) && seen.has(Http.canonicalUrl(new URL(next.value, url)))) {
           return yield* new ResponseDecodeError({
             status: response.status,
             method: "GET",
@@ -403,7 +415,10 @@ export const collect = <A, F extends string, S extends string, X>(
 export const first = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
 ): Effect.Effect<Option.Option<A>, QueryError, Koordinates> =>
-  Effect.map(collect(limit(self, 1)), (items) => Option.fromUndefinedOr(items[0]))
+  validate(self).pipe(
+    Effect.andThen(collect(limit(self, 1))),
+    Effect.map((items) => Option.fromUndefinedOr(items[0]))
+  )
 
 /**
  * How many items the query matches (at most its limit). Asks with one HEAD request and
@@ -436,7 +451,7 @@ export const count = <A, F extends string, S extends string, X>(
     return yield* new ResponseDecodeError({
       status: response.status,
       method: "GET",
-      url: response.request.url,
+      url: Http.requestUrl(response.request),
       path: "X-Resource-Range",
       message: "The server reports no item count and the list has more than one page"
     })

@@ -20,6 +20,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpBody from "effect/http/HttpBody"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as UrlParams from "effect/http/UrlParams"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Errors from "../Errors.ts"
 import { Koordinates, type KoordinatesService } from "../Koordinates.ts"
@@ -67,6 +68,18 @@ export const resolveUrl = (
     location: url.href,
     message: `Refusing to send the token to ${url.origin}: only ${k.origin} is configured`
   }))
+}
+
+/** The full URL a request went to, query string included, in a canonical form. */
+export const requestUrl = (request: HttpClientRequest.HttpClientRequest): string => {
+  const search = UrlParams.toString(request.urlParams)
+  return search === "" ? request.url : `${request.url}?${search}`
+}
+
+/** A URL in the form {@link requestUrl} gives, for comparing URLs however they were encoded. */
+export const canonicalUrl = (url: URL): string => {
+  const search = new URLSearchParams(url.search).toString()
+  return `${url.origin}${url.pathname}${search === "" ? "" : `?${search}`}`
 }
 
 const transportError = (method: string, url: string) => (error: HttpClientError.HttpClientError) =>
@@ -161,7 +174,8 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(
   response: HttpClientResponse.HttpClientResponse,
   schema: S
 ): Effect.Effect<S["Type"], Errors.TransportError | Errors.ResponseDecodeError, S["DecodingServices"]> => {
-  const { method, url } = response.request
+  const method = response.request.method
+  const url = requestUrl(response.request)
   const fail = (path: string, message: string) =>
     new Errors.ResponseDecodeError({ status: response.status, method, url, path, message })
   return Effect.flatMap(readText(response, method, url), (text) => {
