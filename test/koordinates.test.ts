@@ -43,7 +43,9 @@ describe("Koordinates.layer", () => {
     ["https://labs.koordinates.com/", "https://labs.koordinates.com"],
     ["https://labs.koordinates.com", "https://labs.koordinates.com"],
     ["https://data.linz.govt.nz/services/api/v1/", "https://data.linz.govt.nz"],
-    ["  labs.koordinates.com ", "https://labs.koordinates.com"]
+    ["  labs.koordinates.com ", "https://labs.koordinates.com"],
+    ["http://127.0.0.1:8080", "http://127.0.0.1:8080"],
+    ["http://localhost:8080/", "http://localhost:8080"]
   ]
   for (const [host, origin] of accepted) {
     it.effect(`accepts host ${JSON.stringify(host)}`, () =>
@@ -57,7 +59,8 @@ describe("Koordinates.layer", () => {
     "ftp://labs.koordinates.com",
     "user@labs.koordinates.com",
     "labs.koordinates.com?x=1",
-    "labs_koordinates.com"
+    "labs_koordinates.com",
+    "http://10.1.2.3:8080"
   ]
   for (const host of rejected) {
     it.effect(`rejects host ${JSON.stringify(host)} naming the field`, () =>

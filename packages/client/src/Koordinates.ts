@@ -36,7 +36,10 @@ import { ClientValidationError } from "./Errors.ts"
  * ```
  */
 export interface KoordinatesOptions {
-  /** The site's host name, e.g. `labs.koordinates.com` (a port may follow: `host:8443`). */
+  /**
+   * The site's host name, e.g. `labs.koordinates.com` (a port may follow: `host:8443`). Its
+   * `https://` URL is accepted too, and so is a loopback `http://127.0.0.1:PORT` (a local fake).
+   */
   readonly host?: string | undefined
   /** API token (an empty string counts as none); `layerConfig` falls back to `KOORDINATES_TOKEN`. */
   readonly token?: string | Redacted.Redacted<string> | undefined
@@ -102,7 +105,7 @@ const parseOrigin = (options: KoordinatesOptions): Effect.Effect<URL, ClientVali
   const url = URL.canParse(text) ? new URL(text) : undefined
   const valid = url !== undefined && url.username === "" && url.search === "" && url.hash === "" &&
     (/^[a-z0-9.-]+$/.test(url.hostname) || url.hostname === "[::1]") &&
-    (url.protocol === "https:" || (field === "origin" && url.protocol === "http:" && loopbackHosts.includes(url.hostname))) &&
+    (url.protocol === "https:" || (url.protocol === "http:" && loopbackHosts.includes(url.hostname))) &&
     (field === "origin" ? url.pathname === "/" : /^\/(?:services\/api\/?[^/]*\/?)?$/.test(url.pathname))
   return valid ? Effect.succeed(url) : Effect.fail(invalid(
     field,

@@ -1,1 +1,14 @@
-import "@koordinates-effect/client"; export const y = 2
+/**
+ * `@koordinates-effect/testing`: FakeKoordinates, an in-memory Koordinates API on loopback
+ * for tests, demos and local development.
+ *
+ * @example
+ * ```ts
+ * import * as FakeKoordinates from "@koordinates-effect/testing"
+ * Effect.provide(program, FakeKoordinates.layer({ catalogSize: 200 }))
+ * ```
+ * @module
+ */
+export { defaultToken, FakeKoordinates, layer, layerServer } from "./FakeKoordinates.ts"
+export type { FakeKoordinatesOptions } from "./FakeKoordinates.ts"
+export * from "./server/index.ts"

@@ -1,0 +1,39 @@
+/**
+ * The Quick Start of the Koordinates client, read side: stream layers, filter and sort the
+ * catalog, take the first few, count, and fetch one layer in full.
+ */
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as Catalog from "@koordinates-effect/client/Catalog"
+import * as Layers from "@koordinates-effect/client/Layers"
+import * as Query from "@koordinates-effect/client/Query"
+
+/** Lists, filters, counts and fetches, printing as it goes. */
+export const quickstart = Effect.gen(function*() {
+  yield* Console.log("Five layers, streamed page by page:")
+  yield* Query.stream(Query.limit(Layers.list(), 5)).pipe(
+    Stream.runForEach((layer) => Console.log(`  ${layer.id}  ${layer.name}`))
+  )
+
+  const ccLayers = Catalog.list().pipe(
+    Query.filter({ "license.type": "cc" }),
+    Query.filter({ type: "layer" }),
+    Query.orderBy("-created_at")
+  )
+  const first3 = yield* Query.collect(Query.limit(ccLayers, 3))
+  const total = yield* Query.count(ccLayers)
+  yield* Console.log(`Creative Commons layers: ${total}; the newest three:`)
+  for (const entry of first3) yield* Console.log(`  ${entry.id}  ${entry._tag === "Document" ? entry.name : entry.title}`)
+
+  const newest = yield* Query.first(Layers.list().pipe(Query.orderBy("-created_at")))
+  if (Option.isSome(newest)) {
+    const layer = yield* Layers.get(newest.value.id)
+    yield* Console.log(
+      `Newest layer: ${layer.name} (${layer.kind}, ${layer.data.crs ?? "no CRS"}, ${layer.data.fields?.length ?? 0} fields)`
+    )
+    const versions = yield* Query.collect(Layers.listVersions(layer.id))
+    yield* Console.log(`  ${versions.length} version(s); published: ${Layers.isPublishedVersion(layer)}`)
+  }
+})

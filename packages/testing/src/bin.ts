@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * Command line entry of the fake Koordinates API server, for demos and manual testing:
+ * `fake-koordinates --port 8080 --token TOKEN --catalog 500 --seed 1`.
+ */
+import { parseArgs } from "node:util"
+import { ALL_SCOPES, startServer } from "./server/index.ts"
+
+const usage = "usage: fake-koordinates [--port 8080] [--token test-token] [--catalog 500] [--seed 1]"
+
+const integer = (name: string, value: string): number => {
+  if (!/^\d+$/.test(value)) {
+    console.error(`--${name} must be a non-negative integer, got "${value}"\n${usage}`)
+    process.exit(2)
+  }
+  return Number(value)
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "8080" },
+    token: { type: "string", default: "test-token" },
+    catalog: { type: "string", default: "500" },
+    seed: { type: "string", default: "1" },
+    help: { type: "boolean", short: "h", default: false }
+  }
+})
+
+if (values.help) {
+  console.log(usage)
+  process.exit(0)
+}
+
+const server = await startServer({
+  port: integer("port", values.port),
+  tokens: { [values.token]: ALL_SCOPES },
+  catalogSize: integer("catalog", values.catalog),
+  seed: integer("seed", values.seed)
+})
+
+console.log(`Fake Koordinates API listening on ${server.origin}/services/api/v1/`)
+console.log(`Token: ${values.token} (all scopes); ${server.store.catalogItems().length} catalog items`)
+console.log(`KOORDINATES_HOST=${server.origin} KOORDINATES_TOKEN=${values.token}`)
+
+const stop = (signal: string) => {
+  console.log(`${signal}: stopping`)
+  server.close().then(() => process.exit(0), (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
+process.once("SIGINT", () => stop("SIGINT"))
+process.once("SIGTERM", () => stop("SIGTERM"))

@@ -1,0 +1,228 @@
+/**
+ * Filtering and sorting of list endpoints from query parameters. A repeated parameter ORs
+ * its values, different parameters AND; parameters an endpoint does not know are ignored.
+ * Malformed values (booleans, ids, dates, sort fields) answer 400.
+ */
+import { HttpError, queryValues, type QueryPairs } from "./Http.ts"
+import { itemType, type ItemType, type ItemView } from "./Model.ts"
+import { parseTimestamp, type Span } from "./Time.ts"
+
+/** What filters and sorting look at, computed once per item and request. */
+interface Facets {
+  readonly id: number
+  readonly type: ItemType
+  readonly kind: string
+  readonly public: boolean
+  readonly group: number
+  readonly license: number | undefined
+  readonly licenseType: string | undefined
+  readonly categories: ReadonlyArray<string>
+  readonly tags: ReadonlyArray<string>
+  readonly geotags: ReadonlyArray<string>
+  /** Lower-cased title/name and description, for `q`. */
+  readonly text: string
+  /** Lower-cased title or name, for sorting. */
+  readonly name: string
+  readonly created: number
+  readonly updated: number
+  readonly popularity: number
+  readonly versionStatus: string | undefined
+}
+
+const instant = (timestamp: string): number => parseTimestamp(timestamp)?.start ?? Number.NaN
+
+const facetsOf = (view: ItemView): Facets => {
+  const record = view.entity === "layer" ? view.layer : view
+  const common = {
+    id: record.id,
+    type: itemType(record),
+    public: record.public,
+    group: record.group.id,
+    categories: record.categories.map((category) => category.slug),
+    tags: record.tags.map((tag) => tag.toLowerCase()),
+    geotags: record.geotags,
+    created: instant(record.created_at),
+    popularity: record.popularity
+  }
+  switch (view.entity) {
+    case "layer":
+      return {
+        ...common,
+        kind: view.layer.kind,
+        license: view.layer.license.id,
+        licenseType: view.layer.license.type,
+        text: `${view.layer.name}\n${view.layer.description}`.toLowerCase(),
+        name: view.layer.name.toLowerCase(),
+        updated: instant(view.version.created_at),
+        versionStatus: view.version.status
+      }
+    case "set":
+      return {
+        ...common,
+        kind: "set",
+        license: undefined,
+        licenseType: undefined,
+        text: `${view.title}\n${view.description}`.toLowerCase(),
+        name: view.title.toLowerCase(),
+        updated: instant(view.updated_at),
+        versionStatus: undefined
+      }
+    case "document":
+      return {
+        ...common,
+        kind: "document",
+        license: undefined,
+        licenseType: undefined,
+        text: view.name.toLowerCase(),
+        name: view.name.toLowerCase(),
+        updated: instant(view.updated_at),
+        versionStatus: undefined
+      }
+  }
+}
+
+type Test = (facets: Facets) => boolean
+
+/** A query parameter name and how one of its values becomes a test. */
+type Filter = readonly [name: string, parse: (value: string) => Test]
+
+const invalid = (name: string, value: string, expected: string): HttpError =>
+  new HttpError(400, `Invalid value for ${name}: "${value}" (expected ${expected}).`)
+
+const booleans: Readonly<Record<string, boolean>> = {
+  true: true,
+  True: true,
+  1: true,
+  false: false,
+  False: false,
+  0: false
+}
+
+const parseBoolean = (name: string, value: string): boolean => {
+  const parsed = booleans[value]
+  if (parsed === undefined) throw invalid(name, value, "true or false")
+  return parsed
+}
+
+const parseId = (name: string, value: string): number => {
+  if (!/^\d+$/.test(value)) throw invalid(name, value, "an id")
+  return Number(value)
+}
+
+const parseSpan = (name: string, value: string): Span => {
+  const span = parseTimestamp(value)
+  if (span === undefined) throw invalid(name, value, "an ISO date or date-time")
+  return span
+}
+
+/** Tests for one value and an item's string: equality or membership. */
+const exact = (pick: (facets: Facets) => string | undefined): Filter[1] => (value) => (facets) => pick(facets) === value
+const member = (pick: (facets: Facets) => ReadonlyArray<string>, fold = false): Filter[1] => (value) => {
+  const wanted = fold ? value.toLowerCase() : value
+  return (facets) => pick(facets).includes(wanted)
+}
+
+/**
+ * Date filters: `name` (same day for a date, same millisecond for a date-time) and the
+ * lookups `.gt .gte .lt .lte`. A date counts as its whole day: `.lte=2020-01-31` includes
+ * that day, `.gt=2020-01-31` starts the next.
+ */
+const dateFilters = (name: string, pick: (facets: Facets) => number): ReadonlyArray<Filter> => {
+  const lookup = (suffix: string, test: (time: number, span: Span) => boolean): Filter => {
+    const param = `${name}${suffix}`
+    return [param, (value) => {
+      const span = parseSpan(param, value)
+      return (facets) => test(pick(facets), span)
+    }]
+  }
+  return [
+    lookup("", (time, span) => time >= span.start && time < span.end),
+    lookup(".gt", (time, span) => time >= span.end),
+    lookup(".gte", (time, span) => time >= span.start),
+    lookup(".lt", (time, span) => time < span.start),
+    lookup(".lte", (time, span) => time < span.end)
+  ]
+}
+
+const commonFilters: ReadonlyArray<Filter> = [
+  ["kind", exact((facets) => facets.kind)],
+  ["public", (value) => {
+    const wanted = parseBoolean("public", value)
+    return (facets) => facets.public === wanted
+  }],
+  ["group", (value) => {
+    const id = parseId("group", value)
+    return (facets) => facets.group === id
+  }],
+  ["license", (value) => {
+    const id = parseId("license", value)
+    return (facets) => facets.license === id
+  }],
+  ["license.type", (value) => ({ licenseType }) =>
+    licenseType !== undefined && (licenseType === value || licenseType.startsWith(`${value}-`))],
+  ["category", member((facets) => facets.categories)],
+  ["geotag", member((facets) => facets.geotags)],
+  ["tag", member((facets) => facets.tags, true)],
+  ["q", (value) => {
+    const needle = value.toLowerCase()
+    return (facets) => facets.text.includes(needle)
+  }],
+  ...dateFilters("created_at", (facets) => facets.created),
+  ...dateFilters("updated_at", (facets) => facets.updated)
+]
+
+const typeFilter: Filter = ["type", exact((facets) => facets.type)]
+const versionStatusFilter: Filter = ["version.status", exact((facets) => facets.versionStatus)]
+
+/** The filters one list endpoint understands. */
+export type FilterSet = ReadonlyArray<Filter>
+
+/** `/data/`. */
+export const CATALOG_FILTERS: FilterSet = [...commonFilters, typeFilter]
+/** `/data/latest/`. */
+export const LATEST_FILTERS: FilterSet = [...CATALOG_FILTERS, versionStatusFilter]
+/** `/layers/`, `/tables/`. */
+export const LAYER_FILTERS: FilterSet = commonFilters
+/** `/layers/drafts/`, `/tables/drafts/`. */
+export const DRAFT_FILTERS: FilterSet = [...commonFilters, versionStatusFilter]
+
+const sortKeys: Readonly<Record<string, (facets: Facets) => string | number>> = {
+  name: (facets) => facets.name,
+  created_at: (facets) => facets.created,
+  updated_at: (facets) => facets.updated,
+  popularity: (facets) => facets.popularity
+}
+
+const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** How the last `sort` parameter orders items; undefined for the default (id ascending). */
+const ordering = (query: QueryPairs): ((a: Facets, b: Facets) => number) | undefined => {
+  const sort = queryValues(query, "sort").at(-1)
+  if (sort === undefined || sort === "") return undefined
+  const descending = sort.startsWith("-")
+  const key = sortKeys[descending ? sort.slice(1) : sort]
+  if (key === undefined) throw new HttpError(400, `Invalid sort field: "${sort}".`)
+  const direction = descending ? -1 : 1
+  return (a, b) => direction * compare(key(a), key(b)) || a.id - b.id
+}
+
+/** The items a request selects, in the order it asks for (ties and default: id ascending). */
+export const selectItems = <V extends ItemView>(
+  views: ReadonlyArray<V>,
+  query: QueryPairs,
+  filters: FilterSet
+): Array<V> => {
+  const tests: Array<Test> = []
+  for (const [name, parse] of filters) {
+    const values = queryValues(query, name)
+    if (values.length === 0) continue
+    const anyOf = values.map(parse)
+    tests.push((facets) => anyOf.some((test) => test(facets)))
+  }
+  const order = ordering(query) ?? ((a: Facets, b: Facets) => a.id - b.id)
+  return views
+    .map((view) => ({ view, facets: facetsOf(view) }))
+    .filter(({ facets }) => tests.every((test) => test(facets)))
+    .sort((a, b) => order(a.facets, b.facets))
+    .map(({ view }) => view)
+}

@@ -1,0 +1,408 @@
+/**
+ * Realistic, deterministic content for the fake: fixed reference data (groups, users,
+ * licenses, categories) and seeded random layers, versions, sets and documents built from
+ * small word lists of New Zealand and Australian geodata.
+ */
+import type {
+  Category,
+  DocumentRecord,
+  GroupRecord,
+  LayerData,
+  LayerField,
+  LayerKind,
+  LayerRecord,
+  LicenseRecord,
+  SetRecord,
+  UserRecord,
+  VersionRecord,
+  VersionStatus
+} from "./Model.ts"
+import type { Rng } from "./Random.ts"
+import { formatDate, formatTimestamp, TIMESTAMP_STYLES } from "./Time.ts"
+
+/** Publisher groups every store starts with. */
+export const GROUPS: ReadonlyArray<GroupRecord> = [
+  { id: 101, name: "Land Information New Zealand", country: "NZ" },
+  { id: 102, name: "Auckland Council", country: "NZ" },
+  { id: 103, name: "Greater Wellington Regional Council", country: "NZ" },
+  { id: 104, name: "Environment Canterbury", country: "NZ" },
+  { id: 105, name: "Department of Conservation", country: "NZ" },
+  { id: 106, name: "Otago Regional Council", country: "NZ" },
+  { id: 107, name: "Geoscience Australia", country: "AU" },
+  { id: 108, name: "Spatial Services NSW", country: "AU" }
+]
+
+const firstNames = ["Aroha", "Ben", "Charlotte", "Daniel", "Emma", "Hemi", "Isla", "Kiri", "Liam", "Priya", "Sam"]
+const lastNames = ["Anderson", "Chen", "Fraser", "Ngata", "Patel", "Robinson", "Taylor", "Walker", "Williams", "Wilson"]
+
+/** User accounts every store starts with. */
+export const USERS: ReadonlyArray<UserRecord> = firstNames.map((first_name, index) => ({
+  id: 2001 + index * 37,
+  first_name,
+  last_name: lastNames[(index * 3) % lastNames.length] ?? "Smith",
+  country: index % 5 === 4 ? "AU" : "NZ"
+}))
+
+const ccWords: Readonly<Record<string, string>> = {
+  by: "Attribution",
+  nc: "NonCommercial",
+  sa: "ShareAlike",
+  nd: "NoDerivatives"
+}
+const jurisdictionNames: Readonly<Record<string, string>> = { "": "International", nz: "New Zealand", au: "Australia" }
+
+const creativeCommons = (id: number, type: string, jurisdiction: string, version: string): LicenseRecord => {
+  const words = type.split("-").slice(1).map((part) => ccWords[part] ?? part).join("-")
+  const title = `Creative Commons ${words} ${version} ${jurisdictionNames[jurisdiction] ?? jurisdiction}`
+  return { id, title, type, jurisdiction, version }
+}
+
+/** Licenses every store starts with: Creative Commons variants plus two without jurisdiction or version. */
+export const LICENSES: ReadonlyArray<LicenseRecord> = [
+  { id: 1, title: "Public Domain", type: "public-domain" },
+  { id: 2, title: "Koordinates Geodata License 1.0", type: "koordinates-geodata-license" },
+  creativeCommons(3, "cc-by", "nz", "3.0"),
+  creativeCommons(4, "cc-by", "", "4.0"),
+  creativeCommons(5, "cc-by", "au", "3.0"),
+  creativeCommons(6, "cc-by-nc", "nz", "3.0"),
+  creativeCommons(7, "cc-by-sa", "nz", "3.0"),
+  creativeCommons(8, "cc-by-nd", "au", "3.0"),
+  creativeCommons(9, "cc-by-nc-sa", "", "4.0"),
+  creativeCommons(10, "cc-by-nc-nd", "nz", "3.0")
+]
+
+/** Catalog categories. */
+export const CATEGORIES: ReadonlyArray<Category> = [
+  { name: "Cadastral & Property", slug: "cadastral" },
+  { name: "Transport", slug: "transport" },
+  { name: "Water", slug: "hydrography" },
+  { name: "Elevation", slug: "elevation" },
+  { name: "Imagery", slug: "imagery" },
+  { name: "Environment", slug: "environment" },
+  { name: "Hazards", slug: "hazards" },
+  { name: "Boundaries", slug: "boundaries" },
+  { name: "People & Society", slug: "society" },
+  { name: "Geology", slug: "geology" }
+]
+
+interface Subject {
+  readonly name: string
+  readonly category: string
+  readonly tags: ReadonlyArray<string>
+  readonly about: string
+}
+
+const subject = (name: string, category: string, tags: string, about: string): Subject =>
+  ({ name, category, tags: tags.split(" "), about })
+
+const subjects: Readonly<Record<LayerKind, ReadonlyArray<Subject>>> = {
+  vector: [
+    subject("Building Footprints", "cadastral", "building footprint outline",
+      "Roof outlines of buildings digitised from aerial photography."),
+    subject("Property Parcels", "cadastral", "parcel property boundary",
+      "Primary land parcels with their appellations and survey areas."),
+    subject("Road Centrelines", "transport", "road centreline street",
+      "Centrelines of formed public roads with names and hierarchy."),
+    subject("Rail Network", "transport", "rail railway",
+      "Operational and disused railway lines."),
+    subject("River Centrelines", "hydrography", "river stream water",
+      "Centrelines of rivers and streams wider than three metres."),
+    subject("Lake Polygons", "hydrography", "lake water",
+      "Outlines of lakes and reservoirs at mean water level."),
+    subject("Contours (20m)", "elevation", "contour elevation topographic",
+      "Twenty-metre contour lines derived from the national elevation model."),
+    subject("Flood Hazard Zones", "hazards", "flood hazard risk",
+      "Areas modelled to flood in a one-in-one-hundred-year rainfall event."),
+    subject("Coastline", "hydrography", "coast shoreline",
+      "Mean high water springs coastline."),
+    subject("Walking Tracks", "environment", "track walking recreation",
+      "Public walking and tramping tracks with grades and huts."),
+    subject("Electoral Boundaries", "boundaries", "electorate boundary",
+      "General electorate boundaries as set by the representation commission."),
+    subject("Active Faults", "geology", "fault geology earthquake",
+      "Mapped traces of faults active in the last 125,000 years.")
+  ],
+  raster: [
+    subject("Aerial Imagery (0.3m)", "imagery", "aerial imagery orthophoto",
+      "Orthorectified colour aerial photography at 0.3 m resolution."),
+    subject("Satellite Mosaic", "imagery", "satellite imagery mosaic",
+      "Cloud-free mosaic of satellite scenes."),
+    subject("Historic Aerial Photos", "imagery", "aerial historic",
+      "Scanned and georeferenced historic aerial survey runs."),
+    subject("Land Cover", "environment", "landcover vegetation",
+      "Land cover classes interpreted from satellite imagery.")
+  ],
+  grid: [
+    subject("Digital Elevation Model (8m)", "elevation", "dem elevation",
+      "Bare-earth elevation model interpolated from contours and spot heights."),
+    subject("LiDAR Surface Model (1m)", "elevation", "dsm lidar elevation",
+      "First-return surface model from airborne LiDAR."),
+    subject("Mean Annual Rainfall", "environment", "rainfall climate",
+      "Interpolated mean annual rainfall in millimetres.")
+  ],
+  table: [
+    subject("Census Population by Meshblock", "society", "census population",
+      "Usually resident population counts per meshblock."),
+    subject("Place Names", "boundaries", "placenames gazetteer",
+      "Official and recorded place names with their feature types."),
+    subject("Water Quality Samples", "hydrography", "water quality monitoring",
+      "Laboratory results of river water samples."),
+    subject("Traffic Counts", "transport", "traffic count",
+      "Average daily traffic counts at permanent count sites."),
+    subject("School Directory", "society", "school education",
+      "Registered schools with roll numbers and contact details.")
+  ]
+}
+
+interface Place {
+  readonly name: string
+  /** The place's geotag, then its country's. */
+  readonly geotags: ReadonlyArray<string>
+  readonly country: "nz" | "au"
+  /** Groups publishing in that country. */
+  readonly groups: ReadonlyArray<GroupRecord>
+  /** Licenses that fit the country: international Creative Commons, its own port, the others. */
+  readonly licenses: ReadonlyArray<LicenseRecord>
+}
+
+const makePlace = (name: string, country: Place["country"]): Place => ({
+  name,
+  geotags: [name.toLowerCase().replaceAll(" ", "-"), country],
+  country,
+  groups: GROUPS.filter((group) => group.country.toLowerCase() === country),
+  licenses: LICENSES.filter(({ jurisdiction }) =>
+    jurisdiction === undefined || jurisdiction === "" || jurisdiction === country
+  )
+})
+
+const places: ReadonlyArray<Place> = [
+  ...["Wellington", "Auckland", "Christchurch", "Canterbury", "Otago", "Waikato", "Northland", "Nelson", "Southland"]
+    .map((name) => makePlace(name, "nz")),
+  makePlace("New Zealand", "nz"),
+  ...["New South Wales", "Tasmania", "Queensland"].map((name) => makePlace(name, "au"))
+]
+
+const setThemes = ["Base Data", "Hazards Collection", "Transport Layers", "Imagery Collection", "Water Resources"]
+const collectionTags = ["collection", "basemap", "hazards", "transport", "water", "census"]
+const documentTopics: ReadonlyArray<readonly [topic: string, extensions: ReadonlyArray<string>]> = [
+  ["Annual Report", ["pdf"]],
+  ["Data Dictionary", ["pdf", "xlsx", "csv"]],
+  ["Survey Methodology", ["pdf", "docx"]],
+  ["Hazard Assessment", ["pdf", "docx"]],
+  ["Technical Specification", ["pdf", "docx"]],
+  ["Map Sheet", ["tif", "pdf", "zip"]]
+]
+const extraSentences = [
+  "Updated as new survey data becomes available.",
+  "Accuracy varies with the age and scale of the source data.",
+  "Supplied under the terms of the licence shown.",
+  "Attributes follow the national data dictionary."
+]
+
+const attributePool: ReadonlyArray<LayerField> = [
+  { name: "name", type: "string" },
+  { name: "feat_code", type: "string" },
+  { name: "source", type: "string" },
+  { name: "status", type: "string" },
+  { name: "capture_year", type: "integer" },
+  { name: "shape_length", type: "double" },
+  { name: "shape_area", type: "double" },
+  { name: "elevation", type: "double" }
+]
+
+const earliest = Date.UTC(2010, 0, 1)
+const latest = Date.UTC(2022, 11, 31)
+const hour = 3_600_000
+const day = 24 * hour
+
+/** A random instant between 2010 and 2022. */
+const randomInstant = (rng: Rng): number => earliest + Math.floor(rng.float() * (latest - earliest))
+
+/** An instant written in a randomly chosen API style. */
+const randomTimestamp = (rng: Rng, ms: number): string => formatTimestamp(ms, rng.pick(TIMESTAMP_STYLES))
+
+/** What a new catalog item should be, with the mix the generator aims for. */
+export type ItemChoice = LayerKind | "set" | "document"
+
+/** Chooses an item kind: about 55% vector/raster/grid layers, 20% tables, 10% sets, 15% documents. */
+export const randomItemChoice = (rng: Rng): ItemChoice => {
+  const roll = rng.float()
+  if (roll < 0.35) return "vector"
+  if (roll < 0.5) return "raster"
+  if (roll < 0.55) return "grid"
+  if (roll < 0.75) return "table"
+  if (roll < 0.85) return "set"
+  return "document"
+}
+
+/** The version history of a generated layer. */
+export interface PublishState {
+  /** How many versions were published (0 = never). */
+  readonly publishedVersions: number
+  /** Status of the unpublished newest version, or false for none. */
+  readonly draft: VersionStatus | false
+}
+
+/** Mostly published (some more than once), some with a draft on top, a few only a draft. */
+export const randomPublishState = (rng: Rng): PublishState => {
+  const roll = rng.float()
+  const publishedVersions = roll < 0.84 ? (rng.chance(0.75) ? 1 : rng.int(2, 3)) : 0
+  const draft = roll < 0.72 ? false : rng.chance(0.5) ? "importing" : "ok"
+  return { publishedVersions, draft }
+}
+
+/** Every generated field of a layer (the store adds id and versions), and its creation instant. */
+export interface GeneratedLayer {
+  readonly content: Omit<LayerRecord, "id" | "entity" | "versions">
+  readonly created: number
+}
+
+const layerData = (rng: Rng, kind: LayerKind, place: Place): LayerData => {
+  const crs = rng.chance(0.15) ? "EPSG:4326" : place.country === "nz" ? "EPSG:2193" : "EPSG:3577"
+  const datasources = Array.from({ length: rng.int(1, 2) }, () => ({ id: rng.int(10_000, 199_999) }))
+  const encoding = rng.chance(0.7) ? null : "utf-8"
+  if (kind === "raster" || kind === "grid") {
+    return { encoding: null, crs, primary_key_fields: [], datasources, geometry_field: "", fields: [] }
+  }
+  const key = rng.pick(["OBJECTID", "fid", "id", "t50_fid"])
+  const attributes: Array<LayerField> = [{ name: key, type: "integer" }, ...rng.sample(attributePool, rng.int(2, 5))]
+  const primary_key_fields = rng.chance(0.4) ? [key] : []
+  if (kind === "table") {
+    return { encoding, crs, primary_key_fields, datasources, geometry_field: "", fields: attributes }
+  }
+  const geometry = rng.pick(["GEOMETRY", "shape", "geom"])
+  return {
+    encoding,
+    crs,
+    primary_key_fields,
+    datasources,
+    geometry_field: geometry,
+    fields: [{ name: geometry, type: "geometry" }, ...attributes]
+  }
+}
+
+const describe = (rng: Rng, about: string, place: Place, group: GroupRecord): string => {
+  if (rng.chance(0.1)) return ""
+  const coverage = `Covers ${place.name}; maintained by ${group.name}.`
+  return rng.chance(0.5) ? `${about} ${coverage} ${rng.pick(extraSentences)}` : `${about} ${coverage}`
+}
+
+/** The category with this slug; throws for an unknown slug. */
+export const categoryBySlug = (slug: string): Category => {
+  const found = CATEGORIES.find((candidate) => candidate.slug === slug)
+  if (found === undefined) throw new Error(`Unknown category slug "${slug}"`)
+  return found
+}
+
+/** The fields every kind of item draws the same way. */
+const commonFields = (rng: Rng, place: Place) => ({
+  geotags: place.geotags,
+  public: rng.chance(0.8),
+  popularity: Math.floor(rng.float() ** 3 * 5000)
+})
+
+/** A random layer of the given kind. */
+export const randomLayer = (rng: Rng, kind: LayerKind): GeneratedLayer => {
+  const subject = rng.pick(subjects[kind])
+  const place = rng.pick(places)
+  const group = rng.pick(place.groups)
+  const created = randomInstant(rng)
+  const collectedFrom = created - rng.int(30, 3000) * day
+  const collected_at = rng.chance(0.6)
+    ? [formatDate(collectedFrom), formatDate(created - rng.int(1, 29) * day)]
+    : [formatDate(collectedFrom)]
+  const data = layerData(rng, kind, place)
+  const year = rng.chance(0.3) ? ` (${new Date(collectedFrom).getUTCFullYear()})` : ""
+  const content = {
+    kind,
+    name: `${place.name} ${subject.name}${year}`,
+    description: describe(rng, subject.about, place, group),
+    group,
+    license: rng.pick(place.licenses),
+    categories: rng.chance(0.2)
+      ? [categoryBySlug(subject.category), rng.pick(CATEGORIES.filter((other) => other.slug !== subject.category))]
+      : [categoryBySlug(subject.category)],
+    tags: subject.tags,
+    ...commonFields(rng, place),
+    created_at: randomTimestamp(rng, created),
+    data,
+    collected_at,
+    elevation_field: data.fields.some((field) => field.name === "elevation") ? "elevation" : "",
+    hasMetadata: rng.chance(0.7)
+  }
+  return { content, created }
+}
+
+/** Versions for a new layer (without ids), oldest first: `published` published ones, then the draft if any. */
+export const planVersions = (
+  rng: Rng,
+  createdMs: number,
+  published: number,
+  draft: VersionStatus | false
+): Array<Omit<VersionRecord, "id">> => {
+  const plans: Array<Omit<VersionRecord, "id">> = []
+  let at = createdMs
+  const add = (status: VersionStatus, publishedAt: string | null) => {
+    plans.push({
+      status,
+      created_at: randomTimestamp(rng, at),
+      created_by: rng.pick(USERS).id,
+      reference: rng.chance(0.2) ? `import-${formatDate(at).replaceAll("-", "")}` : "",
+      progress: status === "ok" ? 1 : Math.round(rng.float() * 95) / 100,
+      published_at: publishedAt
+    })
+    at += rng.int(1, 300) * day
+  }
+  for (let index = 0; index < published; index++) add("ok", randomTimestamp(rng, at + rng.int(1, 48) * hour))
+  if (draft !== false) add(draft, null)
+  return plans
+}
+
+/** Every generated field of a set (the store adds the id). */
+export type SetContent = Omit<SetRecord, "id" | "entity">
+
+/** A random set holding a few of the given layers. */
+export const randomSet = (rng: Rng, layers: ReadonlyArray<LayerRecord>): SetContent => {
+  const place = rng.pick(places)
+  const group = rng.pick(place.groups)
+  const title = `${place.name} ${rng.pick(setThemes)}`
+  const created = randomInstant(rng)
+  return {
+    title,
+    description: rng.chance(0.3) ? "" : `A curated collection of ${place.name} data from ${group.name}.`,
+    group,
+    user: rng.pick(USERS),
+    items: rng.sample(layers, rng.int(0, 6)),
+    categories: rng.chance(0.5) ? [rng.pick(CATEGORIES)] : [],
+    tags: rng.sample(collectionTags, rng.int(0, 2)),
+    ...commonFields(rng, place),
+    created_at: randomTimestamp(rng, created),
+    updated_at: randomTimestamp(rng, created + rng.int(0, 300) * day),
+    hasMetadata: rng.chance(0.3),
+    publish_to_catalog_services: rng.chance(0.5)
+  }
+}
+
+/** Every generated field of a document (the store adds the id). */
+export type DocumentContent = Omit<DocumentRecord, "id" | "entity">
+
+/** A random uploaded document. */
+export const randomDocument = (rng: Rng): DocumentContent => {
+  const place = rng.pick(places)
+  const created = randomInstant(rng)
+  const published = rng.chance(0.85) ? randomTimestamp(rng, created + rng.int(1, 72) * hour) : null
+  const [topic, extensions] = rng.pick(documentTopics)
+  return {
+    name: `${place.name} ${topic} ${new Date(created).getUTCFullYear()}`,
+    group: rng.pick(place.groups),
+    extension: rng.pick(extensions),
+    file_size: rng.int(20_000, 60_000_000),
+    categories: rng.chance(0.4) ? [rng.pick(CATEGORIES)] : [],
+    tags: rng.sample(collectionTags, rng.int(0, 1)),
+    ...commonFields(rng, place),
+    created_at: randomTimestamp(rng, created),
+    updated_at: randomTimestamp(rng, created + rng.int(0, 100) * day),
+    first_published_at: published,
+    published_at: published
+  }
+}
