@@ -69,7 +69,9 @@ describe("Catalog.list", () => {
           body: [{ id: 9, url: `${fake.origin}/services/api/v1.x/layers/9/`, type: "layer" }]
         })
         const error = yield* failure(Query.collect(Catalog.list()))
-        assert.strictEqual(error._tag, "ResponseDecodeError")
+        if (error._tag !== "ResponseDecodeError") return assert.fail(error._tag)
+        assert.strictEqual(error.path, "[0].title")
+        assert.include(error.message, "Missing key")
       })
     ))
 

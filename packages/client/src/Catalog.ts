@@ -16,6 +16,7 @@
  * @module
  */
 import * as Schema from "effect/Schema"
+import * as SchemaGetter from "effect/SchemaGetter"
 import { type LayerFilter, layerFilterKeys, type LayerSort, layerSortKeys } from "./Layers.ts"
 import { Category } from "./Layers.ts"
 import { Metadata } from "./Metadata.ts"
@@ -48,14 +49,10 @@ const datasetFields = {
  * if (entry._tag === "Layer") yield* Layers.get(entry.id)
  * ```
  */
-export class CatalogLayer extends Schema.Class<CatalogLayer>("@koordinates-effect/client/CatalogLayer")({
-  ...datasetFields,
-  url: /* @__PURE__ */ urlOf("layers")
+export class CatalogLayer extends Schema.TaggedClass<CatalogLayer>("@koordinates-effect/client/CatalogLayer")("Layer", {
+  url: /* @__PURE__ */ urlOf("layers"),
+  ...datasetFields
 }) {
-  /** Discriminator of the catalog union. */
-  get _tag(): "Layer" {
-    return "Layer"
-  }
 }
 
 /**
@@ -66,14 +63,10 @@ export class CatalogLayer extends Schema.Class<CatalogLayer>("@koordinates-effec
  * if (entry._tag === "Table") console.log(entry.title)
  * ```
  */
-export class CatalogTable extends Schema.Class<CatalogTable>("@koordinates-effect/client/CatalogTable")({
-  ...datasetFields,
-  url: /* @__PURE__ */ urlOf("tables")
+export class CatalogTable extends Schema.TaggedClass<CatalogTable>("@koordinates-effect/client/CatalogTable")("Table", {
+  url: /* @__PURE__ */ urlOf("tables"),
+  ...datasetFields
 }) {
-  /** Discriminator of the catalog union. */
-  get _tag(): "Table" {
-    return "Table"
-  }
 }
 
 /**
@@ -84,9 +77,9 @@ export class CatalogTable extends Schema.Class<CatalogTable>("@koordinates-effec
  * if (entry._tag === "Set") console.log(entry.items?.length)
  * ```
  */
-export class CatalogSet extends Schema.Class<CatalogSet>("@koordinates-effect/client/CatalogSet")({
-  id: Schema.Number,
+export class CatalogSet extends Schema.TaggedClass<CatalogSet>("@koordinates-effect/client/CatalogSet")("Set", {
   url: /* @__PURE__ */ urlOf("sets"),
+  id: Schema.Number,
   title: Schema.String,
   description: Schema.optionalKey(Schema.String),
   description_html: Schema.optionalKey(Schema.String),
@@ -102,10 +95,6 @@ export class CatalogSet extends Schema.Class<CatalogSet>("@koordinates-effect/cl
   created_at: optionalNullable(Timestamp),
   ...published
 }) {
-  /** Discriminator of the catalog union. */
-  get _tag(): "Set" {
-    return "Set"
-  }
 }
 
 /**
@@ -116,9 +105,9 @@ export class CatalogSet extends Schema.Class<CatalogSet>("@koordinates-effect/cl
  * if (entry._tag === "Document") console.log(entry.url_download)
  * ```
  */
-export class CatalogDocument extends Schema.Class<CatalogDocument>("@koordinates-effect/client/CatalogDocument")({
-  id: Schema.Number,
+export class CatalogDocument extends Schema.TaggedClass<CatalogDocument>("@koordinates-effect/client/CatalogDocument")("Document", {
   url: /* @__PURE__ */ urlOf("documents"),
+  id: Schema.Number,
   name: Schema.optionalKey(Schema.String),
   title: Schema.optionalKey(Schema.String),
   group: Schema.optionalKey(Group),
@@ -129,10 +118,6 @@ export class CatalogDocument extends Schema.Class<CatalogDocument>("@koordinates
   file_size_formatted: optionalNullable(Schema.String),
   ...published
 }) {
-  /** Discriminator of the catalog union. */
-  get _tag(): "Document" {
-    return "Document"
-  }
 }
 
 /**
@@ -144,22 +129,17 @@ export class CatalogDocument extends Schema.Class<CatalogDocument>("@koordinates
  * if (entry._tag === "Other") console.log(entry.resource, entry.url)
  * ```
  */
-export class CatalogOther extends Schema.Class<CatalogOther>("@koordinates-effect/client/CatalogOther")({
-  id: Schema.Number,
+export class CatalogOther extends Schema.TaggedClass<CatalogOther>("@koordinates-effect/client/CatalogOther")("Other", {
   url: /* @__PURE__ */ Schema.String.check(Schema.makeFilter(
     (url: string) => !knownResources.some((resource) => url.includes(`/${resource}/`)),
     { expected: "the URL of a kind other than layers, tables, sets or documents" }
   )),
+  id: Schema.Number,
   type: Schema.optionalKey(Schema.String),
   title: Schema.optionalKey(Schema.String),
   name: Schema.optionalKey(Schema.String),
   ...published
 }) {
-  /** Discriminator of the catalog union. */
-  get _tag(): "Other" {
-    return "Other"
-  }
-
   /** The kind's URL segment, e.g. `sources` for `…/services/api/v1/sources/12/`. */
   get resource(): string {
     return /\/services\/api\/[^/]+\/([^/]+)\//.exec(this.url)?.[1] ?? ""
@@ -176,14 +156,32 @@ export class CatalogOther extends Schema.Class<CatalogOther>("@koordinates-effec
  */
 export type CatalogEntry = CatalogLayer | CatalogTable | CatalogSet | CatalogDocument | CatalogOther
 
-/** Schema of a catalog entry: decided by the entry's URL. */
-export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ Schema.Union([
-  CatalogLayer,
-  CatalogTable,
-  CatalogSet,
-  CatalogDocument,
-  CatalogOther
-])
+const tagOf = (url: unknown): CatalogEntry["_tag"] => {
+  const resource = typeof url === "string" ? /\/(layers|tables|sets|documents)\/\d+\//.exec(url)?.[1] : undefined
+  return resource === undefined ? "Other" : resourceTags[resource as (typeof knownResources)[number]]
+}
+
+const resourceTags = { layers: "Layer", tables: "Table", sets: "Set", documents: "Document" } as const
+
+const entries = /* @__PURE__ */ Schema.Union([CatalogLayer, CatalogTable, CatalogSet, CatalogDocument, CatalogOther])
+
+/**
+ * Schema of a catalog entry: the entry's URL decides its kind (the API sends no
+ * discriminator), and that kind's class decodes it.
+ */
+export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ Schema.Unknown.pipe(
+  Schema.decodeTo(entries, {
+    decode: SchemaGetter.transform((input: unknown) =>
+      (typeof input === "object" && input !== null && !Array.isArray(input)
+        ? { ...input, _tag: tagOf((input as { readonly url?: unknown }).url) }
+        : input) as typeof entries.Encoded
+    ),
+    encode: SchemaGetter.transform((entry: unknown) => {
+      const { _tag, ...fields } = entry as CatalogEntry
+      return fields
+    })
+  })
+)
 
 /**
  * Attributes the catalog can be filtered on: those of layers, plus `type` (`layer`,

@@ -299,6 +299,14 @@ export const getVersion: (
   }
 )
 
+const namedVersionGetter = (segment: "draft" | "published") =>
+  Effect.fn(`Koordinates.Layers.get${segment === "draft" ? "Draft" : "Published"}`)(
+    function*(layerId: number, options?: GetOptions) {
+      yield* Validate.id("layerId", layerId)
+      return yield* getLayer(`/layers/${layerId}/versions/${segment}/`, options)
+    }
+  )
+
 /**
  * A layer at its draft version; `NotFound` when it has no draft.
  *
@@ -307,15 +315,8 @@ export const getVersion: (
  * const draft = yield* Layers.getDraft(1474)
  * ```
  */
-export const getDraft: (
-  layerId: number,
-  options?: GetOptions
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Layers.getDraft")(
-  function*(layerId: number, options?: GetOptions) {
-    yield* Validate.id("layerId", layerId)
-    return yield* getLayer(`/layers/${layerId}/versions/draft/`, options)
-  }
-)
+export const getDraft: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
+  /* @__PURE__ */ namedVersionGetter("draft")
 
 /**
  * A layer at its published version; `NotFound` when it was never published.
@@ -325,15 +326,8 @@ export const getDraft: (
  * const published = yield* Layers.getPublished(1474)
  * ```
  */
-export const getPublished: (
-  layerId: number,
-  options?: GetOptions
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Layers.getPublished")(
-  function*(layerId: number, options?: GetOptions) {
-    yield* Validate.id("layerId", layerId)
-    return yield* getLayer(`/layers/${layerId}/versions/published/`, options)
-  }
-)
+export const getPublished: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
+  /* @__PURE__ */ namedVersionGetter("published")
 
 /**
  * Whether this layer object is its layer's published version.

@@ -219,7 +219,10 @@ export const selectItems = <V extends ItemView>(
     const anyOf = values.map(parse)
     tests.push((facets) => anyOf.some((test) => test(facets)))
   }
-  const order = ordering(query) ?? ((a: Facets, b: Facets) => a.id - b.id)
+  const sort = ordering(query)
+  // the store keeps items in id order: without filters or sort there is nothing to compute
+  if (tests.length === 0 && sort === undefined) return [...views]
+  const order = sort ?? ((a: Facets, b: Facets) => a.id - b.id)
   return views
     .map((view) => ({ view, facets: facetsOf(view) }))
     .filter(({ facets }) => tests.every((test) => test(facets)))
