@@ -168,6 +168,12 @@ const entries = /* @__PURE__ */ Schema.Union([CatalogLayer, CatalogTable, Catalo
 /**
  * Schema of a catalog entry: the entry's URL decides its kind (the API sends no
  * discriminator), and that kind's class decodes it.
+ *
+ * @example
+ * ```ts
+ * const entry = Schema.decodeUnknownSync(CatalogEntry)({ id: 7, url: "https://…/tables/7/", type: "table", title: "Rivers" })
+ * entry._tag // "Table"
+ * ```
  */
 export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ Schema.Unknown.pipe(
   Schema.decodeTo(entries, {

@@ -87,7 +87,14 @@ export class Koordinates extends Context.Service<Koordinates, KoordinatesService
   "@koordinates-effect/client/Koordinates"
 ) {}
 
-/** The API version used when none is given. */
+/**
+ * The API version used when none is given.
+ *
+ * @example
+ * ```ts
+ * Koordinates.layer({ host: "labs.koordinates.com", token, apiVersion: Koordinates.defaultApiVersion })
+ * ```
+ */
 export const defaultApiVersion = "v1.x"
 
 const invalid = (field: string, message: string) => new ClientValidationError({ field, message })

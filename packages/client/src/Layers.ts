@@ -176,7 +176,14 @@ export type LayerFilter =
  */
 export type LayerSort = "name" | "created_at" | "updated_at" | "popularity"
 
-/** Filter attributes of layer lists (shared with the Catalog). */
+/**
+ * Filter attributes of layer lists (shared with the Catalog), as checked at run time.
+ *
+ * @example
+ * ```ts
+ * Layers.layerFilterKeys.includes("tag") // true
+ * ```
+ */
 export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
   "kind",
   "public",
@@ -190,7 +197,14 @@ export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
   "updated_at"
 ]
 
-/** Ordering attributes of layer lists (shared with the Catalog). */
+/**
+ * Ordering attributes of layer lists (shared with the Catalog), as checked at run time.
+ *
+ * @example
+ * ```ts
+ * Layers.layerSortKeys.includes("popularity") // true
+ * ```
+ */
 export const layerSortKeys: ReadonlyArray<LayerSort> = ["name", "created_at", "updated_at", "popularity"]
 
 /**

@@ -32,7 +32,15 @@ import * as Http from "./internal/http.ts"
 import { linkUrl, resourceTotal } from "./internal/pagination.ts"
 import * as Validate from "./internal/validate.ts"
 
-/** A value a filter compares with; arrays become repeated parameters (any of them matches). */
+/**
+ * A value a filter compares with (dates are sent as ISO strings); give an array of them for
+ * a repeated parameter (any of them matches).
+ *
+ * @example
+ * ```ts
+ * const since: FilterValue = new Date("2024-01-01")
+ * ```
+ */
 export type FilterValue = string | number | boolean | Date
 
 /**
@@ -66,7 +74,15 @@ type SortAllowed<K, S extends string> = [K] extends [SortKey<S> | undefined] ? u
  */
 export type SortKey<S extends string> = S | `-${S}`
 
-/** Everything a query interpreter can fail with. */
+/**
+ * Everything a query interpreter can fail with: the request errors, and
+ * `ClientValidationError` for a bad key, limit or page size.
+ *
+ * @example
+ * ```ts
+ * const describe = (e: QueryError) => `${e._tag}: ${e.message}`
+ * ```
+ */
 export type QueryError = Http.RequestError | ClientValidationError
 
 interface QueryFields<A, X> {

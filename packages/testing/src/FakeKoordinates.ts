@@ -56,7 +56,14 @@ export interface FakeKoordinatesOptions extends FakeServerOptions {
   readonly apiVersion?: string
 }
 
-/** Token the fake accepts (with every scope) when no `tokens` are configured. */
+/**
+ * Token the fake accepts (with every scope) when no `tokens` are configured.
+ *
+ * @example
+ * ```ts
+ * fetch(`${fake.origin}/services/api/v1.x/data/`, { headers: { authorization: `key ${FakeKoordinates.defaultToken}` } })
+ * ```
+ */
 export const defaultToken = "test-token"
 
 /**
