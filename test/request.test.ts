@@ -321,6 +321,7 @@ describe("bad replies", () => {
         if (error._tag !== "ResponseDecodeError") return assert.fail(error._tag)
         assert.strictEqual(error.path, "group.id")
         assert.include(error.message, "Expected number")
+        assert.include(error.message, `"119"`)
         assert.strictEqual(error.status, 200)
       })
     ))

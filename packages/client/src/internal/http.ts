@@ -186,8 +186,8 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(
       return Effect.fail(fail("", `The reply is not JSON: ${excerpt(text) || "(empty body)"}`))
     }
     return Effect.mapError(
-      Schema.decodeUnknownEffect(schema)(body),
-      (error) => fail(issuePath(error.issue), error.message)
+      Schema.decodeUnknownEffect(schema)(body, { reportInput: true }),
+      (error) => fail(issuePath(error.issue), excerpt(error.message))
     )
   })
 }
