@@ -1,28 +1,41 @@
 /**
- * `npm run bench`: the client against raw `fetch` on the same FakeKoordinates, in the same
- * run. Each scenario alternates the two, several rounds, and reports medians and the ratio
+ * `npm run bench`: the client against raw `fetch` on the same FakeKoordinates (in a child
+ * process), in the same run. Each scenario alternates the two, several rounds, and reports medians and the ratio
  * client ÷ raw (1.00 = no overhead). Raw fetch does the same HTTP and `JSON.parse`; the
  * client also validates and decodes every item into its model.
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import { spawn } from "node:child_process"
+import { once } from "node:events"
+import { createInterface } from "node:readline"
 import * as Catalog from "@koordinates-effect/client/Catalog"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Query from "@koordinates-effect/client/Query"
-import { startServer } from "@koordinates-effect/testing"
 
-const rounds = Number(process.env["BENCH_ROUNDS"] ?? 7)
+const rounds = Number(process.env["BENCH_ROUNDS"] ?? 9)
 const catalogSize = 10_000
 const token = "test-token"
 
-const server = await startServer({ catalogSize, seed: 7 })
-const root = `${server.origin}/services/api/v1.x`
+// the fake runs in its own process, so its work is not counted against either side
+const fake = spawn(process.execPath, [
+  new URL("../../packages/testing/dist/bin.js", import.meta.url).pathname,
+  "--port", "0", "--catalog", String(catalogSize), "--seed", "7", "--token", token
+], { stdio: ["ignore", "pipe", "inherit"] })
+const lines = createInterface({ input: fake.stdout })
+const [firstLine] = (await once(lines, "line")) as [string]
+const origin = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0]
+if (origin === undefined) throw new Error(`Unexpected first line from the fake: ${firstLine}`)
+lines.close()
+
+const root = `${origin}/services/api/v1.x`
 const headers = { authorization: `key ${token}`, accept: "application/json" }
-const live = Koordinates.layer({ origin: server.origin, token }).pipe(Layer.provide(FetchHttpClient.layer))
+const live = Koordinates.layer({ origin, token }).pipe(Layer.provide(FetchHttpClient.layer))
 const run = <A, E>(effect: Effect.Effect<A, E, Koordinates.Koordinates>) => Effect.runPromise(Effect.provide(effect, live))
-const layerIds = server.store.layers().slice(0, 200).map((layer) => layer.id)
+const layerIds = ((await (await fetch(`${root}/layers/?page_size=200`, { headers })).json()) as Array<{ id: number }>)
+  .map((layer) => layer.id)
 
 const rawCatalog = async (pageSize: number): Promise<number> => {
   let url: string | undefined = `${root}/data/?page_size=${pageSize}`
@@ -88,4 +101,4 @@ for (const scenario of scenarios) {
   const [r, c] = [median(raw), median(client)]
   console.log(`| ${scenario.name} | ${r.toFixed(1)} | ${c.toFixed(1)} | ${(c / r).toFixed(2)} |`)
 }
-await server.close()
+fake.kill()
