@@ -27,11 +27,11 @@ import { optionalNullable, Timestamp } from "./internal/schema.ts"
 const knownResources = ["layers", "tables", "sets", "documents"] as const
 
 const urlOf = (resource: (typeof knownResources)[number]) =>
-  Schema.String.check(Schema.isPattern(new RegExp(`/${resource}/\\d+/`)))
+  /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(new RegExp(`/${resource}/\\d+/`)))
 
 const published = {
-  first_published_at: optionalNullable(Timestamp),
-  published_at: optionalNullable(Timestamp)
+  first_published_at: /* @__PURE__ */ optionalNullable(Timestamp),
+  published_at: /* @__PURE__ */ optionalNullable(Timestamp)
 }
 
 const datasetFields = {
@@ -49,7 +49,7 @@ const datasetFields = {
  * if (entry._tag === "Layer") yield* Layers.get(entry.id)
  * ```
  */
-export class CatalogLayer extends Schema.TaggedClass<CatalogLayer>("@koordinates-effect/client/CatalogLayer")("Layer", {
+export class CatalogLayer extends /* @__PURE__ */ Schema.TaggedClass<CatalogLayer>("@koordinates-effect/client/CatalogLayer")("Layer", {
   url: /* @__PURE__ */ urlOf("layers"),
   ...datasetFields
 }) {
@@ -63,7 +63,7 @@ export class CatalogLayer extends Schema.TaggedClass<CatalogLayer>("@koordinates
  * if (entry._tag === "Table") console.log(entry.title)
  * ```
  */
-export class CatalogTable extends Schema.TaggedClass<CatalogTable>("@koordinates-effect/client/CatalogTable")("Table", {
+export class CatalogTable extends /* @__PURE__ */ Schema.TaggedClass<CatalogTable>("@koordinates-effect/client/CatalogTable")("Table", {
   url: /* @__PURE__ */ urlOf("tables"),
   ...datasetFields
 }) {
@@ -77,22 +77,22 @@ export class CatalogTable extends Schema.TaggedClass<CatalogTable>("@koordinates
  * if (entry._tag === "Set") console.log(entry.items?.length)
  * ```
  */
-export class CatalogSet extends Schema.TaggedClass<CatalogSet>("@koordinates-effect/client/CatalogSet")("Set", {
+export class CatalogSet extends /* @__PURE__ */ Schema.TaggedClass<CatalogSet>("@koordinates-effect/client/CatalogSet")("Set", {
   url: /* @__PURE__ */ urlOf("sets"),
   id: Schema.Number,
   title: Schema.String,
-  description: Schema.optionalKey(Schema.String),
-  description_html: Schema.optionalKey(Schema.String),
-  categories: Schema.optionalKey(Schema.Array(Category)),
-  tags: Schema.optionalKey(Schema.Array(Schema.String)),
-  user: Schema.optionalKey(User),
-  group: Schema.optionalKey(Group),
-  items: Schema.optionalKey(Schema.Array(Schema.String)),
-  url_html: Schema.optionalKey(Schema.String),
-  metadata: optionalNullable(Metadata),
-  publish_to_catalog_services: Schema.optionalKey(Schema.Boolean),
-  permissions: Schema.optionalKey(Schema.String),
-  created_at: optionalNullable(Timestamp),
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  description_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Category)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  user: /* @__PURE__ */ Schema.optionalKey(User),
+  group: /* @__PURE__ */ Schema.optionalKey(Group),
+  items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  metadata: /* @__PURE__ */ optionalNullable(Metadata),
+  publish_to_catalog_services: /* @__PURE__ */ Schema.optionalKey(Schema.Boolean),
+  permissions: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  created_at: /* @__PURE__ */ optionalNullable(Timestamp),
   ...published
 }) {
 }
@@ -105,17 +105,17 @@ export class CatalogSet extends Schema.TaggedClass<CatalogSet>("@koordinates-eff
  * if (entry._tag === "Document") console.log(entry.url_download)
  * ```
  */
-export class CatalogDocument extends Schema.TaggedClass<CatalogDocument>("@koordinates-effect/client/CatalogDocument")("Document", {
+export class CatalogDocument extends /* @__PURE__ */ Schema.TaggedClass<CatalogDocument>("@koordinates-effect/client/CatalogDocument")("Document", {
   url: /* @__PURE__ */ urlOf("documents"),
   id: Schema.Number,
-  name: Schema.optionalKey(Schema.String),
-  title: Schema.optionalKey(Schema.String),
-  group: Schema.optionalKey(Group),
-  url_html: Schema.optionalKey(Schema.String),
-  url_download: Schema.optionalKey(Schema.String),
-  extension: optionalNullable(Schema.String),
-  file_size: optionalNullable(Schema.Number),
-  file_size_formatted: optionalNullable(Schema.String),
+  name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  title: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  group: /* @__PURE__ */ Schema.optionalKey(Group),
+  url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  url_download: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  extension: /* @__PURE__ */ optionalNullable(Schema.String),
+  file_size: /* @__PURE__ */ optionalNullable(Schema.Number),
+  file_size_formatted: /* @__PURE__ */ optionalNullable(Schema.String),
   ...published
 }) {
 }
@@ -129,15 +129,15 @@ export class CatalogDocument extends Schema.TaggedClass<CatalogDocument>("@koord
  * if (entry._tag === "Other") console.log(entry.resource, entry.url)
  * ```
  */
-export class CatalogOther extends Schema.TaggedClass<CatalogOther>("@koordinates-effect/client/CatalogOther")("Other", {
-  url: /* @__PURE__ */ Schema.String.check(Schema.makeFilter(
+export class CatalogOther extends /* @__PURE__ */ Schema.TaggedClass<CatalogOther>("@koordinates-effect/client/CatalogOther")("Other", {
+  url: /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.makeFilter(
     (url: string) => !knownResources.some((resource) => url.includes(`/${resource}/`)),
     { expected: "the URL of a kind other than layers, tables, sets or documents" }
   )),
   id: Schema.Number,
-  type: Schema.optionalKey(Schema.String),
-  title: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String),
+  type: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  title: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
   ...published
 }) {
   /** The kind's URL segment, e.g. `sources` for `…/services/api/v1/sources/12/`. */
@@ -176,13 +176,13 @@ const entries = /* @__PURE__ */ Schema.Union([CatalogLayer, CatalogTable, Catalo
  * ```
  */
 export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ Schema.Unknown.pipe(
-  Schema.decodeTo(entries, {
-    decode: SchemaGetter.transform((input: unknown) =>
+  /* @__PURE__ */ Schema.decodeTo(entries, {
+    decode: /* @__PURE__ */ SchemaGetter.transform((input: unknown) =>
       (typeof input === "object" && input !== null && !Array.isArray(input)
         ? { ...input, _tag: tagOf((input as { readonly url?: unknown }).url) }
         : input) as typeof entries.Encoded
     ),
-    encode: SchemaGetter.transform((entry: unknown) => {
+    encode: /* @__PURE__ */ SchemaGetter.transform((entry: unknown) => {
       const { _tag, ...fields } = entry as CatalogEntry
       return fields
     })

@@ -40,9 +40,9 @@ const response = {
  * Effect.catchTag("BadRequest", (e) => Effect.log(e.fields))
  * ```
  */
-export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
+export class BadRequest extends /* @__PURE__ */ Schema.TaggedError<BadRequest>()("BadRequest", {
   ...response,
-  fields: Schema.optionalKey(Schema.Record(Schema.String, Schema.Array(Schema.String)))
+  fields: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Record(Schema.String, /* @__PURE__ */ Schema.Array(Schema.String)))
 }) {}
 
 /**
@@ -53,7 +53,7 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
  * Effect.catchTag("AuthenticationError", () => Effect.fail("check KOORDINATES_TOKEN"))
  * ```
  */
-export class AuthenticationError extends Schema.TaggedError<AuthenticationError>()("AuthenticationError", response) {}
+export class AuthenticationError extends /* @__PURE__ */ Schema.TaggedError<AuthenticationError>()("AuthenticationError", response) {}
 
 /**
  * 403: the token is valid but may not do this.
@@ -63,7 +63,7 @@ export class AuthenticationError extends Schema.TaggedError<AuthenticationError>
  * Effect.catchTag("Forbidden", (e) => Effect.log(e.message))
  * ```
  */
-export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", response) {}
+export class Forbidden extends /* @__PURE__ */ Schema.TaggedError<Forbidden>()("Forbidden", response) {}
 
 /**
  * 403 whose `OAuth-Scopes` / `Accepted-OAuth-Scopes` headers show the token lacks a scope
@@ -74,12 +74,12 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", resp
  * Effect.catchTag("InvalidTokenScope", (e) => Effect.log(`needs one of ${e.requiredScopes}`))
  * ```
  */
-export class InvalidTokenScope extends Schema.TaggedError<InvalidTokenScope>()("InvalidTokenScope", {
+export class InvalidTokenScope extends /* @__PURE__ */ Schema.TaggedError<InvalidTokenScope>()("InvalidTokenScope", {
   ...response,
   /** Scopes the endpoint accepts (any one of them suffices). */
-  requiredScopes: Schema.Array(Schema.String),
+  requiredScopes: /* @__PURE__ */ Schema.Array(Schema.String),
   /** Scopes the token has. */
-  tokenScopes: Schema.Array(Schema.String)
+  tokenScopes: /* @__PURE__ */ Schema.Array(Schema.String)
 }) {}
 
 /**
@@ -90,7 +90,7 @@ export class InvalidTokenScope extends Schema.TaggedError<InvalidTokenScope>()("
  * Effect.catchTag("NotFound", () => Effect.succeed(undefined))
  * ```
  */
-export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", response) {}
+export class NotFound extends /* @__PURE__ */ Schema.TaggedError<NotFound>()("NotFound", response) {}
 
 /**
  * 405: the object does not allow this operation (e.g. editing a published version).
@@ -100,7 +100,7 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", respons
  * Effect.catchTag("NotAllowed", (e) => Effect.log(e.message))
  * ```
  */
-export class NotAllowed extends Schema.TaggedError<NotAllowed>()("NotAllowed", response) {}
+export class NotAllowed extends /* @__PURE__ */ Schema.TaggedError<NotAllowed>()("NotAllowed", response) {}
 
 /**
  * 409: the request conflicts with the object's state (e.g. a draft already exists).
@@ -110,7 +110,7 @@ export class NotAllowed extends Schema.TaggedError<NotAllowed>()("NotAllowed", r
  * Effect.catchTag("Conflict", (e) => Effect.log(e.message))
  * ```
  */
-export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", response) {}
+export class Conflict extends /* @__PURE__ */ Schema.TaggedError<Conflict>()("Conflict", response) {}
 
 /**
  * 410: the object existed and has been removed.
@@ -120,7 +120,7 @@ export class Conflict extends Schema.TaggedError<Conflict>()("Conflict", respons
  * Effect.catchTag("Gone", () => Effect.succeed(undefined))
  * ```
  */
-export class Gone extends Schema.TaggedError<Gone>()("Gone", response) {}
+export class Gone extends /* @__PURE__ */ Schema.TaggedError<Gone>()("Gone", response) {}
 
 /**
  * 429: too many requests. `retryAfter` is the wait the server asked for, in seconds.
@@ -130,9 +130,9 @@ export class Gone extends Schema.TaggedError<Gone>()("Gone", response) {}
  * Effect.catchTag("RateLimitExceeded", (e) => Effect.log(`retry in ${e.retryAfter ?? "?"} s`))
  * ```
  */
-export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
+export class RateLimitExceeded extends /* @__PURE__ */ Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
   ...response,
-  retryAfter: Schema.optionalKey(Schema.Number)
+  retryAfter: /* @__PURE__ */ Schema.optionalKey(Schema.Number)
 }) {}
 
 /**
@@ -143,7 +143,7 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
  * Effect.catchTag("InternalServerError", (e) => Effect.log(e.url))
  * ```
  */
-export class InternalServerError extends Schema.TaggedError<InternalServerError>()("InternalServerError", response) {}
+export class InternalServerError extends /* @__PURE__ */ Schema.TaggedError<InternalServerError>()("InternalServerError", response) {}
 
 /**
  * 502, 503 or 504: the service is down or overloaded; worth retrying later.
@@ -153,7 +153,7 @@ export class InternalServerError extends Schema.TaggedError<InternalServerError>
  * Effect.catchTag("ServiceUnavailable", (e) => Effect.log(e.status))
  * ```
  */
-export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()("ServiceUnavailable", response) {}
+export class ServiceUnavailable extends /* @__PURE__ */ Schema.TaggedError<ServiceUnavailable>()("ServiceUnavailable", response) {}
 
 /**
  * Any other 4xx/5xx status (402, 501, …).
@@ -163,7 +163,7 @@ export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()
  * Effect.catchTag("ServerError", (e) => Effect.log(e.status))
  * ```
  */
-export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", response) {}
+export class ServerError extends /* @__PURE__ */ Schema.TaggedError<ServerError>()("ServerError", response) {}
 
 /**
  * Bad input, caught before any request was sent. `field` names the offending input.
@@ -173,7 +173,7 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
  * Layers.get(-1) // fails with ClientValidationError { field: "id", … }
  * ```
  */
-export class ClientValidationError extends Schema.TaggedError<ClientValidationError>()("ClientValidationError", {
+export class ClientValidationError extends /* @__PURE__ */ Schema.TaggedError<ClientValidationError>()("ClientValidationError", {
   field: Schema.String,
   message: Schema.String
 }) {}
@@ -186,11 +186,11 @@ export class ClientValidationError extends Schema.TaggedError<ClientValidationEr
  * Effect.catchTag("TransportError", (e) => Effect.log(e.message))
  * ```
  */
-export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+export class TransportError extends /* @__PURE__ */ Schema.TaggedError<TransportError>()("TransportError", {
   method: Schema.String,
   url: Schema.String,
   message: Schema.String,
-  cause: Schema.Defect()
+  cause: /* @__PURE__ */ Schema.Defect()
 }) {}
 
 /**
@@ -203,7 +203,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  * Effect.catchTag("ResponseDecodeError", (e) => Effect.log(e.path, e.message))
  * ```
  */
-export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
+export class ResponseDecodeError extends /* @__PURE__ */ Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
   status: Schema.Number,
   method: Schema.String,
   url: Schema.String,
@@ -221,10 +221,53 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
  * Effect.catchTag("RedirectError", (e) => Effect.log(`${e.url} -> ${e.location}`))
  * ```
  */
-export class RedirectError extends Schema.TaggedError<RedirectError>()("RedirectError", {
+export class RedirectError extends /* @__PURE__ */ Schema.TaggedError<RedirectError>()("RedirectError", {
   method: Schema.String,
   url: Schema.String,
   location: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * A wait gave up: its time budget ran out, or its schedule ended, before the operation
+ * finished. `operation` names what was waited for.
+ *
+ * @example
+ * ```ts
+ * Effect.catchTag("TimeoutError", (e) => Effect.log(`${e.operation} still running`))
+ * ```
+ */
+export class TimeoutError extends /* @__PURE__ */ Schema.TaggedError<TimeoutError>()("TimeoutError", {
+  operation: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * A layer version's import ended in an error (`status` is what the server reported).
+ *
+ * @example
+ * ```ts
+ * Layers.waitForImport(1474, 4067).pipe(Effect.catchTag("ImportFailed", (e) => Effect.log(e.message)))
+ * ```
+ */
+export class ImportFailed extends /* @__PURE__ */ Schema.TaggedError<ImportFailed>()("ImportFailed", {
+  layerId: Schema.Number,
+  versionId: Schema.Number,
+  status: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * A publish ended without publishing (`state` is `errored` or `cancelled`).
+ *
+ * @example
+ * ```ts
+ * Publishing.waitForPublish(2054).pipe(Effect.catchTag("PublishFailed", (e) => Effect.log(e.state)))
+ * ```
+ */
+export class PublishFailed extends /* @__PURE__ */ Schema.TaggedError<PublishFailed>()("PublishFailed", {
+  publishId: Schema.Number,
+  state: Schema.String,
   message: Schema.String
 }) {}
 

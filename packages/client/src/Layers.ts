@@ -17,16 +17,22 @@
  * @module
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type { ClientValidationError } from "./Errors.ts"
+import * as HttpBody from "effect/http/HttpBody"
+import { ImportFailed, type TimeoutError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
 import { Metadata } from "./Metadata.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
 import * as Http from "./internal/http.ts"
-import { optionalNullable, Timestamp } from "./internal/schema.ts"
+import type { Publish } from "./internal/publish.ts"
+import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
+import * as Versioned from "./internal/versioned.ts"
+import * as Wait from "./internal/wait.ts"
+import * as Xml from "./internal/xml.ts"
 
 /**
  * A category a layer is listed under.
@@ -36,7 +42,7 @@ import * as Validate from "./internal/validate.ts"
  * const slugs = (layer: Layer) => layer.categories.map((c: Category) => c.slug)
  * ```
  */
-export class Category extends Schema.Class<Category>("@koordinates-effect/client/Category")({
+export class Category extends /* @__PURE__ */ Schema.Class<Category>("@koordinates-effect/client/Category")({
   name: Schema.String,
   slug: Schema.String
 }) {}
@@ -49,7 +55,7 @@ export class Category extends Schema.Class<Category>("@koordinates-effect/client
  * const columns = (layer: Layer) => layer.data.fields.map((f: Field) => `${f.name}: ${f.type}`)
  * ```
  */
-export class Field extends Schema.Class<Field>("@koordinates-effect/client/Field")({
+export class Field extends /* @__PURE__ */ Schema.Class<Field>("@koordinates-effect/client/Field")({
   name: Schema.String,
   type: Schema.String
 }) {}
@@ -63,13 +69,13 @@ export class Field extends Schema.Class<Field>("@koordinates-effect/client/Field
  * const crs = (layer: Layer) => layer.data.crs ?? "(no geometry)"
  * ```
  */
-export class LayerData extends Schema.Class<LayerData>("@koordinates-effect/client/LayerData")({
-  encoding: optionalNullable(Schema.String),
-  crs: optionalNullable(Schema.String),
-  primary_key_fields: Schema.optionalKey(Schema.Array(Schema.String)),
-  datasources: Schema.optionalKey(Schema.Array(Schema.Struct({ id: Schema.Number }))),
-  geometry_field: optionalNullable(Schema.String),
-  fields: Schema.optionalKey(Schema.Array(Field))
+export class LayerData extends /* @__PURE__ */ Schema.Class<LayerData>("@koordinates-effect/client/LayerData")({
+  encoding: /* @__PURE__ */ optionalNullable(Schema.String),
+  crs: /* @__PURE__ */ optionalNullable(Schema.String),
+  primary_key_fields: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  datasources: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(/* @__PURE__ */ Schema.Struct({ id: Schema.Number }))),
+  geometry_field: /* @__PURE__ */ optionalNullable(Schema.String),
+  fields: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Field))
 }) {}
 
 /**
@@ -81,14 +87,14 @@ export class LayerData extends Schema.Class<LayerData>("@koordinates-effect/clie
  * const importing = (v: LayerVersion) => v.status === "importing"
  * ```
  */
-export class LayerVersion extends Schema.Class<LayerVersion>("@koordinates-effect/client/LayerVersion")({
+export class LayerVersion extends /* @__PURE__ */ Schema.Class<LayerVersion>("@koordinates-effect/client/LayerVersion")({
   id: Schema.Number,
   url: Schema.String,
   status: Schema.String,
   created_at: Timestamp,
-  created_by: Schema.optionalKey(Schema.Union([Schema.Number, User])),
-  reference: Schema.optionalKey(Schema.String),
-  progress: optionalNullable(Schema.Number)
+  created_by: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Union([Schema.Number, User])),
+  reference: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  progress: /* @__PURE__ */ optionalNullable(Schema.Number)
 }) {}
 
 /**
@@ -99,13 +105,13 @@ export class LayerVersion extends Schema.Class<LayerVersion>("@koordinates-effec
  * const names = Query.stream(Layers.list()).pipe(Stream.map((l: LayerSummary) => l.name))
  * ```
  */
-export class LayerSummary extends Schema.Class<LayerSummary>("@koordinates-effect/client/LayerSummary")({
+export class LayerSummary extends /* @__PURE__ */ Schema.Class<LayerSummary>("@koordinates-effect/client/LayerSummary")({
   id: Schema.Number,
   url: Schema.String,
   type: Schema.String,
   name: Schema.String,
-  first_published_at: Schema.NullOr(Timestamp),
-  published_at: Schema.NullOr(Timestamp)
+  first_published_at: /* @__PURE__ */ Schema.NullOr(Timestamp),
+  published_at: /* @__PURE__ */ Schema.NullOr(Timestamp)
 }) {}
 
 /**
@@ -119,31 +125,31 @@ export class LayerSummary extends Schema.Class<LayerSummary>("@koordinates-effec
  * layer.data.crs // "EPSG:2193"
  * ```
  */
-export class Layer extends Schema.Class<Layer>("@koordinates-effect/client/Layer")({
+export class Layer extends /* @__PURE__ */ Schema.Class<Layer>("@koordinates-effect/client/Layer")({
   id: Schema.Number,
   url: Schema.String,
   type: Schema.String,
   name: Schema.String,
-  first_published_at: Schema.NullOr(Timestamp),
-  published_at: Schema.NullOr(Timestamp),
+  first_published_at: /* @__PURE__ */ Schema.NullOr(Timestamp),
+  published_at: /* @__PURE__ */ Schema.NullOr(Timestamp),
   description: Schema.String,
-  description_html: Schema.optionalKey(Schema.String),
+  description_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
   group: Group,
   data: LayerData,
-  url_html: Schema.optionalKey(Schema.String),
-  published_version: optionalNullable(Schema.String),
-  latest_version: optionalNullable(Schema.String),
-  this_version: optionalNullable(Schema.String),
+  url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  published_version: /* @__PURE__ */ optionalNullable(Schema.String),
+  latest_version: /* @__PURE__ */ optionalNullable(Schema.String),
+  this_version: /* @__PURE__ */ optionalNullable(Schema.String),
   kind: Schema.String,
-  categories: Schema.Array(Category),
-  tags: Schema.Array(Schema.String),
-  collected_at: optionalNullable(Schema.Array(Timestamp)),
+  categories: /* @__PURE__ */ Schema.Array(Category),
+  tags: /* @__PURE__ */ Schema.Array(Schema.String),
+  collected_at: /* @__PURE__ */ optionalNullable(/* @__PURE__ */ Schema.Array(Timestamp)),
   created_at: Timestamp,
-  license: optionalNullable(License),
-  metadata: optionalNullable(Metadata),
-  elevation_field: optionalNullable(Schema.String),
-  permissions: Schema.optionalKey(Schema.String),
-  version: Schema.optionalKey(LayerVersion)
+  license: /* @__PURE__ */ optionalNullable(License),
+  metadata: /* @__PURE__ */ optionalNullable(Metadata),
+  elevation_field: /* @__PURE__ */ optionalNullable(Schema.String),
+  permissions: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  version: /* @__PURE__ */ Schema.optionalKey(LayerVersion)
 }) {}
 
 /**
@@ -215,16 +221,35 @@ export const layerSortKeys: ReadonlyArray<LayerSort> = ["name", "created_at", "u
  * Layers.get(1474, { expand: ["data"] })
  * ```
  */
-export interface GetOptions {
-  /** Names of related objects the server should embed (sent as `Expand: a,b`). */
-  readonly expand?: ReadonlyArray<string>
-}
+export type GetOptions = Versioned.GetOptions
 
-type LayerError = Http.RequestError | ClientValidationError
+/**
+ * Options of the waits: the polling `schedule` (default every 2 seconds) and a `timeout`.
+ *
+ * @example
+ * ```ts
+ * Layers.waitForImport(1474, 4067, { schedule: Schedule.spaced("5 seconds"), timeout: "30 minutes" })
+ * ```
+ */
+export type WaitOptions = Wait.WaitOptions
 
-const listOf = (name: string, path: string) =>
+/** What the layer functions fail with. */
+type LayerError = Versioned.Error
+
+/** The layers collection, as the shared versioned endpoints see it. */
+const layers: Versioned.Resource<Layer> = { module: "Layers", path: "/layers/", idField: "layerId", schema: Layer }
+
+/**
+ * A list of layers (or tables) at `path`, with the layer filters and sort keys.
+ *
+ * @example
+ * ```ts
+ * const tables = Layers.listOf("Tables.list", "/tables/")
+ * ```
+ */
+export const listOf = (name: string, path: string): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> =>
   Query.make<LayerSummary, LayerFilter, LayerSort, Layer>({
-    name: `Koordinates.Layers.${name}`,
+    name: `Koordinates.${name}`,
     path,
     schema: LayerSummary,
     expandedSchema: Layer,
@@ -240,7 +265,7 @@ const listOf = (name: string, path: string) =>
  * Query.stream(Layers.list().pipe(Query.filter({ kind: "vector" })))
  * ```
  */
-export const list = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> => listOf("list", "/layers/")
+export const list = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> => listOf("Layers.list", "/layers/")
 
 /**
  * Layers whose newest version is a draft, at that draft version.
@@ -251,7 +276,7 @@ export const list = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer>
  * ```
  */
 export const listDrafts = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> =>
-  listOf("listDrafts", "/layers/drafts/")
+  listOf("Layers.listDrafts", "/layers/drafts/")
 
 /**
  * The versions of a layer, newest first. Filterable on `data` (e.g. `data.source.revision`).
@@ -271,9 +296,6 @@ export const listVersions = (layerId: number): Query.Query<LayerVersion, "data",
     ids: { layerId }
   })
 
-const getLayer = (path: string, options: GetOptions | undefined) =>
-  Effect.flatMap(Validate.expandHeader(options?.expand), (headers) => Http.json({ method: "GET", path, headers }, Layer))
-
 /**
  * A layer by id: its published version, or its draft when it was never published.
  *
@@ -282,15 +304,8 @@ const getLayer = (path: string, options: GetOptions | undefined) =>
  * const layer = yield* Layers.get(1474)
  * ```
  */
-export const get: (
-  id: number,
-  options?: GetOptions
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Layers.get")(
-  function*(id: number, options?: GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* getLayer(`/layers/${id}/`, options)
-  }
-)
+export const get: (id: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
+  /* @__PURE__ */ Versioned.get(layers)
 
 /**
  * A layer at one of its versions.
@@ -305,21 +320,7 @@ export const getVersion: (
   layerId: number,
   versionId: number,
   options?: GetOptions
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Layers.getVersion")(
-  function*(layerId: number, versionId: number, options?: GetOptions) {
-    yield* Validate.id("layerId", layerId)
-    yield* Validate.id("versionId", versionId)
-    return yield* getLayer(`/layers/${layerId}/versions/${versionId}/`, options)
-  }
-)
-
-const namedVersionGetter = (segment: "draft" | "published") =>
-  Effect.fn(`Koordinates.Layers.get${segment === "draft" ? "Draft" : "Published"}`)(
-    function*(layerId: number, options?: GetOptions) {
-      yield* Validate.id("layerId", layerId)
-      return yield* getLayer(`/layers/${layerId}/versions/${segment}/`, options)
-    }
-  )
+) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Versioned.getVersion(layers)
 
 /**
  * A layer at its draft version; `NotFound` when it has no draft.
@@ -330,7 +331,7 @@ const namedVersionGetter = (segment: "draft" | "published") =>
  * ```
  */
 export const getDraft: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ namedVersionGetter("draft")
+  /* @__PURE__ */ Versioned.getNamedVersion(layers, "draft")
 
 /**
  * A layer at its published version; `NotFound` when it was never published.
@@ -341,7 +342,7 @@ export const getDraft: (layerId: number, options?: GetOptions) => Effect.Effect<
  * ```
  */
 export const getPublished: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ namedVersionGetter("published")
+  /* @__PURE__ */ Versioned.getNamedVersion(layers, "published")
 
 /**
  * Whether this layer object is its layer's published version.
@@ -351,8 +352,7 @@ export const getPublished: (layerId: number, options?: GetOptions) => Effect.Eff
  * Layers.isPublishedVersion(yield* Layers.get(1474)) // true
  * ```
  */
-export const isPublishedVersion = (layer: Layer): boolean =>
-  layer.this_version != null && layer.this_version === layer.published_version
+export const isPublishedVersion: (layer: Layer) => boolean = Versioned.isPublishedVersion
 
 /**
  * Whether this layer object is its layer's draft: the latest version, not yet published.
@@ -362,6 +362,217 @@ export const isPublishedVersion = (layer: Layer): boolean =>
  * Layers.isDraftVersion(yield* Layers.getDraft(1474)) // true
  * ```
  */
-export const isDraftVersion = (layer: Layer): boolean =>
-  layer.this_version != null && layer.this_version === layer.latest_version &&
-  layer.latest_version !== layer.published_version
+export const isDraftVersion: (layer: Layer) => boolean = Versioned.isDraftVersion
+
+const dataInput = /* @__PURE__ */ Schema.Struct({ datasources: /* @__PURE__ */ Schema.NonEmptyArray(Id) })
+
+/**
+ * What a new layer needs: a name and the datasources to import (ids); the rest is
+ * optional. Checked before any request.
+ *
+ * @example
+ * ```ts
+ * const input: Layers.NewLayer = { name: "A Test Layer", group: 999, data: { datasources: [123456] } }
+ * ```
+ */
+export const NewLayer = /* @__PURE__ */ Schema.Struct({
+  name: NonBlank,
+  data: dataInput,
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  group: /* @__PURE__ */ Schema.optionalKey(Id),
+  license: /* @__PURE__ */ Schema.optionalKey(Id),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  elevation_field: /* @__PURE__ */ Schema.optionalKey(Schema.String)
+})
+
+/** What a new layer needs (see {@link NewLayer}). */
+export type NewLayer = typeof NewLayer.Type
+
+/**
+ * Changes to a draft version: any of the layer's fields, and `data` (sent only with
+ * `withData`, which starts a new import).
+ *
+ * @example
+ * ```ts
+ * const changes: Layers.LayerChanges = { description: "Updated nightly", tags: ["roads"] }
+ * ```
+ */
+export const LayerChanges = /* @__PURE__ */ NewLayer.mapFields((fields) => ({
+  ...fields,
+  name: Schema.optionalKey(fields.name),
+  data: Schema.optionalKey(fields.data)
+}))
+
+/** Changes to a draft version (see {@link LayerChanges}). */
+export type LayerChanges = typeof LayerChanges.Type
+
+/**
+ * Creates a layer from datasources; its first version is a draft that starts importing.
+ * Returns the layer at that version.
+ *
+ * @example
+ * ```ts
+ * const draft = yield* Layers.create({ name: "A Test Layer", group: 999, data: { datasources: [123456] } })
+ * yield* Layers.waitForImport(draft.id, draft.version!.id)
+ * ```
+ */
+export const create: (layer: NewLayer) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Layers.create"
+)(function*(layer: NewLayer) {
+  const checked = yield* Validate.input(NewLayer, layer)
+  return yield* Http.json({ method: "POST", path: "/layers/", body: HttpBody.jsonUnsafe(checked) }, Layer)
+})
+
+/**
+ * Creates a draft version of a layer (a copy of its latest); `Conflict` when it already
+ * has one.
+ *
+ * @example
+ * ```ts
+ * const draft = yield* Layers.createDraft(1474)
+ * ```
+ */
+export const createDraft: (layerId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
+  /* @__PURE__ */ Versioned.createDraft(layers)
+
+const postImport = (name: string, path: (layerId: number, versionId: number) => string) =>
+  Effect.fn(`Koordinates.Layers.${name}`)(function*(layerId: number, versionId: number) {
+    yield* Validate.id("layerId", layerId)
+    yield* Validate.id("versionId", versionId)
+    return yield* Http.json({ method: "POST", path: path(layerId, versionId), body: HttpBody.jsonUnsafe({}) }, Layer)
+  })
+
+/**
+ * Starts (again) the import of a draft version's data. `Conflict` for a published version.
+ *
+ * @example
+ * ```ts
+ * const importing = yield* Layers.startImport(1474, 4068)
+ * ```
+ */
+export const startImport: (layerId: number, versionId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
+  /* @__PURE__ */ postImport("startImport", (layerId, versionId) => `/layers/${layerId}/versions/${versionId}/import/`)
+
+/**
+ * Reimports a layer from its datasources as a new draft version. `Conflict` when a draft
+ * exists.
+ *
+ * @example
+ * ```ts
+ * const next = yield* Layers.startUpdate(8888)
+ * ```
+ */
+export const startUpdate: (layerId: number) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect
+  .fn("Koordinates.Layers.startUpdate")(function*(layerId: number) {
+    yield* Validate.id("layerId", layerId)
+    return yield* Http.json(
+      { method: "POST", path: `/layers/${layerId}/versions/import/`, body: HttpBody.jsonUnsafe({}) },
+      Layer
+    )
+  })
+
+/**
+ * Publishes one version of a layer; returns the Publish that carries it out.
+ *
+ * @example
+ * ```ts
+ * const publish = yield* Layers.publishVersion(8888, 9999)
+ * yield* Publishing.waitForPublish(publish.id)
+ * ```
+ */
+export const publishVersion: (layerId: number, versionId: number) => Effect.Effect<Publish, LayerError, Koordinates> =
+  /* @__PURE__ */ Versioned.publishVersion(layers)
+
+/**
+ * Changes a draft version. `data` is sent only with `{ withData: true }`, which starts a
+ * new import; `NotAllowed` for a published version.
+ *
+ * @example
+ * ```ts
+ * yield* Layers.update(1474, 4068, { description: "Rebuilt from 2024 imagery" })
+ * ```
+ */
+export const update: (
+  layerId: number,
+  versionId: number,
+  changes: LayerChanges,
+  options?: { readonly withData?: boolean }
+) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Layers.update")(
+  function*(layerId: number, versionId: number, changes: LayerChanges, options?: { readonly withData?: boolean }) {
+    const { data, ...fields } = yield* Validate.input(LayerChanges, changes)
+    const body = options?.withData === true && data !== undefined ? { ...fields, data } : fields
+    return yield* Versioned.putVersion(layers, layerId, versionId, body)
+  }
+)
+
+/**
+ * Deletes a draft version. `NotAllowed` for a published one.
+ *
+ * @example
+ * ```ts
+ * yield* Layers.deleteVersion(1474, 4068)
+ * ```
+ */
+export const deleteVersion: (layerId: number, versionId: number) => Effect.Effect<void, LayerError, Koordinates> =
+  /* @__PURE__ */ Versioned.deleteVersion(layers)
+
+/**
+ * Deletes a layer and all its versions.
+ *
+ * @example
+ * ```ts
+ * yield* Layers.deleteLayer(1474)
+ * ```
+ */
+export const deleteLayer: (layerId: number) => Effect.Effect<void, LayerError, Koordinates> =
+  /* @__PURE__ */ Versioned.remove(layers, "deleteLayer")
+
+/**
+ * Sets a draft version's metadata from an XML document (a string, bytes, or a byte
+ * `Stream`); the server detects its format (ISO 19115/19139, FGDC, Dublin Core).
+ *
+ * @example
+ * ```ts
+ * yield* Layers.setMetadata(1474, 4068, "<gmd:MD_Metadata …>…</gmd:MD_Metadata>")
+ * ```
+ */
+export const setMetadata: (
+  layerId: number,
+  versionId: number,
+  xml: Xml.XmlInput
+) => Effect.Effect<void, LayerError, Koordinates> = /* @__PURE__ */ Versioned.setMetadata(layers)
+
+const importOutcome = (layerId: number, versionId: number) => (layer: Layer) => {
+  const status = layer.version?.status ?? "ok"
+  if (status === "ok") return Option.some(Effect.succeed(layer))
+  if (status === "importing" || status === "processing" || status === "queued") return Option.none()
+  return Option.some(Effect.fail(
+    new ImportFailed({ layerId, versionId, status, message: `The import of layer ${layerId} version ${versionId} ended: ${status}` })
+  ))
+}
+
+/**
+ * Waits until a version's import is over: the layer at that version once it is `ok`,
+ * `ImportFailed` when it ended in an error, `TimeoutError` when the wait gave up. Polls
+ * with `getVersion` on the given schedule; interrupting it stops the polling.
+ *
+ * @example
+ * ```ts
+ * const ready = yield* Layers.waitForImport(draft.id, draft.version!.id, { timeout: "1 hour" })
+ * ```
+ */
+export const waitForImport: (
+  layerId: number,
+  versionId: number,
+  options?: WaitOptions
+) => Effect.Effect<Layer, LayerError | ImportFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Layers.waitForImport"
+)(function*(layerId: number, versionId: number, options?: WaitOptions) {
+  return yield* Wait.until(
+    `the import of layer ${layerId} version ${versionId}`,
+    getVersion(layerId, versionId),
+    importOutcome(layerId, versionId),
+    options
+  )
+})

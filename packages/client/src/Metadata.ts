@@ -4,11 +4,23 @@
  * @example
  * ```ts
  * import * as Metadata from "@koordinates-effect/client/Metadata"
- * const formats = (m: Metadata.Metadata) => Object.keys(m)
+ *
+ * const layer = yield* Layers.get(1474)
+ * if (layer.metadata) {
+ *   Metadata.formats(layer.metadata) // ["dc", "iso"]
+ *   const iso = yield* Metadata.getXml(layer.metadata, "iso")
+ * }
  * ```
  * @module
  */
+import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { ClientValidationError, TransportError } from "./Errors.ts"
+import type { Koordinates } from "./Koordinates.ts"
+import * as Http from "./internal/http.ts"
+import * as Versioned from "./internal/versioned.ts"
+import type { XmlInput } from "./internal/xml.ts"
 
 /**
  * Where an object's metadata can be read, one URL per format (`native` is the document as
@@ -19,9 +31,115 @@ import * as Schema from "effect/Schema"
  * const isoUrl = (layer: Layer) => layer.metadata?.iso
  * ```
  */
-export class Metadata extends Schema.Class<Metadata>("@koordinates-effect/client/Metadata")({
-  iso: Schema.optionalKey(Schema.String),
-  dc: Schema.optionalKey(Schema.String),
-  fgdc: Schema.optionalKey(Schema.String),
-  native: Schema.optionalKey(Schema.String)
+export class Metadata extends /* @__PURE__ */ Schema.Class<Metadata>("@koordinates-effect/client/Metadata")({
+  iso: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  dc: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  fgdc: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  native: /* @__PURE__ */ Schema.optionalKey(Schema.String)
 }) {}
+
+/**
+ * A metadata format: ISO 19115/19139, Dublin Core, FGDC CSDGM, or the document as uploaded.
+ *
+ * @example
+ * ```ts
+ * const format: Metadata.MetadataFormat = "iso"
+ * ```
+ */
+export type MetadataFormat = "iso" | "dc" | "fgdc" | "native"
+
+const converted = ["dc", "fgdc", "iso"] as const
+
+/**
+ * The formats an object's metadata can be read in besides `native`, in the order `dc`,
+ * `fgdc`, `iso`.
+ *
+ * @example
+ * ```ts
+ * Metadata.formats(layer.metadata!) // ["dc", "iso"]
+ * ```
+ */
+export const formats = (metadata: Metadata): Array<"dc" | "fgdc" | "iso"> =>
+  converted.filter((format) => metadata[format] !== undefined)
+
+/** What reading metadata fails with. */
+type MetadataError = Http.RequestError | ClientValidationError
+
+const formatUrl = (metadata: Metadata, format: MetadataFormat): Effect.Effect<string, ClientValidationError> => {
+  const url = (["iso", "dc", "fgdc", "native"] as const).includes(format) ? metadata[format] : undefined
+  return url === undefined
+    ? Effect.fail(new ClientValidationError({
+      field: "format",
+      message: `Invalid format "${format}": this metadata has ${
+        [...formats(metadata), ...(metadata.native === undefined ? [] : ["native"])].join(", ") || "no formats"
+      }`
+    }))
+    : Effect.succeed(url)
+}
+
+const xmlRequest = (url: string): Http.ApiRequest => ({ method: "GET", path: url, headers: { accept: "text/xml" } })
+
+/**
+ * Reads an object's metadata document as text, in one format (default `native`).
+ * `ClientValidationError` when the object has no metadata in that format.
+ *
+ * @example
+ * ```ts
+ * const xml = yield* Metadata.getXml(layer.metadata!, "iso")
+ * ```
+ */
+export const getXml: (
+  metadata: Metadata,
+  format?: MetadataFormat
+) => Effect.Effect<string, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
+  function*(metadata: Metadata, format: MetadataFormat = "native") {
+    const url = yield* formatUrl(metadata, format)
+    const response = yield* Http.send(xmlRequest(url))
+    return yield* Effect.mapError(response.text, (error) =>
+      new TransportError({ method: "GET", url, message: error.message, cause: error }))
+  }
+)
+
+/**
+ * Reads an object's metadata document as a byte `Stream`, without holding it whole.
+ *
+ * @example
+ * ```ts
+ * Metadata.getXmlStream(layer.metadata!, "native").pipe(Stream.run(fileSink))
+ * ```
+ */
+export const getXmlStream = (
+  metadata: Metadata,
+  format: MetadataFormat = "native"
+): Stream.Stream<Uint8Array, MetadataError, Koordinates> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const url = yield* formatUrl(metadata, format)
+    const response = yield* Http.send(xmlRequest(url))
+    return Stream.mapError(response.stream, (error) =>
+      new TransportError({ method: "GET", url, message: error.message, cause: error }))
+  })).pipe(Stream.withSpan("Koordinates.Metadata.getXmlStream"))
+
+/**
+ * Sets the metadata of the object at `objectUrl` — a layer version, a set or set version,
+ * a source or datasource (its API URL, as in the object's `url` or `this_version`) — from
+ * an XML document given as text, bytes or a byte `Stream`.
+ *
+ * @example
+ * ```ts
+ * yield* Metadata.setXml(draft.this_version!, "<gmd:MD_Metadata …/>")
+ * ```
+ */
+export const setXml: (
+  objectUrl: string,
+  xml: XmlInput
+) => Effect.Effect<void, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.setXml")(
+  function*(objectUrl: string, xml: XmlInput) {
+    if (!URL.canParse(objectUrl) || !objectUrl.endsWith("/")) {
+      return yield* new ClientValidationError({
+        field: "objectUrl",
+        message: `Invalid objectUrl "${objectUrl}": expected the object's API URL, ending with /`
+      })
+    }
+    yield* Versioned.postMetadata(objectUrl, xml)
+  }
+)

@@ -361,7 +361,7 @@ export const pages = <A, F extends string, S extends string, X>(
 ): Stream.Stream<Page<A>, QueryError, Koordinates> =>
   Stream.unwrap(Effect.map(validate(self), () => {
     const seen = new Set<string>()
-    const items = Schema.Array(self.schema)
+    const items = /* @__PURE__ */ Schema.Array(self.schema)
     const headers = self.expanded ? { expand: "list" } : undefined
     let delivered = 0
     const first: Http.ApiRequest = { method: "GET", path: self.path, params: firstPageParams(self), headers }
@@ -462,7 +462,7 @@ export const count = <A, F extends string, S extends string, X>(
     const response = yield* Http.send({ ...request, method: "GET" })
     const total = resourceTotal(response.headers["x-resource-range"])
     if (Option.isSome(total)) return atMostLimit(total.value)
-    const items = yield* Http.decodeJson(response, Schema.Array(Schema.Unknown))
+    const items = yield* Http.decodeJson(response, /* @__PURE__ */ Schema.Array(Schema.Unknown))
     if (Option.isNone(linkUrl(response.headers["link"], "page-next"))) return atMostLimit(items.length)
     return yield* new ResponseDecodeError({
       status: response.status,

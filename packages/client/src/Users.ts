@@ -20,11 +20,11 @@ import { optionalNullable } from "./internal/schema.ts"
  * const g = new Users.Group({ id: 119, url: "https://…/groups/119/", name: "Wellington City Council", country: "NZ" })
  * ```
  */
-export class Group extends Schema.Class<Group>("@koordinates-effect/client/Group")({
+export class Group extends /* @__PURE__ */ Schema.Class<Group>("@koordinates-effect/client/Group")({
   id: Schema.Number,
   url: Schema.String,
   name: Schema.String,
-  country: optionalNullable(Schema.String)
+  country: /* @__PURE__ */ optionalNullable(Schema.String)
 }) {}
 
 /**
@@ -35,11 +35,11 @@ export class Group extends Schema.Class<Group>("@koordinates-effect/client/Group
  * const fullName = (u: Users.User) => `${u.first_name} ${u.last_name}`
  * ```
  */
-export class User extends Schema.Class<User>("@koordinates-effect/client/User")({
+export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effect/client/User")({
   id: Schema.Number,
   url: Schema.String,
-  first_name: Schema.optionalKey(Schema.String),
-  last_name: Schema.optionalKey(Schema.String),
-  name: Schema.optionalKey(Schema.String),
-  country: optionalNullable(Schema.String)
+  first_name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  last_name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  country: /* @__PURE__ */ optionalNullable(Schema.String)
 }) {}

@@ -34,8 +34,11 @@ export {
   RateLimitExceeded,
   RedirectError,
   ResponseDecodeError,
+  ImportFailed,
+  PublishFailed,
   ServerError,
   ServiceUnavailable,
+  TimeoutError,
   TransportError
 } from "./Errors.ts"
 export type { ApiError, KoordinatesError } from "./Errors.ts"
@@ -49,6 +52,10 @@ export {
 export type { KoordinatesOptions, KoordinatesService } from "./Koordinates.ts"
 export {
   Category,
+  create as createLayer,
+  createDraft as createLayerDraft,
+  deleteLayer,
+  deleteVersion as deleteLayerVersion,
   Field,
   get as getLayer,
   getDraft as getLayerDraft,
@@ -62,11 +69,81 @@ export {
   LayerVersion,
   list as listLayers,
   listDrafts as listLayerDrafts,
-  listVersions as listLayerVersions
+  LayerChanges,
+  listVersions as listLayerVersions,
+  NewLayer,
+  publishVersion as publishLayerVersion,
+  setMetadata as setLayerMetadata,
+  startImport as startLayerImport,
+  startUpdate as startLayerUpdate,
+  update as updateLayer,
+  waitForImport as waitForLayerImport
 } from "./Layers.ts"
-export type { GetOptions, LayerFilter, LayerSort } from "./Layers.ts"
-export { License } from "./Licenses.ts"
-export { Metadata } from "./Metadata.ts"
+export type { GetOptions, LayerFilter, LayerSort, WaitOptions } from "./Layers.ts"
+export {
+  get as getLicense,
+  getCreativeCommons as getCreativeCommonsLicense,
+  License,
+  list as listLicenses
+} from "./Licenses.ts"
+export {
+  formats as metadataFormats,
+  getXml as getMetadataXml,
+  getXmlStream as getMetadataXmlStream,
+  Metadata,
+  setXml as setMetadataXml
+} from "./Metadata.ts"
+export type { MetadataFormat } from "./Metadata.ts"
+export {
+  cancel as cancelPublish,
+  create as createPublish,
+  get as getPublish,
+  getItems as getPublishItems,
+  list as listPublishes,
+  Publish,
+  PublishState,
+  waitForPublish
+} from "./Publishing.ts"
+export type { NewPublish, PublishItem } from "./Publishing.ts"
+export {
+  create as createSet,
+  createDraft as createSetDraft,
+  delete as deleteSet,
+  deleteVersion as deleteSetVersion,
+  get as getSet,
+  getDraft as getSetDraft,
+  getItems as getSetItems,
+  getPublished as getSetPublished,
+  getVersion as getSetVersion,
+  isDraftVersion as isDraftSetVersion,
+  isPublishedVersion as isPublishedSetVersion,
+  list as listSets,
+  listDrafts as listSetDrafts,
+  listVersions as listSetVersions,
+  NewSet,
+  publishVersion as publishSetVersion,
+  Set as KoordinatesSet,
+  SetChanges,
+  setMetadata as setSetMetadata,
+  SetVersion,
+  update as updateSet
+} from "./Sets.ts"
+export {
+  list as listTables,
+  listDrafts as listTableDrafts
+} from "./Tables.ts"
+export {
+  create as createToken,
+  delete as deleteToken,
+  get as getToken,
+  list as listTokens,
+  Token,
+  TokenChanges,
+  TokenScope,
+  NewToken,
+  update as updateToken
+} from "./Tokens.ts"
+export type { Credentials } from "./Tokens.ts"
 export {
   collect,
   count,

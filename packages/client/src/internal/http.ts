@@ -14,7 +14,6 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import type * as SchemaIssue from "effect/SchemaIssue"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpBody from "effect/http/HttpBody"
@@ -24,6 +23,7 @@ import * as UrlParams from "effect/http/UrlParams"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Errors from "../Errors.ts"
 import { Koordinates, type KoordinatesService } from "../Koordinates.ts"
+import { issuePath } from "./schema.ts"
 import { version } from "./version.ts"
 
 /** HTTP methods the API uses. */
@@ -162,6 +162,10 @@ export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.Http
     }
   })
 
+/** Sends a request whose reply body does not matter (DELETE, metadata upload…). */
+export const discard = (request: ApiRequest): Effect.Effect<void, RequestError, Koordinates> =>
+  Effect.flatMap(send(request), (response) => Effect.asVoid(readBody(response)))
+
 /** Sends a request and decodes its JSON reply with `schema`. */
 export const json = <S extends Schema.Decoder<unknown>>(
   request: ApiRequest,
@@ -192,23 +196,8 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(
   })
 }
 
-/** The path of the first leaf of a schema issue, as `[3].group.id`. */
-const issuePath = (issue: SchemaIssue.Issue): string => {
-  let path = ""
-  for (let current: SchemaIssue.Issue | undefined = issue; current !== undefined;) {
-    if (current._tag === "Pointer") {
-      for (const key of current.path) {
-        path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`
-      }
-      current = current.issue
-    } else {
-      current = "issues" in current ? current.issues[0] : "issue" in current ? current.issue : undefined
-    }
-  }
-  return path
-}
-
-const excerpt = (text: string) => {
+/** A body or value shortened for a message. */
+export const excerpt = (text: string) => {
   const trimmed = text.trim()
   return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed
 }

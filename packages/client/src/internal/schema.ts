@@ -4,6 +4,7 @@
  * @internal
  */
 import * as Schema from "effect/Schema"
+import type * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaGetter from "effect/SchemaGetter"
 
 const timestampPattern =
@@ -20,12 +21,34 @@ const parseTimestamp = (text: string): Date => {
  * a date-time with or without a zone (none means UTC), with milliseconds or microseconds
  * (kept to the millisecond). Encodes as an ISO string.
  */
-export const Timestamp = /* @__PURE__ */ Schema.String.check(Schema.isPattern(timestampPattern)).pipe(
-  Schema.decodeTo(Schema.Date, {
-    decode: SchemaGetter.transform(parseTimestamp),
-    encode: SchemaGetter.transform((date: Date) => date.toISOString())
+export const Timestamp = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(timestampPattern)).pipe(
+  /* @__PURE__ */ Schema.decodeTo(Schema.Date, {
+    decode: /* @__PURE__ */ SchemaGetter.transform(parseTimestamp),
+    encode: /* @__PURE__ */ SchemaGetter.transform((date: Date) => date.toISOString())
   })
 )
 
 /** A field that may be absent or `null`. */
-export const optionalNullable = <S extends Schema.Top>(schema: S) => Schema.optionalKey(Schema.NullOr(schema))
+export const optionalNullable = <S extends Schema.Top>(schema: S) => /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(schema))
+
+/** Text with something other than white space in it. */
+export const NonBlank = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/\S/))
+
+/** A positive integer id. */
+export const Id = /* @__PURE__ */ Schema.Int.check(/* @__PURE__ */ Schema.isGreaterThan(0))
+
+/** The path of the first leaf of a schema issue, as `[3].group.id`. */
+export const issuePath = (issue: SchemaIssue.Issue): string => {
+  let path = ""
+  for (let current: SchemaIssue.Issue | undefined = issue; current !== undefined;) {
+    if (current._tag === "Pointer") {
+      for (const key of current.path) {
+        path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`
+      }
+      current = current.issue
+    } else {
+      current = "issues" in current ? current.issues[0] : "issue" in current ? current.issue : undefined
+    }
+  }
+  return path
+}

@@ -4,7 +4,9 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { ClientValidationError } from "../Errors.ts"
+import { issuePath } from "./schema.ts"
 
 /** Whether a number is a positive safe integer (ids, limits, page sizes). */
 export const isId = (value: number): boolean => typeof value === "number" && Number.isSafeInteger(value) && value > 0
@@ -25,3 +27,21 @@ export const expandHeader = (
     ? Effect.succeed({ expand: expand.join(",") })
     : Effect.fail(new ClientValidationError({ field: "expand", message: `Invalid expand name "${bad}"` }))
 }
+
+/**
+ * Checks user input against its schema; the first problem becomes a
+ * `ClientValidationError` whose field is the path of the bad value (`name`, `data.datasources[0]`).
+ */
+export const input = <S extends Schema.Decoder<unknown>>(
+  schema: S,
+  value: unknown,
+  field = ""
+): Effect.Effect<S["Type"], ClientValidationError, S["DecodingServices"]> =>
+  Effect.mapError(Schema.decodeUnknownEffect(schema)(value), (error) => {
+    const path = issuePath(error.issue)
+    const name = field === "" ? path : path === "" ? field : path.startsWith("[") ? field + path : `${field}.${path}`
+    return new ClientValidationError({
+      field: name === "" ? "input" : name,
+      message: `Invalid ${name === "" ? "input" : name}: ${error.message.split("\n")[0]}`
+    })
+  })

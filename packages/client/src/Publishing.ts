@@ -1,0 +1,223 @@
+/**
+ * Publishing: publish groups that take draft versions of layers, tables and sets live —
+ * together or one by one, now or at a set time — and the wait until they are done.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Publishing from "@koordinates-effect/client/Publishing"
+ *
+ * const program = Effect.gen(function*() {
+ *   const publish = yield* Publishing.create({ items: [draftLayer, draftTable], publishStrategy: "together" })
+ *   return yield* Publishing.waitForPublish(publish.id)
+ * })
+ * ```
+ * @module
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as HttpBody from "effect/http/HttpBody"
+import { ClientValidationError, PublishFailed, type TimeoutError } from "./Errors.ts"
+import type { Koordinates } from "./Koordinates.ts"
+import { Layer } from "./Layers.ts"
+import * as Query from "./Query.ts"
+import { Set } from "./Sets.ts"
+import * as Http from "./internal/http.ts"
+import { Publish, PublishState } from "./internal/publish.ts"
+import * as Validate from "./internal/validate.ts"
+import * as Versioned from "./internal/versioned.ts"
+import * as Wait from "./internal/wait.ts"
+
+export {
+  /**
+   * A publish: draft versions being published, its strategies and its `state`.
+   *
+   * @example
+   * ```ts
+   * const publish = yield* Publishing.get(2054)
+   * publish.state // "completed"
+   * ```
+   */
+  Publish,
+  /**
+   * The states of a publish, as a schema: `scheduled`, `waiting-for-items`, `publishing`,
+   * `completed`, `cancelled`, `errored`.
+   *
+   * @example
+   * ```ts
+   * Schema.is(Publishing.PublishState)("completed") // true
+   * ```
+   */
+  PublishState
+}
+
+/** What the publishing functions fail with. */
+type PublishError = Versioned.Error
+
+/**
+ * Every publish of the site, newest first.
+ *
+ * @example
+ * ```ts
+ * const recent = yield* Query.collect(Query.limit(Publishing.list(), 10))
+ * ```
+ */
+export const list = (): Query.Query<Publish> =>
+  Query.make({ name: "Koordinates.Publishing.list", path: "/publish/", schema: Publish })
+
+/**
+ * A publish by id.
+ *
+ * @example
+ * ```ts
+ * const publish = yield* Publishing.get(2054)
+ * ```
+ */
+export const get: (id: number) => Effect.Effect<Publish, PublishError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Publishing.get"
+)(function*(id: number) {
+  yield* Validate.id("id", id)
+  return yield* Http.json({ method: "GET", path: `/publish/${id}/` }, Publish)
+})
+
+/** A layer, table or set at a draft version, or the URL of such a version. */
+export type PublishItem = string | Layer | Set
+
+/**
+ * What to publish and how: the items (draft versions, or their URLs), `publishStrategy`
+ * (`together`, the default, or `individual`), `errorStrategy` (`abort`, the default, or
+ * `ignore`) and an optional `publishAt` time.
+ *
+ * @example
+ * ```ts
+ * const request: Publishing.NewPublish = { items: [draft], publishAt: new Date("2030-01-01T00:00:00Z") }
+ * ```
+ */
+export interface NewPublish {
+  readonly items: ReadonlyArray<PublishItem>
+  readonly publishStrategy?: "together" | "individual"
+  readonly errorStrategy?: "abort" | "ignore"
+  readonly publishAt?: Date | string
+}
+
+const versionUrl = /^https?:\/\/[^/]+\/.*\/(layers|tables|sets)\/\d+\/versions\/\d+\/$/
+
+const invalid = (field: string, message: string) => Effect.fail(new ClientValidationError({ field, message }))
+
+const itemUrl = (item: PublishItem, index: number): Effect.Effect<string, ClientValidationError> => {
+  const field = `items[${index}]`
+  if (typeof item === "string") {
+    return versionUrl.test(item) ? Effect.succeed(item) : invalid(field, `Invalid ${field}: "${item}" is not a version URL`)
+  }
+  const url = item.this_version
+  return Versioned.isDraftVersion(item) && url != null
+    ? Effect.succeed(url)
+    : invalid(field, `Invalid ${field}: ${item.url} is not a draft version`)
+}
+
+const PublishOptions = /* @__PURE__ */ Schema.Struct({
+  publishStrategy: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Literals(["together", "individual"])),
+  errorStrategy: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Literals(["abort", "ignore"]))
+})
+
+const publishAtIso = (value: Date | string): Effect.Effect<string, ClientValidationError> => {
+  const date = typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : value
+  return date instanceof Date && !Number.isNaN(date.getTime())
+    ? Effect.succeed(date.toISOString())
+    : invalid("publishAt", `Invalid publishAt ${JSON.stringify(value)}: expected a Date or an ISO date-time`)
+}
+
+/**
+ * Publishes draft versions. Layers, tables and sets given as objects must be draft versions
+ * (`ClientValidationError` otherwise, before any request); URLs must be version URLs.
+ *
+ * @example
+ * ```ts
+ * const publish = yield* Publishing.create({ items: [layerDraft, setDraft], publishStrategy: "individual" })
+ * ```
+ */
+export const create: (publish: NewPublish) => Effect.Effect<Publish, PublishError, Koordinates> = /* @__PURE__ */ Effect
+  .fn("Koordinates.Publishing.create")(function*(publish: NewPublish) {
+    if (!Array.isArray(publish.items) || publish.items.length === 0) {
+      return yield* invalid("items", "Invalid items: give at least one draft version to publish")
+    }
+    const items = yield* Effect.forEach(publish.items, itemUrl)
+    const options = yield* Validate.input(PublishOptions, {
+      publishStrategy: publish.publishStrategy ?? "together",
+      errorStrategy: publish.errorStrategy ?? "abort"
+    })
+    const body = {
+      items,
+      publish_strategy: options.publishStrategy,
+      error_strategy: options.errorStrategy,
+      ...(publish.publishAt === undefined ? {} : { publish_at: yield* publishAtIso(publish.publishAt) })
+    }
+    return yield* Http.json({ method: "POST", path: "/publish/", body: HttpBody.jsonUnsafe(body) }, Publish)
+  })
+
+/**
+ * Cancels a publish that has not finished.
+ *
+ * @example
+ * ```ts
+ * yield* Publishing.cancel(2054)
+ * ```
+ */
+export const cancel: (id: number) => Effect.Effect<void, PublishError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Publishing.cancel"
+)(function*(id: number) {
+  yield* Validate.id("id", id)
+  yield* Http.discard({ method: "DELETE", path: `/publish/${id}/` })
+})
+
+/**
+ * The publish's items, fetched: each version as a `Layer` (layers and tables) or a `Set`.
+ *
+ * @example
+ * ```ts
+ * const items = yield* Publishing.getItems(yield* Publishing.get(2054))
+ * ```
+ */
+export const getItems: (publish: Publish) => Effect.Effect<Array<Layer | Set>, PublishError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Publishing.getItems")(function*(publish: Publish) {
+    return yield* Effect.forEach(
+      publish.items,
+      (url): Effect.Effect<Layer | Set, PublishError, Koordinates> =>
+        Http.json({ method: "GET", path: url }, /\/sets\/\d+\//.test(url) ? Set : Layer),
+      { concurrency: 4 }
+    )
+  })
+
+const publishOutcome = (publish: Publish) => {
+  switch (publish.state) {
+    case "completed":
+      return Option.some(Effect.succeed(publish))
+    case "cancelled":
+    case "errored":
+      return Option.some(Effect.fail(
+        new PublishFailed({ publishId: publish.id, state: publish.state, message: `Publish ${publish.id} ${publish.state}` })
+      ))
+    default:
+      return Option.none()
+  }
+}
+
+/**
+ * Waits until a publish is over: the publish once `completed`; `PublishFailed` when it is
+ * `cancelled` or `errored`; `TimeoutError` when the wait gives up. Polls on the given
+ * schedule (default every 2 seconds); interrupting it stops the polling.
+ *
+ * @example
+ * ```ts
+ * const done = yield* Publishing.waitForPublish(publish.id, { timeout: "10 minutes" })
+ * ```
+ */
+export const waitForPublish: (
+  id: number,
+  options?: Wait.WaitOptions
+) => Effect.Effect<Publish, PublishError | PublishFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Publishing.waitForPublish"
+)(function*(id: number, options?: Wait.WaitOptions) {
+  return yield* Wait.until(`publish ${id}`, get(id), publishOutcome, options)
+})

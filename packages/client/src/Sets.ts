@@ -1,0 +1,354 @@
+/**
+ * Sets: curated groups of layers and tables, versioned and published like layers.
+ *
+ * @example
+ * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Sets from "@koordinates-effect/client/Sets"
+ *
+ * const program = Effect.gen(function*() {
+ *   const set = yield* Sets.create({ title: "Transport", group: 141, items: [roadsUrl, railUrl] })
+ *   const publish = yield* Sets.publishVersion(set.id, set.version!.id)
+ * })
+ * ```
+ * @module
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as HttpBody from "effect/http/HttpBody"
+import type { Koordinates } from "./Koordinates.ts"
+import { Category, Layer } from "./Layers.ts"
+import { Metadata } from "./Metadata.ts"
+import * as Query from "./Query.ts"
+import { Group, User } from "./Users.ts"
+import * as Http from "./internal/http.ts"
+import type { Publish } from "./internal/publish.ts"
+import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
+import * as Validate from "./internal/validate.ts"
+import * as Versioned from "./internal/versioned.ts"
+import type * as Xml from "./internal/xml.ts"
+
+/**
+ * A version of a set.
+ *
+ * @example
+ * ```ts
+ * const versions = yield* Query.collect(Sets.listVersions(5)) // SetVersion[]
+ * ```
+ */
+export class SetVersion extends /* @__PURE__ */ Schema.Class<SetVersion>("@koordinates-effect/client/SetVersion")({
+  id: Schema.Number,
+  url: Schema.String,
+  created_at: Timestamp
+}) {}
+
+/**
+ * A set at one version. Older sets carry fewer fields, so most are optional; `version` is
+ * present when fetched through a version endpoint.
+ *
+ * @example
+ * ```ts
+ * const set = yield* Sets.get(933)
+ * set.items?.length
+ * ```
+ */
+export class Set extends /* @__PURE__ */ Schema.Class<Set>("@koordinates-effect/client/Set")({
+  id: Schema.Number,
+  url: Schema.String,
+  title: Schema.String,
+  type: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  description_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Category)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  group: /* @__PURE__ */ Schema.optionalKey(Group),
+  user: /* @__PURE__ */ Schema.optionalKey(User),
+  items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  thumbnail_url: /* @__PURE__ */ optionalNullable(Schema.String),
+  metadata: /* @__PURE__ */ optionalNullable(Metadata),
+  publish_to_catalog_services: /* @__PURE__ */ Schema.optionalKey(Schema.Boolean),
+  active_publish: /* @__PURE__ */ optionalNullable(Schema.Unknown),
+  permissions: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  settings: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
+  latest_version: /* @__PURE__ */ optionalNullable(Schema.String),
+  published_version: /* @__PURE__ */ optionalNullable(Schema.String),
+  this_version: /* @__PURE__ */ optionalNullable(Schema.String),
+  publisher: /* @__PURE__ */ optionalNullable(Schema.String),
+  created_at: /* @__PURE__ */ optionalNullable(Timestamp),
+  version: /* @__PURE__ */ Schema.optionalKey(SetVersion)
+}) {}
+
+/** What the set functions fail with. */
+type SetError = Versioned.Error
+
+const sets: Versioned.Resource<Set> = { module: "Sets", path: "/sets/", idField: "setId", schema: Set }
+
+/**
+ * Every set of the site (no filters or ordering: the API has none for sets).
+ *
+ * @example
+ * ```ts
+ * const all = yield* Query.collect(Sets.list())
+ * ```
+ */
+export const list = (): Query.Query<Set> => Query.make({ name: "Koordinates.Sets.list", path: "/sets/", schema: Set })
+
+/**
+ * Sets whose newest version is a draft.
+ *
+ * @example
+ * ```ts
+ * const drafts = yield* Query.collect(Sets.listDrafts())
+ * ```
+ */
+export const listDrafts = (): Query.Query<Set> =>
+  Query.make({ name: "Koordinates.Sets.listDrafts", path: "/sets/drafts/", schema: Set })
+
+/**
+ * The versions of a set, newest first; filterable on `data`.
+ *
+ * @example
+ * ```ts
+ * const versions = yield* Query.collect(Sets.listVersions(5))
+ * ```
+ */
+export const listVersions = (setId: number): Query.Query<SetVersion, "data", never, Set> =>
+  Query.make<SetVersion, "data", never, Set>({
+    name: "Koordinates.Sets.listVersions",
+    path: `/sets/${setId}/versions/`,
+    schema: SetVersion,
+    expandedSchema: Set,
+    filterKeys: ["data"],
+    ids: { setId }
+  })
+
+/**
+ * A set by id.
+ *
+ * @example
+ * ```ts
+ * const set = yield* Sets.get(933)
+ * ```
+ */
+export const get: (id: number, options?: Versioned.GetOptions) => Effect.Effect<Set, SetError, Koordinates> =
+  /* @__PURE__ */ Versioned.get(sets)
+
+/**
+ * A set at one of its versions.
+ *
+ * @example
+ * ```ts
+ * const v = yield* Sets.getVersion(5, 10)
+ * ```
+ */
+export const getVersion: (
+  setId: number,
+  versionId: number,
+  options?: Versioned.GetOptions
+) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Versioned.getVersion(sets)
+
+/**
+ * A set at its draft version; `NotFound` when it has none.
+ *
+ * @example
+ * ```ts
+ * const draft = yield* Sets.getDraft(5)
+ * ```
+ */
+export const getDraft: (setId: number, options?: Versioned.GetOptions) => Effect.Effect<Set, SetError, Koordinates> =
+  /* @__PURE__ */ Versioned.getNamedVersion(sets, "draft")
+
+/**
+ * A set at its published version; `NotFound` when never published.
+ *
+ * @example
+ * ```ts
+ * const published = yield* Sets.getPublished(5)
+ * ```
+ */
+export const getPublished: (
+  setId: number,
+  options?: Versioned.GetOptions
+) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Versioned.getNamedVersion(sets, "published")
+
+/**
+ * Whether this set object is its set's published version.
+ *
+ * @example
+ * ```ts
+ * Sets.isPublishedVersion(yield* Sets.getPublished(5)) // true
+ * ```
+ */
+export const isPublishedVersion: (set: Set) => boolean = Versioned.isPublishedVersion
+
+/**
+ * Whether this set object is its set's draft.
+ *
+ * @example
+ * ```ts
+ * Sets.isDraftVersion(yield* Sets.getDraft(5)) // true
+ * ```
+ */
+export const isDraftVersion: (set: Set) => boolean = Versioned.isDraftVersion
+
+const itemUrl = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^https?:\/\/[^/]+\/.*\/(layers|tables)\/\d+\/$/))
+
+/**
+ * What a new set needs: a title; optionally a description, group (id), items (layer or
+ * table URLs), categories and tags. Checked before any request.
+ *
+ * @example
+ * ```ts
+ * const input: Sets.NewSet = { title: "Transport", group: 141, items: [layer.url] }
+ * ```
+ */
+export const NewSet = /* @__PURE__ */ Schema.Struct({
+  title: NonBlank,
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  group: /* @__PURE__ */ Schema.optionalKey(Id),
+  items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(itemUrl)),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
+})
+
+/** What a new set needs (see {@link NewSet}). */
+export type NewSet = typeof NewSet.Type
+
+/**
+ * Changes to a draft set version: any of {@link NewSet}'s fields.
+ *
+ * @example
+ * ```ts
+ * const changes: Sets.SetChanges = { items: [roads.url, rail.url] }
+ * ```
+ */
+export const SetChanges = /* @__PURE__ */ NewSet.mapFields((fields) => ({
+  ...fields,
+  title: Schema.optionalKey(fields.title)
+}))
+
+/** Changes to a draft set version (see {@link SetChanges}). */
+export type SetChanges = typeof SetChanges.Type
+
+/**
+ * Creates a set (as a draft) and returns it.
+ *
+ * @example
+ * ```ts
+ * const set = yield* Sets.create({ title: "Transport", group: 141, items: [roads.url] })
+ * ```
+ */
+export const create: (set: NewSet) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Sets.create"
+)(function*(set: NewSet) {
+  const checked = yield* Validate.input(NewSet, set)
+  return yield* Http.json({ method: "POST", path: "/sets/", body: HttpBody.jsonUnsafe(checked) }, Set)
+})
+
+/**
+ * Creates a draft version of a set; `Conflict` when it has one.
+ *
+ * @example
+ * ```ts
+ * const draft = yield* Sets.createDraft(5)
+ * ```
+ */
+export const createDraft: (setId: number) => Effect.Effect<Set, SetError, Koordinates> =
+  /* @__PURE__ */ Versioned.createDraft(sets)
+
+/**
+ * Changes a draft version; `NotAllowed` for a published one.
+ *
+ * @example
+ * ```ts
+ * yield* Sets.update(5, 11, { description: "Roads and rail" })
+ * ```
+ */
+export const update: (
+  setId: number,
+  versionId: number,
+  changes: SetChanges
+) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sets.update")(
+  function*(setId: number, versionId: number, changes: SetChanges) {
+    const checked = yield* Validate.input(SetChanges, changes)
+    return yield* Versioned.putVersion(sets, setId, versionId, checked)
+  }
+)
+
+/**
+ * Publishes one version of a set; returns the Publish.
+ *
+ * @example
+ * ```ts
+ * const publish = yield* Sets.publishVersion(5, 11)
+ * ```
+ */
+export const publishVersion: (setId: number, versionId: number) => Effect.Effect<Publish, SetError, Koordinates> =
+  /* @__PURE__ */ Versioned.publishVersion(sets)
+
+/**
+ * Deletes a draft version; `NotAllowed` for a published one.
+ *
+ * @example
+ * ```ts
+ * yield* Sets.deleteVersion(5, 11)
+ * ```
+ */
+export const deleteVersion: (setId: number, versionId: number) => Effect.Effect<void, SetError, Koordinates> =
+  /* @__PURE__ */ Versioned.deleteVersion(sets)
+
+const deleteSet: (setId: number) => Effect.Effect<void, SetError, Koordinates> = /* @__PURE__ */ Versioned.remove(
+  sets,
+  "delete"
+)
+
+export {
+  /**
+   * Deletes a set and all its versions.
+   *
+   * @example
+   * ```ts
+   * yield* Sets.delete(5)
+   * ```
+   */
+  deleteSet as delete
+}
+
+/**
+ * Sets a set's metadata from an XML document (text, bytes or a byte `Stream`); with
+ * `versionId`, that draft version's.
+ *
+ * @example
+ * ```ts
+ * yield* Sets.setMetadata(5, xml, { versionId: 11 })
+ * ```
+ */
+export const setMetadata: (
+  setId: number,
+  xml: Xml.XmlInput,
+  options?: { readonly versionId?: number }
+) => Effect.Effect<void, SetError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sets.setMetadata")(
+  function*(setId: number, xml: Xml.XmlInput, options?: { readonly versionId?: number }) {
+    yield* Validate.id("setId", setId)
+    const versionId = options?.versionId
+    if (versionId !== undefined) yield* Validate.id("versionId", versionId)
+    yield* Versioned.postMetadata(`/sets/${setId}/${versionId === undefined ? "" : `versions/${versionId}/`}`, xml)
+  }
+)
+
+/**
+ * The set's items, fetched: each layer or table URL of the set as a `Layer`, in order.
+ *
+ * @example
+ * ```ts
+ * const layers = yield* Sets.getItems(yield* Sets.get(933))
+ * ```
+ */
+export const getItems: (set: Set) => Effect.Effect<Array<Layer>, SetError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Sets.getItems"
+)(function*(set: Set) {
+  return yield* Effect.forEach(set.items ?? [], (url) => Http.json({ method: "GET", path: url }, Layer), {
+    concurrency: 4
+  })
+})

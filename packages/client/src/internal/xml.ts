@@ -1,0 +1,34 @@
+/**
+ * XML documents as request bodies (metadata uploads), checked before any request.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
+import * as HttpBody from "effect/http/HttpBody"
+import { ClientValidationError } from "../Errors.ts"
+
+/** An XML document: text, bytes, or a stream of bytes (sent as it is read). */
+export type XmlInput = string | Uint8Array | Stream.Stream<Uint8Array, unknown>
+
+const contentType = "text/xml"
+
+/** Whether text starts like an XML document (after white space and a byte-order mark). */
+const looksLikeXml = (start: string) => /^\uFEFF?\s*</.test(start)
+
+/** The request body for an XML document; text and bytes must look like XML. */
+export const body = (xml: XmlInput): Effect.Effect<HttpBody.HttpBody, ClientValidationError> => {
+  if (typeof xml === "string") {
+    return looksLikeXml(xml) ? Effect.succeed(HttpBody.text(xml, contentType)) : notXml
+  }
+  if (xml instanceof Uint8Array) {
+    return looksLikeXml(new TextDecoder().decode(xml.subarray(0, 64)))
+      ? Effect.succeed(HttpBody.uint8Array(xml, contentType))
+      : notXml
+  }
+  return Effect.succeed(HttpBody.stream(xml, contentType))
+}
+
+const notXml = /* @__PURE__ */ Effect.fail(
+  new ClientValidationError({ field: "xml", message: "Invalid xml: expected an XML document (starting with <)" })
+)
