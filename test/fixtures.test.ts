@@ -4,10 +4,13 @@
  * them; a file that is in neither list fails, so new recordings are never ignored.
  */
 import * as Schema from "effect/Schema"
-import { describe, expect, it } from "vitest"
+import { assert, describe, expect, it } from "vitest"
 import { CatalogEntry } from "@koordinates-effect/client/Catalog"
 import { Layer, LayerVersion } from "@koordinates-effect/client/Layers"
 import { License } from "@koordinates-effect/client/Licenses"
+import { Publish } from "@koordinates-effect/client/Publishing"
+import * as Sets from "@koordinates-effect/client/Sets"
+import { Token } from "@koordinates-effect/client/Tokens"
 import { fixtureFiles, fixturesPresent, readFixture } from "./support/fixtures.ts"
 
 const decoders: Record<string, Schema.Decoder<unknown>> = {
@@ -17,15 +20,25 @@ const decoders: Record<string, Schema.Decoder<unknown>> = {
   "licenses__license_pd_1.json": License,
   "responses_2__layers_single_good_simulated_response.json": Layer,
   "responses__layers_single_good_simulated_response.json": Layer,
-  "responses_8__layer_create_good_simulated_response.json": LayerVersion
+  "responses_8__layer_create_good_simulated_response.json": LayerVersion,
+  "responses_3__sets_multi_version_good_simulated_response.json": Schema.Array(Sets.SetVersion),
+  "responses_3__sets_new_draft_good_simulated_response.json": Sets.Set,
+  "responses_3__sets_publish_version_good_simulated_response.json": Publish,
+  "responses_3__sets_single_draft_good_simulated_response.json": Schema.Array(Sets.Set),
+  "responses_3__sets_single_good_simulated_response.json": Sets.Set,
+  "responses_3__sets_single_version_good_simulated_response.json": Sets.Set,
+  "responses_4__sets_multiple_good_simulated_response.json": Schema.Array(Sets.Set),
+  "responses__sets_multiple_good_simulated_response.json": Schema.Array(Sets.Set),
+  "responses_7__publish_multiple_get_simulated_response.json": Schema.Array(Publish),
+  "responses_7__publish_single_good_simulated_response.json": Publish,
+  "tokens__token_get_multiple_tokens_good_response.json": Schema.Array(Token),
+  "tokens__token_get_single_token_good_response.json": Token,
+  "tokens__token_good_create.json": Token,
+  "metadata__layers_version_metadata_post_response.json": Schema.Struct({ url: Schema.String, url_html: Schema.String })
 }
 
 /** Endpoints covered by later work: file name prefix → what will decode them. */
 const pending: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^metadata__/, "Metadata (issue 3)"],
-  [/^responses_3__|^responses_4__|^responses__sets_/, "Sets (issue 3)"],
-  [/^responses_7__/, "Publishing (issue 3)"],
-  [/^tokens__/, "Tokens (issue 3)"],
   [/^responses_10__/, "Permissions (issue 4)"],
   [/^sources__/, "Data Sources (issue 4)"]
 ]
@@ -56,6 +69,13 @@ describe.skipIf(!fixturesPresent)("recorded responses", () => {
     expect(layer.data.crs).toBe("EPSG:2193")
     expect(layer.group.name).toBe("Wellington City Council")
     expect(layer.license?.type).toBe("cc-by")
+  })
+
+  it("keep the token's secret redacted and its scopes split", () => {
+    const token = Schema.decodeUnknownSync(Token)(readFixture("tokens__token_good_create.json"))
+    assert.notInclude(String(token.key), "7777")
+    assert.notInclude(JSON.stringify(token), "77777777")
+    assert.deepStrictEqual(token.scopes.slice(0, 3), ["query", "tiles", "catalog"])
   })
 
   it("sorts catalog entries by kind", () => {

@@ -73,7 +73,7 @@ export class Token extends /* @__PURE__ */ Schema.Class<Token>("@koordinates-eff
   url: Schema.String,
   name: Schema.String,
   key_hint: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  created_at: Timestamp,
+  created_at: optionalNullable(Timestamp),
   expires_at: /* @__PURE__ */ optionalNullable(Timestamp),
   scope: /* @__PURE__ */ optionalNullable(Schema.String),
   referrers: /* @__PURE__ */ optionalNullable(/* @__PURE__ */ Schema.Array(Schema.String)),
