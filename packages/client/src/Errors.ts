@@ -294,6 +294,17 @@ export type ApiError =
   | ServerError
 
 /**
+ * Every way a request can fail once it is under way: an error status, no answer, a refused
+ * redirect, or a reply that does not decode.
+ *
+ * @example
+ * ```ts
+ * const transient = (e: RequestError) => e._tag === "TransportError" || e._tag === "ServiceUnavailable"
+ * ```
+ */
+export type RequestError = ApiError | TransportError | RedirectError | ResponseDecodeError
+
+/**
  * Every way a call of this client can fail.
  *
  * @example

@@ -10,7 +10,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { ClientValidationError } from "./Errors.ts"
+import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
 import * as Http from "./internal/http.ts"
@@ -54,7 +54,7 @@ export const list = (): Query.Query<License> =>
  * const license = yield* Licenses.get(9)
  * ```
  */
-export const get: (id: number) => Effect.Effect<License, Http.RequestError | ClientValidationError, Koordinates> =
+export const get: (id: number) => Effect.Effect<License, KoordinatesError, Koordinates> =
   /* @__PURE__ */ Effect.fn("Koordinates.Licenses.get")(function*(id: number) {
     yield* Validate.id("id", id)
     return yield* Http.json({ method: "GET", path: `/licenses/${id}/` }, License)
@@ -76,7 +76,7 @@ const creativeCommonsSlug = /^cc-by(?:-nc)?(?:-sa|-nd)?$/
 export const getCreativeCommons: (
   slug: string,
   jurisdiction?: string
-) => Effect.Effect<License, Http.RequestError | ClientValidationError, Koordinates> = /* @__PURE__ */ Effect.fn(
+) => Effect.Effect<License, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
   "Koordinates.Licenses.getCreativeCommons"
 )(function*(slug: string, jurisdiction?: string) {
   if (!creativeCommonsSlug.test(slug)) {

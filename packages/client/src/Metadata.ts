@@ -16,7 +16,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClientValidationError, TransportError } from "./Errors.ts"
+import { ClientValidationError, type KoordinatesError, TransportError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import * as Versioned from "./internal/versioned.ts"
@@ -63,7 +63,7 @@ export const formats = (metadata: Metadata): Array<"dc" | "fgdc" | "iso"> =>
   converted.filter((format) => metadata[format] !== undefined)
 
 /** What reading metadata fails with. */
-type MetadataError = Http.RequestError | ClientValidationError
+type MetadataError = KoordinatesError
 
 const formatUrl = (metadata: Metadata, format: MetadataFormat): Effect.Effect<string, ClientValidationError> => {
   const url = (["iso", "dc", "fgdc", "native"] as const).includes(format) ? metadata[format] : undefined

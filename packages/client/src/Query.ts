@@ -26,7 +26,7 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClientValidationError, ResponseDecodeError } from "./Errors.ts"
+import { ClientValidationError, type KoordinatesError, ResponseDecodeError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import { linkUrl, resourceTotal } from "./internal/pagination.ts"
@@ -83,7 +83,7 @@ export type SortKey<S extends string> = S | `-${S}`
  * const describe = (e: QueryError) => `${e._tag}: ${e.message}`
  * ```
  */
-export type QueryError = Http.RequestError | ClientValidationError
+export type QueryError = KoordinatesError
 
 interface QueryFields<A, X> {
   /** Span name of the endpoint, e.g. `Koordinates.Layers.list`. */

@@ -19,7 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError } from "./Errors.ts"
+import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
 import * as Http from "./internal/http.ts"
@@ -137,7 +137,7 @@ export interface Credentials {
 }
 
 /** What the token functions fail with. */
-type TokenError = Http.RequestError | ClientValidationError
+type TokenError = KoordinatesError
 
 /** The API's field names for a validated token input. */
 const toBody = (token: TokenChanges) => ({

@@ -41,7 +41,7 @@ export {
   TimeoutError,
   TransportError
 } from "./Errors.ts"
-export type { ApiError, KoordinatesError } from "./Errors.ts"
+export type { ApiError, KoordinatesError, RequestError } from "./Errors.ts"
 export {
   defaultApiVersion,
   Koordinates,

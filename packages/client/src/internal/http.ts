@@ -44,11 +44,7 @@ export interface ApiRequest {
 }
 
 /** Every way a request can fail once it is under way. */
-export type RequestError =
-  | Errors.ApiError
-  | Errors.TransportError
-  | Errors.RedirectError
-  | Errors.ResponseDecodeError
+export type RequestError = Errors.RequestError
 
 const maxRedirects = 5
 const userAgent = `koordinates-effect/${version}`

@@ -9,7 +9,7 @@
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import type { ClientValidationError } from "../Errors.ts"
+import type { KoordinatesError } from "../Errors.ts"
 import type { Koordinates } from "../Koordinates.ts"
 import * as Http from "./http.ts"
 import { Publish } from "./publish.ts"
@@ -42,7 +42,7 @@ export interface GetOptions {
 }
 
 /** Every way these endpoints fail. */
-export type Error = Http.RequestError | ClientValidationError
+export type Error = KoordinatesError
 
 type Fn<Args extends ReadonlyArray<unknown>, A> = (...args: Args) => Effect.Effect<A, Error, Koordinates>
 
