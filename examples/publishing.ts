@@ -14,7 +14,7 @@ const brisk = { schedule: Schedule.spaced("200 millis"), timeout: "2 minutes" } 
 /** Create a layer from datasources: its first version is a draft that imports them. */
 export const createLayer = (name: string, datasources: ReadonlyArray<number>) =>
   Effect.gen(function*() {
-    const draft = yield* Layers.create({ name, data: { datasources: [datasources[0]!, ...datasources.slice(1)] } })
+    const draft = yield* Layers.create({ name, data: { datasources } })
     yield* Console.log(`Created layer ${draft.id} "${draft.name}", version ${draft.version?.id} ${draft.version?.status}`)
     return draft
   })

@@ -364,7 +364,9 @@ export const isPublishedVersion: (layer: Layer) => boolean = Versioned.isPublish
  */
 export const isDraftVersion: (layer: Layer) => boolean = Versioned.isDraftVersion
 
-const dataInput = /* @__PURE__ */ Schema.Struct({ datasources: /* @__PURE__ */ Schema.NonEmptyArray(Id) })
+const dataInput = /* @__PURE__ */ Schema.Struct({
+  datasources: /* @__PURE__ */ Schema.Array(Id).check(/* @__PURE__ */ Schema.isMinLength(1))
+})
 
 /**
  * What a new layer needs: a name and the datasources to import (ids); the rest is
