@@ -36,8 +36,10 @@ describe.skipIf(!built)("bundle size", () => {
     console.log(`\n${table(reports)}\n`)
   })
 
+  const base = bundle("Layers.get", app(`import { get } from "@koordinates-effect/client/Layers"`, "get(1474)"))
+
   it("Layers.get alone stays within its 48 KiB gzip budget and carries no Query, Catalog or pagination code", async () => {
-    const report = await bundle("Layers.get", app(`import { get } from "@koordinates-effect/client/Layers"`, "get(1474)"))
+    const report = await base
     reports.push(report)
     expect(report.gzipped).toBeLessThanOrEqual(48 * kilobyte)
     for (const marker of [...markers.query, ...markers.catalog, ...markers.layerLists, ...markers.writes]) {
@@ -47,7 +49,7 @@ describe.skipIf(!built)("bundle size", () => {
   })
 
   it("the flat root barrel tree-shakes like the deep import", async () => {
-    const deep = reports[0] ?? await bundle("Layers.get", app(`import { get } from "@koordinates-effect/client/Layers"`, "get(1474)"))
+    const deep = await base
     const barrel = await bundle(
       "getLayer from the root barrel",
       app(`import { getLayer } from "@koordinates-effect/client"`, "getLayer(1474)")
@@ -56,6 +58,29 @@ describe.skipIf(!built)("bundle size", () => {
     expect(Math.abs(barrel.gzipped - deep.gzipped)).toBeLessThan(200)
     for (const marker of [...markers.query, ...markers.catalog]) expect(barrel.text, marker).not.toContain(marker)
   })
+
+  /** One function of each API module, and strings only that module's code contains. */
+  const modules: ReadonlyArray<readonly [string, string, string, ReadonlyArray<string>]> = [
+    ["Layers", "get", "get(1474)", [`path:"/layers/"`]],
+    ["Sets", "get", "get(933)", [`path:"/sets/"`, "@koordinates-effect/client/Set\""]],
+    ["Publishing", "get", "get(2054)", ["Koordinates.Publishing.get"]],
+    ["Licenses", "get", "get(9)", ["Koordinates.Licenses.get"]],
+    ["Metadata", "getXml", "getXml({ iso: \"https://labs.koordinates.com/m/\" }, \"iso\")", ["Koordinates.Metadata.getXml"]],
+    ["Tokens", "get", "get(1)", ["@koordinates-effect/client/Token\""]]
+  ]
+  for (const [module, fn, use, own] of modules) {
+    it(`${module}.${fn} stays within 1 KiB gzip of Layers.get and carries no other module`, async () => {
+      const report = module === "Layers" ? await base : await bundle(
+        `${module}.${fn}`,
+        app(`import { ${fn} } from "@koordinates-effect/client/${module}"`, use)
+      )
+      if (module !== "Layers") reports.push(report)
+      expect(report.gzipped).toBeLessThanOrEqual((await base).gzipped + kilobyte)
+      for (const marker of own) expect(report.text, marker).toContain(marker)
+      const others = modules.filter(([name]) => name !== module).flatMap(([, , , strings]) => strings)
+      for (const marker of [...others, ...markers.query, ...markers.catalog]) expect(report.text, marker).not.toContain(marker)
+    })
+  }
 
   const lists: ReadonlyArray<readonly [string, string, ReadonlyArray<string>, ReadonlyArray<string>]> = [
     ["Layers.list + Query.collect", "Layers", markers.query.slice(0, 2), markers.catalog],
