@@ -41,6 +41,8 @@ const server = await startServer({
 console.log(`Fake Koordinates API listening on ${server.origin}/services/api/v1/`)
 console.log(`Token: ${values.token} (all scopes); ${server.store.catalogItems().length} catalog items`)
 console.log(`KOORDINATES_HOST=${server.origin} KOORDINATES_TOKEN=${values.token}`)
+const { username, password } = server.store.defaultCredentials
+console.log(`Sign in for new tokens (POST /tokens/): ${username} / ${password}`)
 
 const stop = (signal: string) => {
   console.log(`${signal}: stopping`)

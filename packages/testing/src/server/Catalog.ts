@@ -1,6 +1,7 @@
 /**
  * The Data Catalog endpoints: `/data/` lists every published item at its published
- * version, `/data/latest/` every item at its newest version, drafts included.
+ * version, `/data/latest/` every item at its newest version, drafts included. Listing an
+ * importing version advances its import one step.
  */
 import { CATALOG_FILTERS, LATEST_FILTERS, selectItems, type FilterSet } from "./Filters.ts"
 import { expandsList, type Reply, type RequestContext } from "./Http.ts"
@@ -11,11 +12,10 @@ import { renderCatalogItem } from "./Render.ts"
 const catalogList = (views: (context: RequestContext) => ReadonlyArray<ItemView>, filters: FilterSet) =>
 (context: RequestContext): Reply => {
   const expand = expandsList(context)
-  return listReply(
-    context,
-    selectItems(views(context), context.query, filters),
-    (view) => renderCatalogItem(context.urls, view, expand)
-  )
+  return listReply(context, selectItems(views(context), context.query, filters), (view) => {
+    if (view.entity === "layer") context.store.pollImport(view.layer, view.version)
+    return renderCatalogItem(context.urls, view, expand)
+  })
 }
 
 /** GET `/data/`. */

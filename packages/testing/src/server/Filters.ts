@@ -31,42 +31,58 @@ interface Facets {
 
 const instant = (timestamp: string): number => parseTimestamp(timestamp)?.start ?? Number.NaN
 
+/** The item of a view, and what it holds at the view's version (a document as it is). */
+const described = (view: ItemView) => {
+  switch (view.entity) {
+    case "layer":
+      return { record: view.layer, content: view.version.content }
+    case "set":
+      return { record: view.set, content: view.version.content }
+    case "document":
+      return { record: view, content: view }
+  }
+}
+
 const facetsOf = (view: ItemView): Facets => {
-  const record = view.entity === "layer" ? view.layer : view
+  const { record, content } = described(view)
   const common = {
     id: record.id,
     type: itemType(record),
     public: record.public,
-    group: record.group.id,
-    categories: record.categories.map((category) => category.slug),
-    tags: record.tags.map((tag) => tag.toLowerCase()),
+    group: content.group.id,
+    categories: content.categories.map((category) => category.slug),
+    tags: content.tags.map((tag) => tag.toLowerCase()),
     geotags: record.geotags,
     created: instant(record.created_at),
     popularity: record.popularity
   }
   switch (view.entity) {
-    case "layer":
+    case "layer": {
+      const { content } = view.version
       return {
         ...common,
         kind: view.layer.kind,
-        license: view.layer.license.id,
-        licenseType: view.layer.license.type,
-        text: `${view.layer.name}\n${view.layer.description}`.toLowerCase(),
-        name: view.layer.name.toLowerCase(),
+        license: content.license.id,
+        licenseType: content.license.type,
+        text: `${content.name}\n${content.description}`.toLowerCase(),
+        name: content.name.toLowerCase(),
         updated: instant(view.version.created_at),
         versionStatus: view.version.status
       }
-    case "set":
+    }
+    case "set": {
+      const { content } = view.version
       return {
         ...common,
         kind: "set",
         license: undefined,
         licenseType: undefined,
-        text: `${view.title}\n${view.description}`.toLowerCase(),
-        name: view.title.toLowerCase(),
-        updated: instant(view.updated_at),
+        text: `${content.title}\n${content.description}`.toLowerCase(),
+        name: content.title.toLowerCase(),
+        updated: instant(view.version.created_at),
         versionStatus: undefined
       }
+    }
     case "document":
       return {
         ...common,

@@ -7,11 +7,13 @@ import type {
   Category,
   DocumentRecord,
   GroupRecord,
+  LayerContent,
   LayerData,
   LayerField,
   LayerKind,
   LayerRecord,
   LicenseRecord,
+  SetContent,
   SetRecord,
   UserRecord,
   VersionRecord,
@@ -35,13 +37,22 @@ export const GROUPS: ReadonlyArray<GroupRecord> = [
 const firstNames = ["Aroha", "Ben", "Charlotte", "Daniel", "Emma", "Hemi", "Isla", "Kiri", "Liam", "Priya", "Sam"]
 const lastNames = ["Anderson", "Chen", "Fraser", "Ngata", "Patel", "Robinson", "Taylor", "Walker", "Williams", "Wilson"]
 
-/** User accounts every store starts with. */
-export const USERS: ReadonlyArray<UserRecord> = firstNames.map((first_name, index) => ({
-  id: 2001 + index * 37,
-  first_name,
-  last_name: lastNames[(index * 3) % lastNames.length] ?? "Smith",
-  country: index % 5 === 4 ? "AU" : "NZ"
-}))
+/**
+ * User accounts every store starts with. Each signs in with its `email` and the password
+ * `password-{id}`; the first is the default user, owner of the configured tokens.
+ */
+export const USERS: ReadonlyArray<UserRecord> = firstNames.map((first_name, index) => {
+  const id = 2001 + index * 37
+  const last_name = lastNames[(index * 3) % lastNames.length] ?? "Smith"
+  return {
+    id,
+    first_name,
+    last_name,
+    country: index % 5 === 4 ? "AU" : "NZ",
+    email: `${first_name}.${last_name}@example.com`.toLowerCase(),
+    password: `password-${id}`
+  }
+})
 
 const ccWords: Readonly<Record<string, string>> = {
   by: "Attribution",
@@ -57,7 +68,12 @@ const creativeCommons = (id: number, type: string, jurisdiction: string, version
   return { id, title, type, jurisdiction, version }
 }
 
-/** Licenses every store starts with: Creative Commons variants plus two without jurisdiction or version. */
+/**
+ * Licenses every store starts with: public domain and the Koordinates geodata license
+ * (no jurisdiction or version), and each Creative Commons type (`cc-by`, `cc-by-sa`,
+ * `cc-by-nd`, `cc-by-nc`, `cc-by-nc-sa`, `cc-by-nc-nd`) ported to New Zealand and Australia
+ * (3.0) and international (4.0, jurisdiction `""`). Ids 1–10 never change.
+ */
 export const LICENSES: ReadonlyArray<LicenseRecord> = [
   { id: 1, title: "Public Domain", type: "public-domain" },
   { id: 2, title: "Koordinates Geodata License 1.0", type: "koordinates-geodata-license" },
@@ -68,7 +84,17 @@ export const LICENSES: ReadonlyArray<LicenseRecord> = [
   creativeCommons(7, "cc-by-sa", "nz", "3.0"),
   creativeCommons(8, "cc-by-nd", "au", "3.0"),
   creativeCommons(9, "cc-by-nc-sa", "", "4.0"),
-  creativeCommons(10, "cc-by-nc-nd", "nz", "3.0")
+  creativeCommons(10, "cc-by-nc-nd", "nz", "3.0"),
+  creativeCommons(11, "cc-by-sa", "au", "3.0"),
+  creativeCommons(12, "cc-by-sa", "", "4.0"),
+  creativeCommons(13, "cc-by-nd", "nz", "3.0"),
+  creativeCommons(14, "cc-by-nd", "", "4.0"),
+  creativeCommons(15, "cc-by-nc", "au", "3.0"),
+  creativeCommons(16, "cc-by-nc", "", "4.0"),
+  creativeCommons(17, "cc-by-nc-sa", "nz", "3.0"),
+  creativeCommons(18, "cc-by-nc-sa", "au", "3.0"),
+  creativeCommons(19, "cc-by-nc-nd", "au", "3.0"),
+  creativeCommons(20, "cc-by-nc-nd", "", "4.0")
 ]
 
 /** Catalog categories. */
@@ -251,11 +277,23 @@ export const randomPublishState = (rng: Rng): PublishState => {
   return { publishedVersions, draft }
 }
 
-/** Every generated field of a layer (the store adds id and versions), and its creation instant. */
-export interface GeneratedLayer {
-  readonly content: Omit<LayerRecord, "id" | "entity" | "versions">
+/**
+ * A generated layer or set: its own fields (the store adds id, entity and versions), its
+ * content without metadata, whether it should get a metadata document, and its creation
+ * instant.
+ */
+export interface Generated<Item, Content> {
+  readonly item: Item
+  readonly content: Omit<Content, "metadata">
+  readonly hasMetadata: boolean
   readonly created: number
 }
+
+/** The fields of a layer that do not change between versions. */
+export type LayerItem = Pick<LayerRecord, "kind" | "geotags" | "public" | "popularity" | "created_at" | "collected_at">
+
+/** A generated layer. */
+export type GeneratedLayer = Generated<LayerItem, LayerContent>
 
 const layerData = (rng: Rng, kind: LayerKind, place: Place): LayerData => {
   const crs = rng.chance(0.15) ? "EPSG:4326" : place.country === "nz" ? "EPSG:2193" : "EPSG:3577"
@@ -313,34 +351,37 @@ export const randomLayer = (rng: Rng, kind: LayerKind): GeneratedLayer => {
     : [formatDate(collectedFrom)]
   const data = layerData(rng, kind, place)
   const year = rng.chance(0.3) ? ` (${new Date(collectedFrom).getUTCFullYear()})` : ""
+  const name = `${place.name} ${subject.name}${year}`
+  const description = describe(rng, subject.about, place, group)
+  const license = rng.pick(place.licenses)
+  const categories = rng.chance(0.2)
+    ? [categoryBySlug(subject.category), rng.pick(CATEGORIES.filter((other) => other.slug !== subject.category))]
+    : [categoryBySlug(subject.category)]
+  const item = { kind, ...commonFields(rng, place), created_at: randomTimestamp(rng, created), collected_at }
   const content = {
-    kind,
-    name: `${place.name} ${subject.name}${year}`,
-    description: describe(rng, subject.about, place, group),
+    name,
+    description,
     group,
-    license: rng.pick(place.licenses),
-    categories: rng.chance(0.2)
-      ? [categoryBySlug(subject.category), rng.pick(CATEGORIES.filter((other) => other.slug !== subject.category))]
-      : [categoryBySlug(subject.category)],
+    license,
+    categories,
     tags: subject.tags,
-    ...commonFields(rng, place),
-    created_at: randomTimestamp(rng, created),
     data,
-    collected_at,
-    elevation_field: data.fields.some((field) => field.name === "elevation") ? "elevation" : "",
-    hasMetadata: rng.chance(0.7)
+    elevation_field: data.fields.some((field) => field.name === "elevation") ? "elevation" : ""
   }
-  return { content, created }
+  return { item, content, hasMetadata: rng.chance(0.7), created }
 }
 
-/** Versions for a new layer (without ids), oldest first: `published` published ones, then the draft if any. */
+/** A version without the id and content the store gives it. */
+export type VersionPlan = Omit<VersionRecord<never>, "id" | "content">
+
+/** Versions for a new item, oldest first: `published` published ones, then the draft if any. */
 export const planVersions = (
   rng: Rng,
   createdMs: number,
   published: number,
   draft: VersionStatus | false
-): Array<Omit<VersionRecord, "id">> => {
-  const plans: Array<Omit<VersionRecord, "id">> = []
+): Array<VersionPlan> => {
+  const plans: Array<VersionPlan> = []
   let at = createdMs
   const add = (status: VersionStatus, publishedAt: string | null) => {
     plans.push({
@@ -358,29 +399,39 @@ export const planVersions = (
   return plans
 }
 
-/** Every generated field of a set (the store adds the id). */
-export type SetContent = Omit<SetRecord, "id" | "entity">
+/** The fields of a set that do not change between versions. */
+export type SetItem = Pick<SetRecord, "user" | "geotags" | "public" | "popularity" | "created_at" | "publish_to_catalog_services">
+
+/** A generated set. */
+export type GeneratedSet = Generated<SetItem, SetContent>
+
+/** The version history of a generated set: published once or twice, sometimes with a draft on top. */
+export const randomSetPublishState = (rng: Rng): { readonly publishedVersions: number; readonly draft: boolean } => ({
+  publishedVersions: rng.chance(0.8) ? 1 : 2,
+  draft: rng.chance(0.2)
+})
 
 /** A random set holding a few of the given layers. */
-export const randomSet = (rng: Rng, layers: ReadonlyArray<LayerRecord>): SetContent => {
+export const randomSet = (rng: Rng, layers: ReadonlyArray<LayerRecord>): GeneratedSet => {
   const place = rng.pick(places)
   const group = rng.pick(place.groups)
   const title = `${place.name} ${rng.pick(setThemes)}`
   const created = randomInstant(rng)
-  return {
+  const content = {
     title,
     description: rng.chance(0.3) ? "" : `A curated collection of ${place.name} data from ${group.name}.`,
     group,
-    user: rng.pick(USERS),
     items: rng.sample(layers, rng.int(0, 6)),
     categories: rng.chance(0.5) ? [rng.pick(CATEGORIES)] : [],
-    tags: rng.sample(collectionTags, rng.int(0, 2)),
+    tags: rng.sample(collectionTags, rng.int(0, 2))
+  }
+  const item = {
+    user: rng.pick(USERS),
     ...commonFields(rng, place),
     created_at: randomTimestamp(rng, created),
-    updated_at: randomTimestamp(rng, created + rng.int(0, 300) * day),
-    hasMetadata: rng.chance(0.3),
     publish_to_catalog_services: rng.chance(0.5)
   }
+  return { item, content, hasMetadata: rng.chance(0.3), created }
 }
 
 /** Every generated field of a document (the store adds the id). */

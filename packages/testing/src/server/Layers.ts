@@ -1,35 +1,101 @@
 /**
  * Layer and table endpoints. `/layers/…` serves layers and tables alike (URLs in replies
- * point at `/tables/…` for tables); `/tables/…` mirrors it for tables only.
+ * point at `/tables/…` for tables); `/tables/…` mirrors it for tables only. Besides the
+ * version lifecycle every versioned item shares (Versions.ts), layers import data: a new
+ * layer imports its datasources, a version can be imported again, and "start update" makes
+ * a draft that imports.
  */
-import { DRAFT_FILTERS, LAYER_FILTERS, selectItems, type FilterSet } from "./Filters.ts"
-import { expandsList, notFound, ok, pathParam, type PathParams, type Reply, type RequestContext } from "./Http.ts"
+import { Fields, isObject, type JsonObject, jsonBody, present } from "./Body.ts"
+import { DRAFT_FILTERS, type FilterSet, LAYER_FILTERS, selectItems } from "./Filters.ts"
 import {
+  callerOf,
+  created,
+  expandsList,
+  HttpError,
+  notFound,
+  pathParam,
+  type PathParams,
+  type Reply,
+  type RequestContext
+} from "./Http.ts"
+import { type Collection, inCollection, layerIn } from "./Links.ts"
+import {
+  changedLayer,
   draftVersion,
+  LAYER_KINDS,
+  type LayerChanges,
+  type LayerContent,
+  type LayerData,
+  type LayerKind,
+  type LayerRecord,
   latestVersion,
+  type LayerView,
   layerView,
   publishedVersion,
-  type LayerRecord,
-  type LayerView,
   type VersionRecord
 } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderLayer, renderLayerSummary, renderVersion } from "./Render.ts"
+import { renderLayer, renderLayerSummary, renderVersion, versionUrl } from "./Render.ts"
+import type { Store } from "./Store.ts"
+import { addDraft, atParam, locate, type Resource, sharedChanges } from "./Versions.ts"
 
-/** The URL collection an endpoint lives under. */
-export type Collection = "layers" | "tables"
+const noDatasources = "At least one datasource is required."
 
-/** Picks the version of a layer an endpoint shows, if it has one. */
-type VersionChoice = (layer: LayerRecord) => VersionRecord | undefined
-
-const inCollection = (collection: Collection, layer: LayerRecord): boolean =>
-  collection === "layers" || layer.kind === "table"
-
-const findLayer = (context: RequestContext, collection: Collection, params: PathParams): LayerRecord => {
-  const layer = context.store.getLayer(pathParam(params, "id"))
-  if (layer === undefined || !inCollection(collection, layer)) throw notFound()
-  return layer
+/** `data.datasources` of a body (ids, or objects with an id); `required` when creating. */
+const datasources = (fields: Fields, required: boolean): LayerData["datasources"] | undefined => {
+  if (fields.value("data") === undefined) return required ? fields.fail("data", noDatasources) : undefined
+  const data = fields.object("data")
+  if (data === undefined) return undefined
+  const list = data["datasources"]
+  if (!Array.isArray(list) || list.length === 0) return fields.fail("data", noDatasources)
+  const ids = list.map((entry) => isObject(entry) ? entry["id"] : entry)
+  const valid = ids.filter((id) => typeof id === "number" && Number.isInteger(id) && id > 0)
+  if (valid.length < ids.length) return fields.fail("data", "Each datasource must be an id or an object with an id.")
+  return valid.map((id) => ({ id }))
 }
+
+/** The editable layer fields of a body; `creating` requires a name and datasources. */
+const layerChanges = (store: Store, fields: Fields, creating: boolean): LayerChanges => ({
+  ...sharedChanges(store, fields, false),
+  ...present({
+    name: fields.text("name", { required: creating, blank: false }),
+    license: fields.reference("license", store.licenses),
+    elevation_field: fields.text("elevation_field"),
+    datasources: datasources(fields, creating)
+  })
+})
+
+/** PUT body of a layer version: new `data` datasources replace the old ones and start an import. */
+const editLayer = (context: RequestContext, version: VersionRecord<LayerContent>, body: JsonObject): void => {
+  const fields = new Fields(body)
+  const changes = layerChanges(context.store, fields, false)
+  fields.done()
+  version.content = changedLayer(version.content, changes)
+  if (changes.datasources !== undefined) context.store.startImport(version)
+}
+
+const layerResource = (collection: Collection): Resource<LayerContent, LayerRecord> => ({
+  find: (context, params) => {
+    const layer = layerIn(context.store, collection, pathParam(params, "id"))
+    if (layer === undefined) throw notFound()
+    return layer
+  },
+  title: (content) => content.name,
+  render: (context, layer, version, withVersion) => renderLayer(context.urls, layerView(layer, version), withVersion),
+  renderVersion,
+  edit: editLayer
+})
+
+const resources: Readonly<Record<Collection, Resource<LayerContent, LayerRecord>>> = {
+  layers: layerResource("layers"),
+  tables: layerResource("tables")
+}
+
+/** The versioned resource of a collection, for the shared version endpoints. */
+export const resource = (collection: Collection): Resource<LayerContent, LayerRecord> => resources[collection]
+
+/** Picks the version of a layer a list shows, if it has one. */
+type VersionChoice = (layer: LayerRecord) => VersionRecord<LayerContent> | undefined
 
 const layerList = (collection: Collection, choose: VersionChoice, filters: FilterSet) =>
 (context: RequestContext): Reply => {
@@ -51,46 +117,49 @@ export const list = (collection: Collection) => layerList(collection, publishedV
 /** GET `/{collection}/drafts/`: layers whose newest version is unpublished, at that version. */
 export const listDrafts = (collection: Collection) => layerList(collection, draftVersion, DRAFT_FILTERS)
 
-/** GET `/{collection}/{id}/`: the published version, or the draft of a never-published layer. */
-export const get = (collection: Collection) => (context: RequestContext, params: PathParams): Reply => {
-  const layer = findLayer(context, collection, params)
-  return ok(renderLayer(context.urls, layerView(layer, publishedVersion(layer) ?? latestVersion(layer)), false))
+/**
+ * POST `/{collection}/`: a new layer (a table under `/tables/`) whose only version is a
+ * draft importing its datasources; 201 with the version's Location and a version object.
+ */
+export const create = (collection: Collection) => (context: RequestContext): Reply => {
+  const fields = new Fields(jsonBody(context))
+  const kinds: ReadonlyArray<LayerKind> = collection === "tables" ? ["table"] : LAYER_KINDS
+  const kind = fields.choice("kind", kinds, kinds[0] ?? "vector")
+  const changes = layerChanges(context.store, fields, true)
+  const checked = fields.checked({ kind })
+  const layer = context.store.createLayer(checked.kind, changes, callerOf(context).user)
+  const version = latestVersion(layer)
+  return created(versionUrl(context.urls, layer, version), renderVersion(context.urls, layer, version))
 }
 
-/** GET `/{collection}/{id}/versions/`: version objects, newest first (full layers with `Expand: list`). */
-export const listVersions = (collection: Collection) => (context: RequestContext, params: PathParams): Reply => {
-  const layer = findLayer(context, collection, params)
-  const expand = expandsList(context)
-  return listReply(
-    context,
-    [...layer.versions].reverse(),
-    (version) =>
-      expand
-        ? renderLayer(context.urls, layerView(layer, version), true)
-        : renderVersion(context.urls, layer, version)
-  )
+/** POST `/{collection}/{id}/versions/`: a draft copying the newest version (status ok); 201 with its Location. */
+export const createDraft = (collection: Collection) => (context: RequestContext, params: PathParams): Reply => {
+  const { record, version } = addDraft(context, resource(collection), params, false)
+  return created(versionUrl(context.urls, record, version), renderLayer(context.urls, layerView(record, version), true))
 }
 
-/** Picks the version a version endpoint shows, if the layer has it. */
-type VersionLookup = (layer: LayerRecord, params: PathParams) => VersionRecord | undefined
-
-const versionEndpoint = (collection: Collection, choose: VersionLookup) =>
-(context: RequestContext, params: PathParams): Reply => {
-  const layer = findLayer(context, collection, params)
-  const version = choose(layer, params)
-  if (version === undefined) throw notFound()
-  return ok(renderLayer(context.urls, layerView(layer, version), true))
+const ensureDatasources = (version: VersionRecord<LayerContent>): void => {
+  if (version.content.data.datasources.length === 0) throw new HttpError(400, "No valid datasources to import")
 }
 
-/** GET `/{collection}/{id}/versions/{version}/`. */
-export const getVersion = (collection: Collection) =>
-  versionEndpoint(collection, (layer, params) => {
-    const id = pathParam(params, "version")
-    return layer.versions.find((version) => version.id === id)
-  })
+/** The 202 reply of an endpoint that started an import. */
+const importing = (context: RequestContext, layer: LayerRecord, version: VersionRecord<LayerContent>): Reply => ({
+  status: 202,
+  body: renderLayer(context.urls, layerView(layer, version), true)
+})
 
-/** GET `/{collection}/{id}/versions/draft/`: 404 without a draft. */
-export const getDraft = (collection: Collection) => versionEndpoint(collection, draftVersion)
+/** POST `/{collection}/{id}/versions/{version}/import/`: imports the version again; 409 once published. */
+export const importVersion = (collection: Collection) => (context: RequestContext, params: PathParams): Reply => {
+  const { record, version } = locate(context, resource(collection), params, atParam)
+  if (version.published_at !== null) throw new HttpError(409, "This version is already published")
+  ensureDatasources(version)
+  context.store.startImport(version)
+  return importing(context, record, version)
+}
 
-/** GET `/{collection}/{id}/versions/published/`: 404 when never published. */
-export const getPublished = (collection: Collection) => versionEndpoint(collection, publishedVersion)
+/** POST `/{collection}/{id}/versions/import/` ("start update"): a new draft that imports; 409 with a draft. */
+export const startUpdate = (collection: Collection) => (context: RequestContext, params: PathParams): Reply => {
+  ensureDatasources(latestVersion(resource(collection).find(context, params)))
+  const { record, version } = addDraft(context, resource(collection), params, true)
+  return importing(context, record, version)
+}

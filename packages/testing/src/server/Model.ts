@@ -1,7 +1,12 @@
 /**
- * The records the fake keeps in memory (reference data, layers and tables with their
- * versions, sets, documents) and the facts derived from them that every endpoint needs:
+ * The records the fake keeps in memory (reference data, versioned layers, tables and sets,
+ * documents, publishes, tokens) and the facts derived from them that every endpoint needs:
  * which version is published, which is a draft, what a catalog item looks like at a version.
+ *
+ * Layers, tables and sets are versioned: everything a user can edit lives in the `content`
+ * of each version, so a draft can change without touching the published version. The
+ * content fields on the record itself read the version `GET /layers/{id}/` shows (the
+ * published one, else the draft).
  */
 
 /** A publisher group. */
@@ -11,12 +16,14 @@ export interface GroupRecord {
   readonly country: string
 }
 
-/** A user account. */
+/** A user account; `email` and `password` sign in to `POST /tokens/` (never rendered). */
 export interface UserRecord {
   readonly id: number
   readonly first_name: string
   readonly last_name: string
   readonly country: string
+  readonly email: string
+  readonly password: string
 }
 
 /** A data license; Creative Commons ones carry a jurisdiction (`""` = international) and version. */
@@ -34,22 +41,34 @@ export interface Category {
   readonly slug: string
 }
 
-/** Import state of a version. */
-export type VersionStatus = "ok" | "importing"
+/** Import state of a version (versions of sets are always `ok`). */
+export type VersionStatus = "importing" | "ok" | "error"
 
-/** One version of a layer or table. `published_at` is null until the version is published. */
-export interface VersionRecord {
+/**
+ * One version of a layer, table or set. `published_at` is null until the version is
+ * published; `progress` runs from 0 to 1 while it imports.
+ */
+export interface VersionRecord<C = LayerContent> {
   readonly id: number
   status: VersionStatus
   readonly created_at: string
+  /** User id. */
   readonly created_by: number
   reference: string
   progress: number
   published_at: string | null
+  /** What the item holds at this version; edits replace it with a changed copy. */
+  content: C
 }
+
+/** A metadata document as uploaded (or generated), byte for byte. */
+export type MetadataDocument = Uint8Array
 
 /** What a layer holds; a `table` is a layer without geometry, served under `/tables/`. */
 export type LayerKind = "vector" | "raster" | "grid" | "table"
+
+/** Every layer kind. */
+export const LAYER_KINDS: ReadonlyArray<LayerKind> = ["vector", "raster", "grid", "table"]
 
 /** One attribute column of a layer. */
 export interface LayerField {
@@ -67,48 +86,85 @@ export interface LayerData {
   readonly fields: ReadonlyArray<LayerField>
 }
 
+/** The editable content of a layer at one version. */
+export interface LayerContent {
+  readonly name: string
+  readonly description: string
+  readonly group: GroupRecord
+  readonly license: LicenseRecord
+  readonly categories: ReadonlyArray<Category>
+  readonly tags: ReadonlyArray<string>
+  readonly data: LayerData
+  readonly elevation_field: string
+  /** The native metadata document, if any. */
+  readonly metadata: MetadataDocument | null
+}
+
+/** The editable content of a set at one version. */
+export interface SetContent {
+  readonly title: string
+  readonly description: string
+  readonly group: GroupRecord
+  readonly items: ReadonlyArray<LayerRecord>
+  readonly categories: ReadonlyArray<Category>
+  readonly tags: ReadonlyArray<string>
+  /** The native metadata document, if any. */
+  readonly metadata: MetadataDocument | null
+}
+
+/** Edits to a layer's content: any editable field, and the datasources of its data. */
+export type LayerChanges = Partial<Omit<LayerContent, "data" | "metadata">> & {
+  readonly datasources?: LayerData["datasources"]
+}
+
+/** A layer's content with `changes` applied (a new object; the old one is left as it was). */
+export const changedLayer = (content: LayerContent, { datasources, ...rest }: LayerChanges): LayerContent => ({
+  ...content,
+  ...rest,
+  ...(datasources === undefined ? {} : { data: { ...content.data, datasources } })
+})
+
+/** Edits to a set's content. */
+export type SetChanges = Partial<Omit<SetContent, "metadata">>
+
 /** Fields every catalog item has; `geotags`, `public` and `popularity` are only filtered and sorted on. */
 interface ItemBase {
   readonly id: number
-  group: GroupRecord
-  categories: ReadonlyArray<Category>
-  tags: ReadonlyArray<string>
   geotags: ReadonlyArray<string>
   public: boolean
   popularity: number
   readonly created_at: string
 }
 
-/** A layer or table with its versions, oldest first (never empty). */
-export interface LayerRecord extends ItemBase {
-  readonly entity: "layer"
-  readonly kind: LayerKind
-  name: string
-  description: string
-  license: LicenseRecord
-  data: LayerData
-  collected_at: ReadonlyArray<string>
-  elevation_field: string
-  hasMetadata: boolean
-  readonly versions: Array<VersionRecord>
+/** An item with versions, oldest first (never empty; at most one unpublished, the newest). */
+export interface Versioned<C> {
+  readonly entity: "layer" | "set"
+  readonly id: number
+  readonly versions: Array<VersionRecord<C>>
 }
 
-/** A set: a curated list of layers and tables. */
-export interface SetRecord extends ItemBase {
+/** A layer or table; its content fields read the published version, else the draft. */
+export interface LayerRecord extends ItemBase, Versioned<LayerContent>, Readonly<LayerContent> {
+  readonly entity: "layer"
+  readonly kind: LayerKind
+  collected_at: ReadonlyArray<string>
+}
+
+/** A set (a curated list of layers and tables); its content fields read the published version, else the draft. */
+export interface SetRecord extends ItemBase, Versioned<SetContent>, Readonly<SetContent> {
   readonly entity: "set"
-  title: string
-  description: string
-  user: UserRecord
-  items: ReadonlyArray<LayerRecord>
-  hasMetadata: boolean
+  /** Who created it. */
+  readonly user: UserRecord
   publish_to_catalog_services: boolean
-  updated_at: string
 }
 
 /** An uploaded document. */
 export interface DocumentRecord extends ItemBase {
   readonly entity: "document"
   name: string
+  group: GroupRecord
+  categories: ReadonlyArray<Category>
+  tags: ReadonlyArray<string>
   extension: string
   file_size: number
   first_published_at: string | null
@@ -116,18 +172,84 @@ export interface DocumentRecord extends ItemBase {
   updated_at: string
 }
 
+/** Anything with versions. */
+export type VersionedRecord = LayerRecord | SetRecord
+
 /** Anything the catalog lists. */
 export type CatalogRecord = LayerRecord | SetRecord | DocumentRecord
+
+/** The states of a publish, in the order they are reached (the last three end it). */
+export const PUBLISH_STATES = [
+  "scheduled",
+  "waiting-for-items",
+  "publishing",
+  "completed",
+  "cancelled",
+  "errored"
+] as const
+
+/** The state of a publish. */
+export type PublishState = (typeof PUBLISH_STATES)[number]
+
+/** How the items of a publish go live. */
+export const PUBLISH_STRATEGIES = ["together", "individual"] as const
+
+/** What a publish does when an item fails to import. */
+export const ERROR_STRATEGIES = ["abort", "ignore"] as const
+
+/** One version a publish holds. */
+export interface PublishItem {
+  readonly record: VersionedRecord
+  readonly version: VersionRecord<unknown>
+}
+
+/** A publish: draft versions of layers, tables and sets going live. */
+export interface PublishRecord {
+  readonly id: number
+  state: PublishState
+  readonly created_at: string
+  readonly created_by: UserRecord
+  readonly error_strategy: (typeof ERROR_STRATEGIES)[number]
+  readonly publish_strategy: (typeof PUBLISH_STRATEGIES)[number]
+  /** When to start (normalised ISO timestamp), or null for now. */
+  readonly publish_at: string | null
+  readonly items: ReadonlyArray<PublishItem>
+}
+
+/** True until a publish completes, errs or is cancelled. */
+export const isActivePublish = (publish: PublishRecord): boolean =>
+  publish.state === "scheduled" || publish.state === "waiting-for-items" || publish.state === "publishing"
+
+/** An API token. `key` is the secret sent as `Authorization: key …`. */
+export interface TokenRecord {
+  readonly id: number
+  name: string
+  readonly key: string
+  scopes: ReadonlyArray<string>
+  /** The owner. */
+  readonly user: UserRecord
+  readonly created_at: string
+  expires_at: string | null
+  /** Host patterns the token may be used from (not enforced by the fake). */
+  referrers: ReadonlyArray<string> | null
+}
 
 /** A layer as seen at one of its versions. */
 export interface LayerView {
   readonly entity: "layer"
   readonly layer: LayerRecord
-  readonly version: VersionRecord
+  readonly version: VersionRecord<LayerContent>
 }
 
-/** A catalog item as a list shows it: layers at a version, sets and documents as they are. */
-export type ItemView = LayerView | SetRecord | DocumentRecord
+/** A set as seen at one of its versions. */
+export interface SetView {
+  readonly entity: "set"
+  readonly set: SetRecord
+  readonly version: VersionRecord<SetContent>
+}
+
+/** A catalog item as a list shows it: layers and sets at a version, documents as they are. */
+export type ItemView = LayerView | SetView | DocumentRecord
 
 /** The value of the catalog `type` filter. */
 export type ItemType = "layer" | "table" | "set" | "document"
@@ -136,46 +258,78 @@ export type ItemType = "layer" | "table" | "set" | "document"
 export const itemType = (record: CatalogRecord): ItemType =>
   record.entity === "layer" ? (record.kind === "table" ? "table" : "layer") : record.entity
 
-/** The newest version of a layer. */
-export const latestVersion = (layer: LayerRecord): VersionRecord => {
-  const version = layer.versions.at(-1)
-  if (version === undefined) throw new Error(`Layer ${layer.id} has no versions`)
+/** The newest version of an item. */
+export const latestVersion = <C>(record: Versioned<C>): VersionRecord<C> => {
+  const version = record.versions.at(-1)
+  if (version === undefined) throw new Error(`${record.entity} ${record.id} has no versions`)
   return version
 }
 
 /** The version currently published (the newest one with a publish date), if any. */
-export const publishedVersion = (layer: LayerRecord): VersionRecord | undefined => {
-  for (let index = layer.versions.length - 1; index >= 0; index--) {
-    const version = layer.versions[index]
+export const publishedVersion = <C>(record: Versioned<C>): VersionRecord<C> | undefined => {
+  for (let index = record.versions.length - 1; index >= 0; index--) {
+    const version = record.versions[index]
     if (version !== undefined && version.published_at !== null) return version
   }
   return undefined
 }
 
 /** The draft: the newest version when it is not published. */
-export const draftVersion = (layer: LayerRecord): VersionRecord | undefined => {
-  const latest = latestVersion(layer)
+export const draftVersion = <C>(record: Versioned<C>): VersionRecord<C> | undefined => {
+  const latest = latestVersion(record)
   return latest.published_at === null ? latest : undefined
 }
 
-/** When the layer's first version was published, or null if never. */
-export const firstPublishedAt = (layer: LayerRecord): string | null =>
-  layer.versions.find((version) => version.published_at !== null)?.published_at ?? null
+/** The version the item's own endpoint shows: the published one, else the draft. */
+export const currentVersion = <C>(record: Versioned<C>): VersionRecord<C> =>
+  publishedVersion(record) ?? latestVersion(record)
+
+/** The version of `record` with this id. */
+export const findVersion = <C>(record: Versioned<C>, id: number): VersionRecord<C> | undefined =>
+  record.versions.find((version) => version.id === id)
+
+/** When the item's first version was published, or null if never. */
+export const firstPublishedAt = (record: Versioned<unknown>): string | null =>
+  record.versions.find((version) => version.published_at !== null)?.published_at ?? null
 
 /** A layer at one of its versions. */
-export const layerView = (layer: LayerRecord, version: VersionRecord): LayerView => ({
+export const layerView = (layer: LayerRecord, version: VersionRecord<LayerContent>): LayerView => ({
   entity: "layer",
   layer,
   version
 })
 
-/** The item at its published version; undefined for a layer that was never published. */
+/** A set at one of its versions. */
+export const setView = (set: SetRecord, version: VersionRecord<SetContent>): SetView => ({
+  entity: "set",
+  set,
+  version
+})
+
+/** The item at its published version; undefined for a layer or set that was never published. */
 export const publishedView = (record: CatalogRecord): ItemView | undefined => {
-  if (record.entity !== "layer") return record
-  const version = publishedVersion(record)
-  return version === undefined ? undefined : layerView(record, version)
+  switch (record.entity) {
+    case "layer": {
+      const version = publishedVersion(record)
+      return version && layerView(record, version)
+    }
+    case "set": {
+      const version = publishedVersion(record)
+      return version && setView(record, version)
+    }
+    case "document":
+      return record
+  }
 }
 
 /** The item at its newest version, published or not. */
-export const latestView = (record: CatalogRecord): ItemView =>
-  record.entity === "layer" ? layerView(record, latestVersion(record)) : record
+export const latestView = (record: CatalogRecord): ItemView => {
+  switch (record.entity) {
+    case "layer":
+      return layerView(record, latestVersion(record))
+    case "set":
+      return setView(record, latestVersion(record))
+    case "document":
+      return record
+  }
+}

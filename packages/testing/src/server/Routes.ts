@@ -1,11 +1,21 @@
 /**
- * The endpoint table (method, path pattern under the API root, required scope, handler) and
- * the matching of a request against it. `{name}` in a pattern matches a numeric segment.
- * GET routes answer HEAD too, except list routes while count headers are switched off.
+ * The endpoint table (method, path pattern under the API root, access, handler) and the
+ * matching of a request against it. `{name}` in a pattern matches a numeric segment,
+ * `{name:text}` any segment, even an empty one. GET routes answer HEAD too, except list
+ * routes while count headers are switched off.
  */
+import type { Access } from "./Auth.ts"
 import * as Catalog from "./Catalog.ts"
 import type { PathParams, Reply, RequestContext, ServerSettings } from "./Http.ts"
 import * as Layers from "./Layers.ts"
+import * as Licenses from "./Licenses.ts"
+import type { Collection } from "./Links.ts"
+import * as Metadata from "./Metadata.ts"
+import type { Versioned, VersionedRecord } from "./Model.ts"
+import * as Publishing from "./Publishing.ts"
+import * as Sets from "./Sets.ts"
+import * as Tokens from "./Tokens.ts"
+import * as Versions from "./Versions.ts"
 
 /** Answers a matched request. */
 export type Handler = (context: RequestContext, params: PathParams) => Reply
@@ -14,7 +24,7 @@ export type Handler = (context: RequestContext, params: PathParams) => Reply
 export interface Route {
   readonly method: "GET" | "POST" | "PUT" | "DELETE"
   readonly pattern: string
-  readonly scope: string
+  readonly access: Access
   readonly handler: Handler
   /** A paginated list (HEAD needs count headers). */
   readonly list: boolean
@@ -24,42 +34,112 @@ export interface Route {
 
 const compile = (pattern: string): { readonly regex: RegExp; readonly names: Array<string> } => {
   const names: Array<string> = []
-  const source = pattern.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, (_, name: string) => {
-    names.push(name)
-    return "(\\d+)"
-  })
+  const source = pattern.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(
+    /\{(\w+)(:text)?\}/g,
+    (_, name: string, text: string | undefined) => {
+      names.push(name)
+      return text === undefined ? "(\\d+)" : "([^/]*)"
+    }
+  )
   return { regex: new RegExp(`^${source}$`), names }
 }
 
 /** An endpoint row. */
-const route = (method: Route["method"], pattern: string, scope: string, handler: Handler, list = false): Route => ({
+const route = (method: Route["method"], pattern: string, access: Access, handler: Handler, list = false): Route => ({
   method,
   pattern,
-  scope,
+  access,
   handler,
   list,
   ...compile(pattern)
 })
 
 /** A paginated GET endpoint row. */
-const list = (pattern: string, scope: string, handler: Handler): Route => route("GET", pattern, scope, handler, true)
+const list = (pattern: string, access: Access, handler: Handler): Route => route("GET", pattern, access, handler, true)
 
-const layerRoutes = (collection: Layers.Collection): ReadonlyArray<Route> => [
-  list(`/${collection}/`, "layers:read", Layers.list(collection)),
-  list(`/${collection}/drafts/`, "layers:read", Layers.listDrafts(collection)),
-  route("GET", `/${collection}/{id}/`, "layers:read", Layers.get(collection)),
-  list(`/${collection}/{id}/versions/`, "layers:read", Layers.listVersions(collection)),
-  route("GET", `/${collection}/{id}/versions/draft/`, "layers:read", Layers.getDraft(collection)),
-  route("GET", `/${collection}/{id}/versions/published/`, "layers:read", Layers.getPublished(collection)),
-  route("GET", `/${collection}/{id}/versions/{version}/`, "layers:read", Layers.getVersion(collection))
+/** Access for holders of a scope. */
+const scope = (name: string): Access => ({ scope: name })
+
+/** The metadata endpoints under `base` (an item or version path): POST to `postAt`, GETs of `getAt`. */
+const metadataRoutes = <C extends Versions.SharedContent, R extends VersionedRecord & Versioned<C>>(
+  base: string,
+  resource: Versions.Resource<C, R>,
+  postAt: Versions.VersionLookup,
+  getAt: Versions.VersionLookup,
+  read: Access,
+  write: Access
+): ReadonlyArray<Route> => [
+  route("POST", `${base}metadata/`, write, Metadata.post(resource, postAt)),
+  route("GET", `${base}metadata/`, read, Metadata.get(resource, getAt, "native")),
+  route("GET", `${base}metadata/iso/`, read, Metadata.get(resource, getAt, "iso")),
+  route("GET", `${base}metadata/dc/`, read, Metadata.get(resource, getAt, "dc"))
 ]
+
+/** The endpoints every versioned item has, under `base` (e.g. `/sets/`). */
+const versionedRoutes = <C extends Versions.SharedContent, R extends VersionedRecord & Versioned<C>>(
+  base: string,
+  resource: Versions.Resource<C, R>,
+  read: Access,
+  write: Access
+): ReadonlyArray<Route> => [
+  route("GET", `${base}{id}/`, read, Versions.get(resource)),
+  route("DELETE", `${base}{id}/`, write, Versions.deleteItem(resource)),
+  list(`${base}{id}/versions/`, read, Versions.listVersions(resource)),
+  route("GET", `${base}{id}/versions/draft/`, read, Versions.getAt(resource, Versions.atDraft)),
+  route("GET", `${base}{id}/versions/published/`, read, Versions.getAt(resource, Versions.atPublished)),
+  route("GET", `${base}{id}/versions/{version}/`, read, Versions.getAt(resource, Versions.atParam)),
+  route("PUT", `${base}{id}/versions/{version}/`, write, Versions.edit(resource)),
+  route("DELETE", `${base}{id}/versions/{version}/`, write, Versions.deleteVersion(resource)),
+  route("POST", `${base}{id}/versions/{version}/publish/`, write, Versions.publishVersion(resource)),
+  ...metadataRoutes(`${base}{id}/versions/{version}/`, resource, Versions.atParam, Versions.atParam, read, write)
+]
+
+const layerRoutes = (collection: Collection): ReadonlyArray<Route> => {
+  const read = scope("layers:read")
+  const write = scope("layers:write")
+  return [
+    list(`/${collection}/`, read, Layers.list(collection)),
+    route("POST", `/${collection}/`, write, Layers.create(collection)),
+    list(`/${collection}/drafts/`, read, Layers.listDrafts(collection)),
+    route("POST", `/${collection}/{id}/versions/`, write, Layers.createDraft(collection)),
+    route("POST", `/${collection}/{id}/versions/import/`, write, Layers.startUpdate(collection)),
+    route("POST", `/${collection}/{id}/versions/{version}/import/`, write, Layers.importVersion(collection)),
+    ...versionedRoutes(`/${collection}/`, Layers.resource(collection), read, write)
+  ]
+}
+
+const setRoutes = (): ReadonlyArray<Route> => {
+  const read = scope("sets:read")
+  const write = scope("sets:write")
+  return [
+    list("/sets/", read, Sets.list),
+    route("POST", "/sets/", write, Sets.create),
+    list("/sets/drafts/", read, Sets.listDrafts),
+    route("POST", "/sets/{id}/versions/", write, Sets.createDraft),
+    ...metadataRoutes("/sets/{id}/", Sets.resource, Versions.atLatest, Versions.atCurrent, read, write),
+    ...versionedRoutes("/sets/", Sets.resource, read, write)
+  ]
+}
 
 /** Every endpoint the fake serves. */
 export const ROUTES: ReadonlyArray<Route> = [
-  list("/data/", "catalog", Catalog.listPublished),
-  list("/data/latest/", "catalog", Catalog.listLatest),
+  list("/data/", scope("catalog"), Catalog.listPublished),
+  list("/data/latest/", scope("catalog"), Catalog.listLatest),
   ...layerRoutes("layers"),
-  ...layerRoutes("tables")
+  ...layerRoutes("tables"),
+  ...setRoutes(),
+  list("/publish/", scope("layers:read"), Publishing.list),
+  route("POST", "/publish/", scope("layers:write"), Publishing.create),
+  route("GET", "/publish/{id}/", scope("layers:read"), Publishing.get),
+  route("DELETE", "/publish/{id}/", scope("layers:write"), Publishing.cancel),
+  list("/licenses/", "token", Licenses.list),
+  route("GET", "/licenses/{id}/", "token", Licenses.get),
+  route("GET", "/licenses/{slug:text}/{jurisdiction:text}/", "token", Licenses.creativeCommons),
+  list("/tokens/", scope("tokens:read"), Tokens.list),
+  route("POST", "/tokens/", "public", Tokens.create),
+  route("GET", "/tokens/{id}/", scope("tokens:read"), Tokens.get),
+  route("PUT", "/tokens/{id}/", scope("tokens:write"), Tokens.update),
+  route("DELETE", "/tokens/{id}/", scope("tokens:write"), Tokens.remove)
 ]
 
 /** What a path and method resolve to. */
@@ -87,7 +167,7 @@ export const matchRoute = (
       : [candidate.method]
     allowed.push(...methods)
     if (found === undefined && methods.includes(method)) {
-      const params = Object.fromEntries(candidate.names.map((name, index) => [name, Number(captures[index + 1])]))
+      const params = Object.fromEntries(candidate.names.map((name, index) => [name, captures[index + 1] ?? ""]))
       found = { route: candidate, params }
     }
   }

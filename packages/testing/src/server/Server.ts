@@ -1,25 +1,27 @@
 /**
  * The fake Koordinates API server on `node:http`, bound to 127.0.0.1. Each request is
  * logged, then answered by an injected rule if one matches, else routed: unknown path 404,
- * authentication 401, wrong method 405, missing scope 403, then the endpoint's handler.
+ * authentication 401 (except on public endpoints), wrong method 405, missing scope 403,
+ * then the endpoint's handler.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
-import { ALL_SCOPES, authenticate, authorize, type TokenScopes } from "./Auth.ts"
-import { HttpError, notFound, type Reply, type RequestContext, type ServerSettings } from "./Http.ts"
+import { authenticate, authorize } from "./Auth.ts"
+import { API_ROOT, HttpError, notFound, type Reply, type RequestContext, type ServerSettings } from "./Http.ts"
 import { injectedReply, Injections, type InjectRule } from "./Inject.ts"
 import { RequestLog } from "./Log.ts"
 import { makeUrls } from "./Render.ts"
 import { matchRoute, ROUTES } from "./Routes.ts"
-import { Store } from "./Store.ts"
+import { Store, type StoreOptions } from "./Store.ts"
 
-/** How {@link startServer} sets the fake up. */
-export interface FakeServerOptions {
+/**
+ * How {@link startServer} sets the fake up; the store options (`tokens`, `importPolls`,
+ * `failImports`) go to its {@link Store}.
+ */
+export interface FakeServerOptions extends StoreOptions {
   /** Port on 127.0.0.1; default 0 (a free port). */
   readonly port?: number
-  /** Token → scopes; default `{ "test-token": ALL_SCOPES }`. */
-  readonly tokens?: TokenScopes
   /** Seed of the generated data; default 1. */
   readonly seed?: number
   /** Catalog items generated at start; default 40. */
@@ -48,18 +50,15 @@ export interface FakeServer {
   close(): Promise<void>
 }
 
-/** The API root of a path: version segment, then the path under it. */
-const apiRoot = /^\/services\/api\/(v1(?:\.x)?)(\/.*)$/
-
 const positive = (name: string, value: number): number => {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`)
   return value
 }
 
-const readBody = async (request: IncomingMessage): Promise<string> => {
+const readBody = async (request: IncomingMessage): Promise<Buffer> => {
   const chunks: Array<Buffer> = []
   for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString("utf8")
+  return Buffer.concat(chunks)
 }
 
 const headerRecord = (request: IncomingMessage): Record<string, string> =>
@@ -71,12 +70,12 @@ const headerRecord = (request: IncomingMessage): Record<string, string> =>
 
 const write = (response: ServerResponse, method: string, reply: Reply): void => {
   const headers: Record<string, string> = { ...reply.headers }
-  let payload = ""
+  let payload: string | Uint8Array = ""
   if (reply.body !== undefined) {
-    const text = typeof reply.body === "string"
-    payload = text ? reply.body as string : JSON.stringify(reply.body)
+    const raw = typeof reply.body === "string" || reply.body instanceof Uint8Array
+    payload = raw ? reply.body as string | Uint8Array : JSON.stringify(reply.body)
     if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) {
-      headers["Content-Type"] = text ? "text/plain; charset=utf-8" : "application/json"
+      headers["Content-Type"] = raw ? "text/plain; charset=utf-8" : "application/json"
     }
   }
   if (reply.status !== 204 && reply.status !== 304) headers["Content-Length"] = String(Buffer.byteLength(payload))
@@ -86,11 +85,10 @@ const write = (response: ServerResponse, method: string, reply: Reply): void => 
 
 /** Starts a fake server with a generated catalog; resolves once it listens. */
 export const startServer = async (options: FakeServerOptions = {}): Promise<FakeServer> => {
-  const store = new Store(options.seed ?? 1)
+  const store = new Store(options.seed ?? 1, options)
   store.generateCatalog(options.catalogSize ?? 40)
   const log = new RequestLog()
   const injections = new Injections()
-  const tokens = new Map(Object.entries(options.tokens ?? { "test-token": ALL_SCOPES }))
   const settings: ServerSettings = {
     defaultPageSize: positive("defaultPageSize", options.defaultPageSize ?? 100),
     maxPageSize: positive("maxPageSize", options.maxPageSize ?? 1000),
@@ -99,19 +97,20 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
   const shutdown = new AbortController()
   let origin = ""
 
-  const route = (context: Omit<RequestContext, "urls">, api: RegExpExecArray | null): Reply => {
+  const route = (context: Omit<RequestContext, "urls" | "caller">, api: RegExpExecArray | null): Reply => {
     try {
       if (api === null) throw notFound()
       const [, version = "", path = ""] = api
       const match = matchRoute(ROUTES, context.method, path, settings)
       if (match.allowed.length === 0) throw notFound()
-      const caller = authenticate(context.headers["authorization"], tokens)
-      if (match.found === undefined) {
+      const access = match.found?.route.access
+      const caller = access === "public" ? null : authenticate(context.headers["authorization"], store)
+      if (match.found === undefined || access === undefined) {
         const allow = [...new Set(match.allowed)].join(", ")
         throw new HttpError(405, `Method "${context.method}" not allowed.`, { Allow: allow })
       }
-      authorize(caller, match.found.route.scope)
-      return match.found.route.handler({ ...context, urls: makeUrls(origin, version) }, match.found.params)
+      if (caller !== null && access !== "public") authorize(caller, access)
+      return match.found.route.handler({ ...context, caller, urls: makeUrls(origin, version) }, match.found.params)
     } catch (error) {
       if (error instanceof HttpError) return error.toReply()
       return { status: 500, body: { detail: `Internal server error: ${String(error)}` } }
@@ -119,19 +118,20 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
   }
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readBody(request)
+    const bytes = await readBody(request)
+    const body = bytes.toString("utf8")
     const url = new URL(`${origin}${request.url ?? "/"}`)
     const method = (request.method ?? "GET").toUpperCase()
     const headers = headerRecord(request)
     const query = [...url.searchParams]
     log.record({ method, path: url.pathname, query, headers, body, at: Date.now() })
-    const api = apiRoot.exec(url.pathname)
+    const api = API_ROOT.exec(url.pathname)
     const rule = injections.take(method, url.pathname, api?.[2])
     if (rule !== undefined) {
       if (rule.delayMs !== undefined) await sleep(rule.delayMs, undefined, { signal: shutdown.signal })
       return write(response, method, injectedReply(rule))
     }
-    write(response, method, route({ method, url, query, headers, body, store, settings }, api))
+    write(response, method, route({ method, url, query, headers, body, bytes, store, settings }, api))
   }
 
   const server = createServer((request, response) => {
