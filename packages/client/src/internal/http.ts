@@ -41,6 +41,11 @@ export interface ApiRequest {
   readonly headers?: Readonly<Record<string, string>> | undefined
   /** The body, built by the caller (`HttpBody.jsonUnsafe(…)`, `HttpBody.text(…)`) so only writers bundle it. */
   readonly body?: HttpBody.HttpBody | undefined
+  /**
+   * URLs on other origins: `refuse` (the default) fails with `RedirectError`; `withoutToken`
+   * requests them with no `Authorization` header (export downloads from a storage host).
+   */
+  readonly elsewhere?: "refuse" | "withoutToken" | undefined
 }
 
 /** Every way a request can fail once it is under way. */
@@ -49,21 +54,21 @@ export type RequestError = Errors.RequestError
 const maxRedirects = 5
 const userAgent = `koordinates-effect/${version}`
 
-/** The absolute URL of a request: API paths go under the root; absolute URLs must stay on its origin. */
+/** The absolute URL of a request: API paths go under the root; other origins only when the request allows them. */
 export const resolveUrl = (
   k: KoordinatesService,
-  method: Method,
-  path: string,
-  params: Params = []
+  request: ApiRequest
 ): Effect.Effect<URL, Errors.RedirectError> => {
-  const url = new URL(path.startsWith("/") ? k.apiRoot + path : path)
-  for (const [name, value] of params) url.searchParams.append(name, value)
-  return url.origin === k.origin ? Effect.succeed(url) : Effect.fail(new Errors.RedirectError({
-    method,
-    url: k.origin,
-    location: url.href,
-    message: `Refusing to send the token to ${url.origin}: only ${k.origin} is configured`
-  }))
+  const url = new URL(request.path.startsWith("/") ? k.apiRoot + request.path : request.path)
+  for (const [name, value] of request.params ?? []) url.searchParams.append(name, value)
+  return url.origin === k.origin || request.elsewhere === "withoutToken"
+    ? Effect.succeed(url)
+    : Effect.fail(new Errors.RedirectError({
+      method: request.method,
+      url: k.origin,
+      location: url.href,
+      message: `Refusing to send the token to ${url.origin}: only ${k.origin} is configured`
+    }))
 }
 
 /** The full URL a request went to, query string included, in a canonical form. */
@@ -90,7 +95,8 @@ const execute = (
   method: Method,
   url: URL,
   headers: Readonly<Record<string, string>>,
-  body: HttpBody.HttpBody | undefined
+  body: HttpBody.HttpBody | undefined,
+  withToken: boolean
 ) => {
   const request = HttpClientRequest.make(method)(url, {
     ...(body === undefined ? {} : { body }),
@@ -98,7 +104,7 @@ const execute = (
       accept: "application/json",
       "user-agent": userAgent,
       ...headers,
-      authorization: `key ${Redacted.value(k.token)}`
+      ...(withToken ? { authorization: `key ${Redacted.value(k.token)}` } : {})
     }
   })
   return Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
@@ -116,27 +122,30 @@ const isRedirect = (status: number) => status === 301 || status === 302 || statu
   status === 308
 
 /**
- * Sends a request and returns the final successful response: same-origin redirects are
- * followed (at most 5), error statuses become tagged errors, and a POST answered 201/202
- * with a `Location` is followed by a GET of that location.
+ * Sends a request and returns the final successful response: redirects are followed (at
+ * most 5) while they stay on the configured origin — elsewhere only when the request
+ * allows it, and then without the token — error statuses become tagged errors, and a POST
+ * answered 201/202 with a `Location` is followed by a GET of that location.
  */
 export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError, Koordinates> =>
   Effect.gen(function*() {
     const k = yield* Koordinates
-    let url = yield* resolveUrl(k, request.method, request.path, request.params)
+    let url = yield* resolveUrl(k, request)
     let method = request.method
     let body = request.body
+    let withToken = url.origin === k.origin
     for (let hops = 0;; hops++) {
-      const response = yield* execute(k, method, url, request.headers ?? {}, body)
+      const response = yield* execute(k, method, url, request.headers ?? {}, body, withToken)
       const location = response.headers["location"]
       if (response.status === 0 || (isRedirect(response.status) && location !== undefined)) {
         const target = location === undefined ? undefined : new URL(location, url)
-        if (target === undefined || target.origin !== k.origin || hops >= maxRedirects) {
+        const allowed = target !== undefined && (target.origin === k.origin || request.elsewhere === "withoutToken")
+        if (!allowed || hops >= maxRedirects) {
           return yield* new Errors.RedirectError({
             method,
             url: url.href,
             location: target?.href ?? "",
-            message: target !== undefined && target.origin === k.origin
+            message: allowed
               ? `More than ${maxRedirects} redirects`
               : `Redirect to another origin not followed: ${url.href} -> ${target?.href ?? "(hidden by the runtime)"}`
           })
@@ -146,6 +155,7 @@ export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.Http
           method = "GET"
           body = undefined
         }
+        withToken = withToken && target.origin === k.origin
         url = target
         continue
       }
