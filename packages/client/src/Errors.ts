@@ -272,6 +272,35 @@ export class PublishFailed extends /* @__PURE__ */ Schema.TaggedError<PublishFai
 }) {}
 
 /**
+ * A scan of a source ended without completing (`status` is `failed` or `cancelled`).
+ *
+ * @example
+ * ```ts
+ * Sources.waitForScan(44, 41).pipe(Effect.catchTag("ScanFailed", (e) => Effect.log(e.status)))
+ * ```
+ */
+export class ScanFailed extends /* @__PURE__ */ Schema.TaggedError<ScanFailed>()("ScanFailed", {
+  sourceId: Schema.Number,
+  scanId: Schema.Number,
+  status: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * An export ended without a file (`state` is `failed` or `cancelled`), or its download broke
+ * off before every byte arrived.
+ *
+ * @example
+ * ```ts
+ * Exports.waitForExport(3).pipe(Effect.catchTag("DownloadError", (e) => Effect.log(e.message)))
+ * ```
+ */
+export class DownloadError extends /* @__PURE__ */ Schema.TaggedError<DownloadError>()("DownloadError", {
+  exportId: Schema.Number,
+  message: Schema.String
+}) {}
+
+/**
  * An error status from the Koordinates API.
  *
  * @example

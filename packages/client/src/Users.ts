@@ -1,16 +1,23 @@
 /**
- * Users & Groups: the people and organisations that own and publish data. They appear
- * embedded in layers, sets, sources, permissions and publishes.
+ * Users: the people who own and publish data, and the `User` and `Group` models that appear
+ * embedded in layers, sets, sources, permissions and publishes. Groups have their own
+ * module, `Groups`.
  *
  * @example
  * ```ts
  * import * as Users from "@koordinates-effect/client/Users"
- * const owner = (layer: Layer) => `${layer.group.name} (${layer.group.country})`
+ * const me = yield* Users.me()
  * ```
  * @module
  */
+import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import type { KoordinatesError } from "./Errors.ts"
+import type { Koordinates } from "./Koordinates.ts"
+import * as Query from "./Query.ts"
+import * as Http from "./internal/http.ts"
 import { optionalNullable } from "./internal/schema.ts"
+import * as Validate from "./internal/validate.ts"
 
 /**
  * A group (an organisation publishing on the site).
@@ -41,5 +48,47 @@ export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effec
   first_name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
   last_name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
   name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  country: /* @__PURE__ */ optionalNullable(Schema.String)
+  email: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  country: /* @__PURE__ */ optionalNullable(Schema.String),
+  groups: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Group))
 }) {}
+
+/**
+ * The user the token belongs to.
+ *
+ * @example
+ * ```ts
+ * const me = yield* Users.me()
+ * ```
+ */
+export const me: () => Effect.Effect<User, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Users.me"
+)(function*() {
+  return yield* Http.json({ method: "GET", path: "/users/me/" }, User)
+})
+
+/**
+ * A user by id.
+ *
+ * @example
+ * ```ts
+ * const user = yield* Users.get(18504)
+ * ```
+ */
+export const get: (id: number) => Effect.Effect<User, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Users.get"
+)(function*(id: number) {
+  yield* Validate.id("id", id)
+  return yield* Http.json({ method: "GET", path: `/users/${id}/` }, User)
+})
+
+/**
+ * The site's users; filterable with `q` (a name search).
+ *
+ * @example
+ * ```ts
+ * Query.collect(Users.list().pipe(Query.filter({ q: "anderson" })))
+ * ```
+ */
+export const list = (): Query.Query<User, "q"> =>
+  Query.make<User, "q">({ name: "Koordinates.Users.list", path: "/users/", schema: User, filterKeys: ["q"] })

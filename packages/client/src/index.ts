@@ -34,8 +34,10 @@ export {
   RateLimitExceeded,
   RedirectError,
   ResponseDecodeError,
+  DownloadError,
   ImportFailed,
   PublishFailed,
+  ScanFailed,
   ServerError,
   ServiceUnavailable,
   TimeoutError,
@@ -161,3 +163,61 @@ export {
 } from "./Query.ts"
 export type { FilterValue, Filters, Page, QueryError, SortKey } from "./Query.ts"
 export { Group, User } from "./Users.ts"
+export {
+  cancel as cancelExport,
+  create as createExport,
+  CropFeature,
+  CropLayer,
+  delete as deleteExport,
+  download as downloadExport,
+  downloadToFile as downloadExportToFile,
+  Export,
+  ExportValidation,
+  formats as exportFormats,
+  get as getExport,
+  getCropFeature,
+  getCropLayer,
+  list as listExports,
+  listCropFeatures,
+  listCropLayers,
+  reasons as exportValidationReasons,
+  validate as validateExport,
+  waitForExport
+} from "./Exports.ts"
+export type { DownloadOptions, DownloadProgress, NewExport } from "./Exports.ts"
+export { get as getGroup, list as listGroups } from "./Groups.ts"
+export {
+  create as createPermission,
+  get as getPermission,
+  list as listPermissions,
+  NewPermission,
+  Permission,
+  PermissionLevel,
+  set as setPermissions
+} from "./Permissions.ts"
+export type { PermissionId, Target as PermissionTarget } from "./Permissions.ts"
+export {
+  cancelScan,
+  create as createSource,
+  createUpload,
+  Datasource,
+  delete as deleteSource,
+  get as getSource,
+  getDatasource,
+  getScan,
+  list as listSources,
+  listDatasources,
+  listScans,
+  NewSource,
+  Scan,
+  scanLog,
+  Source,
+  SourceChanges,
+  SourceSummary,
+  SourceType,
+  startScan,
+  update as updateSource,
+  waitForScan
+} from "./Sources.ts"
+export type { NewUpload, ScanFilter, ScanSort, UploadFile, UploadOptions } from "./Sources.ts"
+export { get as getUser, list as listUsers, me } from "./Users.ts"

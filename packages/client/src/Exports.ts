@@ -1,0 +1,553 @@
+/**
+ * Exports: layers and tables packaged for download in chosen formats, projection and
+ * extent. Create one, wait until the server has built it, then download it as a byte
+ * `Stream` (with progress) or straight to a file — the file is fetched from the storage host
+ * it lives on, without the token.
+ *
+ * @example
+ * ```ts
+ * import * as Exports from "@koordinates-effect/client/Exports"
+ *
+ * const program = Effect.gen(function*() {
+ *   const created = yield* Exports.create({
+ *     crs: "EPSG:2193",
+ *     formats: { vector: "application/x-zipped-shp" },
+ *     items: [{ item: layer.url }]
+ *   })
+ *   const done = yield* Exports.waitForExport(created.id)
+ *   return yield* Exports.downloadToFile(done, "downloads/")
+ * })
+ * ```
+ * @module
+ */
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FileSystem from "effect/FileSystem"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as HttpBody from "effect/http/HttpBody"
+import { ClientValidationError, DownloadError, type KoordinatesError, type TimeoutError, TransportError } from "./Errors.ts"
+import type { Koordinates } from "./Koordinates.ts"
+import { License } from "./Licenses.ts"
+import * as Query from "./Query.ts"
+import * as Http from "./internal/http.ts"
+import { optionalNullable, Timestamp } from "./internal/schema.ts"
+import * as Validate from "./internal/validate.ts"
+import * as Wait from "./internal/wait.ts"
+
+/**
+ * An export: what it holds, its state (`processing`, `complete`, `cancelled`, `failed`) and,
+ * once complete, where to download it.
+ *
+ * @example
+ * ```ts
+ * const e = yield* Exports.get(3)
+ * e.state === "complete" && e.download_url
+ * ```
+ */
+export class Export extends /* @__PURE__ */ Schema.Class<Export>("@koordinates-effect/client/Export")({
+  id: Schema.Number,
+  url: Schema.String,
+  name: Schema.String,
+  state: Schema.String,
+  created_at: Timestamp,
+  created_via: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  download_url: /* @__PURE__ */ optionalNullable(Schema.String),
+  extent: /* @__PURE__ */ optionalNullable(Schema.Unknown),
+  delivery: /* @__PURE__ */ optionalNullable(/* @__PURE__ */ Schema.Struct({ method: Schema.String })),
+  formats: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Record(Schema.String, Schema.String)),
+  items: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.Array(
+      /* @__PURE__ */ Schema.Struct({ item: Schema.String, color: /* @__PURE__ */ Schema.optionalKey(Schema.String) })
+    )
+  ),
+  crs: /* @__PURE__ */ optionalNullable(Schema.String),
+  options: /* @__PURE__ */ optionalNullable(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
+  size_estimate_zipped: /* @__PURE__ */ optionalNullable(Schema.Number),
+  progress: /* @__PURE__ */ optionalNullable(Schema.Number)
+}) {}
+
+/**
+ * What the server thinks of an export request before it is made: overall and per item.
+ *
+ * @example
+ * ```ts
+ * const check = yield* Exports.validate(request)
+ * if (!check.is_valid) console.log(Exports.reasons(check))
+ * ```
+ */
+export class ExportValidation extends /* @__PURE__ */ Schema.Class<ExportValidation>(
+  "@koordinates-effect/client/ExportValidation"
+)({
+  is_valid: Schema.Boolean,
+  invalid_reasons: /* @__PURE__ */ Schema.Array(Schema.String),
+  size_estimate_zipped: /* @__PURE__ */ optionalNullable(Schema.Number),
+  items: /* @__PURE__ */ Schema.Array(
+    /* @__PURE__ */ Schema.Struct({
+      item: Schema.String,
+      is_valid: Schema.Boolean,
+      invalid_reasons: /* @__PURE__ */ Schema.Array(Schema.String),
+      license: /* @__PURE__ */ optionalNullable(License),
+      price: /* @__PURE__ */ optionalNullable(Schema.String),
+      color: /* @__PURE__ */ Schema.optionalKey(Schema.String)
+    })
+  )
+}) {}
+
+/**
+ * A layer of areas exports can be cropped to (regions, districts…).
+ *
+ * @example
+ * ```ts
+ * const cropLayers = yield* Query.collect(Exports.listCropLayers())
+ * ```
+ */
+export class CropLayer extends /* @__PURE__ */ Schema.Class<CropLayer>("@koordinates-effect/client/CropLayer")({
+  id: Schema.Number,
+  url: Schema.String,
+  name: Schema.String,
+  features: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  extent: /* @__PURE__ */ optionalNullable(Schema.Unknown),
+  source_layer: /* @__PURE__ */ optionalNullable(Schema.String)
+}) {}
+
+/**
+ * One area of a crop layer; usable as an export's `extent`. `geometry` comes with the
+ * single-feature read.
+ *
+ * @example
+ * ```ts
+ * const wellington = yield* Exports.getCropFeature(1, 12)
+ * yield* Exports.create({ …, extent: wellington })
+ * ```
+ */
+export class CropFeature extends /* @__PURE__ */ Schema.Class<CropFeature>("@koordinates-effect/client/CropFeature")({
+  id: Schema.Number,
+  url: Schema.String,
+  name: Schema.String,
+  geometry: /* @__PURE__ */ optionalNullable(Schema.Unknown)
+}) {}
+
+/** A GeoJSON (Multi)Polygon. */
+const Area = /* @__PURE__ */ Schema.Struct({
+  type: /* @__PURE__ */ Schema.Literals(["Polygon", "MultiPolygon"]),
+  coordinates: /* @__PURE__ */ Schema.Array(Schema.Unknown)
+})
+
+const layerUrl = /* @__PURE__ */ Schema.String.check(
+  /* @__PURE__ */ Schema.isPattern(/^https?:\/\/[^/]+\/.*\/(layers|tables)\/\d+\/$/)
+)
+
+const ExportRequest = /* @__PURE__ */ Schema.Struct({
+  name: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  crs: /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^EPSG:\d+$/)),
+  formats: /* @__PURE__ */ Schema.Struct({
+    vector: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    raster: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    grid: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    table: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    rat: /* @__PURE__ */ Schema.optionalKey(Schema.String)
+  }).check(/* @__PURE__ */ Schema.makeFilter((formats: object) => Object.keys(formats).length > 0, {
+    expected: "at least one format"
+  })),
+  items: /* @__PURE__ */ Schema.Array(
+    /* @__PURE__ */ Schema.Struct({
+      item: layerUrl,
+      color: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^#[0-9a-fA-F]{6}$/)))
+    })
+  ).check(/* @__PURE__ */ Schema.isMinLength(1)),
+  extent: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Union([Area, /* @__PURE__ */ Schema.String])),
+  options: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown))
+})
+
+/**
+ * An export to make: projection (`EPSG:…`), one format per kind of data, the layers or
+ * tables (their URLs, optionally a `color`), and an optional extent — a GeoJSON
+ * (Multi)Polygon or a crop feature.
+ *
+ * @example
+ * ```ts
+ * const request: Exports.NewExport = {
+ *   crs: "EPSG:2193",
+ *   formats: { vector: "application/x-zipped-shp", raster: "image/jpeg" },
+ *   items: [{ item: roads.url }, { item: imagery.url, color: "#003399" }]
+ * }
+ * ```
+ */
+export interface NewExport extends Omit<typeof ExportRequest.Type, "extent"> {
+  readonly extent?: typeof Area.Type | CropFeature
+}
+
+const checkRequest = (request: NewExport) =>
+  Validate.input(ExportRequest, {
+    ...request,
+    ...(request.extent instanceof CropFeature ? { extent: request.extent.url } : {})
+  })
+
+/**
+ * The token's exports, newest first.
+ *
+ * @example
+ * ```ts
+ * const recent = yield* Query.collect(Query.limit(Exports.list(), 5))
+ * ```
+ */
+export const list = (): Query.Query<Export> => Query.make({ name: "Koordinates.Exports.list", path: "/exports/", schema: Export })
+
+/**
+ * An export by id.
+ *
+ * @example
+ * ```ts
+ * const e = yield* Exports.get(3)
+ * ```
+ */
+export const get: (id: number) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Exports.get"
+)(function*(id: number) {
+  yield* Validate.id("id", id)
+  return yield* Http.json({ method: "GET", path: `/exports/${id}/` }, Export)
+})
+
+/**
+ * Requests an export; the server builds it in the background (see {@link waitForExport}).
+ *
+ * @example
+ * ```ts
+ * const e = yield* Exports.create({ crs: "EPSG:4326", formats: { table: "text/csv" }, items: [{ item: table.url }] })
+ * ```
+ */
+export const create: (request: NewExport) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
+  .fn("Koordinates.Exports.create")(function*(request: NewExport) {
+    const checked = yield* checkRequest(request)
+    return yield* Http.json({ method: "POST", path: "/exports/", body: HttpBody.jsonUnsafe(checked) }, Export)
+  })
+
+/**
+ * Asks the server whether an export request would succeed, and why not.
+ *
+ * @example
+ * ```ts
+ * const check = yield* Exports.validate(request)
+ * ```
+ */
+export const validate: (request: NewExport) => Effect.Effect<ExportValidation, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Exports.validate")(function*(request: NewExport) {
+    const checked = yield* checkRequest(request)
+    return yield* Http.json(
+      { method: "POST", path: "/exports/validate/", body: HttpBody.jsonUnsafe(checked) },
+      ExportValidation
+    )
+  })
+
+/**
+ * The reasons a validation gives, by what they concern: `__all__` for the request as a
+ * whole, then each item's URL. Only non-empty lists are included.
+ *
+ * @example
+ * ```ts
+ * Exports.reasons(check) // { __all__: ["too-large"], "https://…/layers/12/": ["outside-extent"] }
+ * ```
+ */
+export const reasons = (validation: ExportValidation): Record<string, ReadonlyArray<string>> => {
+  const result: Record<string, ReadonlyArray<string>> = {}
+  if (validation.invalid_reasons.length > 0) result["__all__"] = validation.invalid_reasons
+  for (const item of validation.items) {
+    if (item.invalid_reasons.length > 0) result[item.item] = item.invalid_reasons
+  }
+  return result
+}
+
+const FormatOptions = /* @__PURE__ */ Schema.Struct({
+  actions: /* @__PURE__ */ Schema.Struct({
+    POST: /* @__PURE__ */ Schema.Struct({
+      formats: /* @__PURE__ */ Schema.Struct({
+        children: /* @__PURE__ */ Schema.Record(
+          Schema.String,
+          /* @__PURE__ */ Schema.Struct({
+            choices: /* @__PURE__ */ Schema.Array(
+              /* @__PURE__ */ Schema.Struct({ value: Schema.String, display_name: Schema.String })
+            )
+          })
+        )
+      })
+    })
+  })
+})
+
+/**
+ * The formats exports can be made in, by kind of data: `{ vector: { "application/x-zipped-shp": "Shapefile", … }, … }`.
+ *
+ * @example
+ * ```ts
+ * const formats = yield* Exports.formats()
+ * Object.keys(formats.vector ?? {})
+ * ```
+ */
+export const formats: () => Effect.Effect<Record<string, Record<string, string>>, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Exports.formats")(function*() {
+    const options = yield* Http.json({ method: "OPTIONS", path: "/exports/" }, FormatOptions)
+    return Object.fromEntries(
+      Object.entries(options.actions.POST.formats.children).map(([kind, field]) => [
+        kind,
+        Object.fromEntries(field.choices.map((choice) => [choice.value, choice.display_name]))
+      ])
+    )
+  })
+
+/**
+ * Cancels an export the server is still building; returns it, now `cancelled`. A finished
+ * export is refused before any DELETE (deleting it is {@link delete}'s job).
+ *
+ * @example
+ * ```ts
+ * yield* Exports.cancel(3)
+ * ```
+ */
+export const cancel: (id: number) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Exports.cancel"
+)(function*(id: number) {
+  const current = yield* get(id)
+  if (current.state !== "processing") {
+    return yield* new ClientValidationError({
+      field: "id",
+      message: `Invalid id ${id}: export ${id} is ${current.state}; only a processing export can be cancelled`
+    })
+  }
+  return yield* Http.json({ method: "DELETE", path: `/exports/${id}/` }, Export)
+})
+
+const deleteExport: (id: number) => Effect.Effect<void, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Exports.delete"
+)(function*(id: number) {
+  yield* Validate.id("id", id)
+  yield* Http.discard({ method: "DELETE", path: `/exports/${id}/` })
+})
+
+export {
+  /**
+   * Deletes an export (one still being built is cancelled instead).
+   *
+   * @example
+   * ```ts
+   * yield* Exports.delete(3)
+   * ```
+   */
+  deleteExport as delete
+}
+
+const exportOutcome = (exported: Export) => {
+  switch (exported.state) {
+    case "complete":
+      return Option.some(Effect.succeed(exported))
+    case "processing":
+    case "queued":
+      return Option.none()
+    default:
+      return Option.some(Effect.fail(new DownloadError({ exportId: exported.id, message: `Export ${exported.id} ${exported.state}` })))
+  }
+}
+
+/**
+ * Waits until an export is built: the export once `complete`; `DownloadError` when it
+ * failed or was cancelled; `TimeoutError` when the wait gives up.
+ *
+ * @example
+ * ```ts
+ * const done = yield* Exports.waitForExport(created.id, { timeout: "30 minutes" })
+ * ```
+ */
+export const waitForExport: (
+  id: number,
+  options?: Wait.WaitOptions
+) => Effect.Effect<Export, KoordinatesError | DownloadError | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Exports.waitForExport"
+)(function*(id: number, options?: Wait.WaitOptions) {
+  return yield* Wait.until(`export ${id}`, get(id), exportOutcome, options)
+})
+
+/**
+ * Bytes received so far, of a total the server announced (`Content-Length`) when it did.
+ *
+ * @example
+ * ```ts
+ * const onProgress = ({ received, total }: Exports.DownloadProgress) => Effect.log(`${received}/${total}`)
+ * ```
+ */
+export interface DownloadProgress {
+  readonly received: number
+  readonly total: number | undefined
+}
+
+/**
+ * Options of the downloads: `onProgress` is called first with nothing received, then after
+ * every chunk.
+ *
+ * @example
+ * ```ts
+ * Exports.download(done, { onProgress: ({ received }) => Effect.log(received) })
+ * ```
+ */
+export interface DownloadOptions {
+  readonly onProgress?: (progress: DownloadProgress) => Effect.Effect<void>
+}
+
+const completeExport = (exported: Export | number) =>
+  Effect.gen(function*() {
+    const current = typeof exported === "number" ? yield* get(exported) : exported
+    if (current.state !== "complete" || current.download_url == null) {
+      return yield* new DownloadError({
+        exportId: current.id,
+        message: `Download not available: export ${current.id} is ${current.state}`
+      })
+    }
+    return { exported: current, url: current.download_url }
+  })
+
+/**
+ * Downloads a complete export as a byte `Stream`, never holding it whole. The download URL
+ * may redirect to a storage host: bytes come from there, without the token. Fails with
+ * `DownloadError` when the export is not complete or the body ends short.
+ *
+ * @example
+ * ```ts
+ * const bytes = Exports.download(done, { onProgress: ({ received, total }) => Effect.log(`${received}/${total}`) })
+ * ```
+ */
+export const download = (
+  exported: Export | number,
+  options: DownloadOptions = {}
+): Stream.Stream<Uint8Array, KoordinatesError | DownloadError, Koordinates> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const { exported: current, url } = yield* completeExport(exported)
+    const response = yield* Http.send({ method: "GET", path: url, headers: { accept: "*/*" }, elsewhere: "withoutToken" })
+    const length = Number(response.headers["content-length"])
+    const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined
+    const from = Http.requestUrl(response.request)
+    let received = 0
+    const report = options.onProgress ?? (() => Effect.void)
+    const body = response.stream.pipe(
+      Stream.mapError((error) => new TransportError({ method: "GET", url: from, message: error.message, cause: error })),
+      Stream.tap((chunk) => {
+        received += chunk.length
+        return report({ received, total })
+      })
+    )
+    const short = Stream.fromEffectDrain(Effect.suspend(() =>
+      total !== undefined && received !== total
+        ? Effect.fail(new DownloadError({ exportId: current.id, message: `Download broke off after ${received} of ${total} bytes` }))
+        : Effect.void
+    ))
+    return Stream.concat(Stream.concat(Stream.fromEffectDrain(report({ received: 0, total })), body), short)
+  })).pipe(Stream.withSpan("Koordinates.Exports.download"))
+
+/**
+ * Downloads a complete export to a file and returns its path. Into an existing directory
+ * the file is named after the export (`{name}.zip`). An existing file is refused unless
+ * `overwrite` is set. Bytes go to a temporary file renamed into place at the end, so a
+ * failed or interrupted download leaves no partial file. Needs a `FileSystem` service.
+ *
+ * @example
+ * ```ts
+ * const path = yield* Exports.downloadToFile(done, "downloads/", { overwrite: true }).pipe(Effect.provide(NodeFileSystem.layer))
+ * ```
+ */
+export const downloadToFile: (
+  exported: Export | number,
+  target: string,
+  options?: DownloadOptions & { readonly overwrite?: boolean }
+) => Effect.Effect<string, KoordinatesError | DownloadError, Koordinates | FileSystem.FileSystem> = /* @__PURE__ */ Effect
+  .fn("Koordinates.Exports.downloadToFile")(function*(
+    exported: Export | number,
+    target: string,
+    options?: DownloadOptions & { readonly overwrite?: boolean }
+  ) {
+    const fs = yield* FileSystem.FileSystem
+    if (target.trim() === "") {
+      return yield* new ClientValidationError({ field: "target", message: "Invalid target: empty download file path" })
+    }
+    const { exported: current } = yield* completeExport(exported)
+    const targetInfo = yield* Effect.option(fs.stat(target))
+    const path = Option.isSome(targetInfo) && targetInfo.value.type === "Directory"
+      ? `${target.replace(/[/\\]+$/, "")}/${current.name}.zip`
+      : target
+    const existing = path === target ? targetInfo : yield* Effect.option(fs.stat(path))
+    if (Option.isSome(existing) && options?.overwrite !== true) {
+      return yield* new ClientValidationError({ field: "target", message: `Invalid target: download file already exists: ${path}` })
+    }
+    const partial = `${path}.partial-${crypto.randomUUID().slice(0, 8)}`
+    const written = Stream.run(download(current, options), fs.sink(partial)).pipe(
+      Effect.mapError((error) =>
+        error._tag === "PlatformError"
+          ? new DownloadError({ exportId: current.id, message: `Could not write ${path}: ${error.message}` })
+          : error
+      ),
+      Effect.andThen(Effect.mapError(
+        fs.rename(partial, path),
+        (error) => new DownloadError({ exportId: current.id, message: `Could not write ${path}: ${error.message}` })
+      ))
+    )
+    yield* Effect.onExit(written, (exit) => Exit.isSuccess(exit) ? Effect.void : Effect.ignore(fs.remove(partial)))
+    return path
+  })
+
+/**
+ * The crop layers exports can be cropped to.
+ *
+ * @example
+ * ```ts
+ * const cropLayers = yield* Query.collect(Exports.listCropLayers())
+ * ```
+ */
+export const listCropLayers = (): Query.Query<CropLayer> =>
+  Query.make({ name: "Koordinates.Exports.listCropLayers", path: "/exports/croplayers/", schema: CropLayer })
+
+/**
+ * A crop layer by id.
+ *
+ * @example
+ * ```ts
+ * const regions = yield* Exports.getCropLayer(1)
+ * ```
+ */
+export const getCropLayer: (id: number) => Effect.Effect<CropLayer, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
+  .fn("Koordinates.Exports.getCropLayer")(function*(id: number) {
+    yield* Validate.id("id", id)
+    return yield* Http.json({ method: "GET", path: `/exports/croplayers/${id}/` }, CropLayer)
+  })
+
+/**
+ * The features (areas) of a crop layer.
+ *
+ * @example
+ * ```ts
+ * const regions = yield* Query.collect(Exports.listCropFeatures(1))
+ * ```
+ */
+export const listCropFeatures = (cropLayerId: number): Query.Query<CropFeature> =>
+  Query.make({
+    name: "Koordinates.Exports.listCropFeatures",
+    path: `/exports/croplayers/${cropLayerId}/cropfeatures/`,
+    schema: CropFeature,
+    ids: { cropLayerId }
+  })
+
+/**
+ * A crop feature with its geometry.
+ *
+ * @example
+ * ```ts
+ * const wellington = yield* Exports.getCropFeature(1, 12)
+ * ```
+ */
+export const getCropFeature: (
+  cropLayerId: number,
+  featureId: number
+) => Effect.Effect<CropFeature, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Exports.getCropFeature"
+)(function*(cropLayerId: number, featureId: number) {
+  yield* Validate.id("cropLayerId", cropLayerId)
+  yield* Validate.id("featureId", featureId)
+  return yield* Http.json({ method: "GET", path: `/exports/croplayers/${cropLayerId}/cropfeatures/${featureId}/` }, CropFeature)
+})

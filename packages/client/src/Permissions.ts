@@ -1,0 +1,180 @@
+/**
+ * Permissions: who may view, download, edit or administer a layer, a set or a source. Each
+ * permission belongs to a group (`group.108`, `group.everyone`) or a user (`user.4`).
+ *
+ * @example
+ * ```ts
+ * import * as Permissions from "@koordinates-effect/client/Permissions"
+ *
+ * const layer = { layer: 1474 } as const
+ * yield* Permissions.set(layer, [
+ *   { group: "everyone", permission: "view" },
+ *   { user: 123, permission: "admin" }
+ * ])
+ * ```
+ * @module
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as HttpBody from "effect/http/HttpBody"
+import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import type { Koordinates } from "./Koordinates.ts"
+import * as Query from "./Query.ts"
+import { Group, User } from "./Users.ts"
+import * as Http from "./internal/http.ts"
+import { Id } from "./internal/schema.ts"
+import * as Validate from "./internal/validate.ts"
+
+/**
+ * What a permission allows, from least to most.
+ *
+ * @example
+ * ```ts
+ * Schema.is(Permissions.PermissionLevel)("download") // true
+ * ```
+ */
+export const PermissionLevel = /* @__PURE__ */ Schema.Literals(["view", "download", "edit", "admin"])
+
+/** What a permission allows (see {@link PermissionLevel}). */
+export type PermissionLevel = typeof PermissionLevel.Type
+
+/**
+ * The id of a permission: its subject, `group.{id or slug}` or `user.{id}`.
+ *
+ * @example
+ * ```ts
+ * const everyone: Permissions.PermissionId = "group.everyone"
+ * ```
+ */
+export type PermissionId = `group.${string}` | `user.${number}`
+
+/**
+ * A permission: its id, level and subject (a group or a user).
+ *
+ * @example
+ * ```ts
+ * const who = (p: Permissions.Permission) => p.group?.name ?? `${p.user?.first_name} ${p.user?.last_name}`
+ * ```
+ */
+export class Permission extends /* @__PURE__ */ Schema.Class<Permission>("@koordinates-effect/client/Permission")({
+  id: Schema.String,
+  permission: Schema.String,
+  group: /* @__PURE__ */ Schema.optionalKey(Group),
+  user: /* @__PURE__ */ Schema.optionalKey(User)
+}) {}
+
+/**
+ * What permissions are set on: a layer (permissions are per layer, not per version), a
+ * set, or a source.
+ *
+ * @example
+ * ```ts
+ * const target: Permissions.Target = { set: 933 }
+ * ```
+ */
+export type Target = { readonly layer: number } | { readonly set: number } | { readonly source: number }
+
+/**
+ * A permission to grant: a group (id, or a slug such as `everyone`) or a user (id), and a
+ * level.
+ *
+ * @example
+ * ```ts
+ * const grant: Permissions.NewPermission = { group: 108, permission: "download" }
+ * ```
+ */
+export const NewPermission = /* @__PURE__ */ Schema.Union([
+  /* @__PURE__ */ Schema.Struct({
+    group: /* @__PURE__ */ Schema.Union([Id, /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^[\w-]+$/))]),
+    permission: PermissionLevel
+  }),
+  /* @__PURE__ */ Schema.Struct({ user: Id, permission: PermissionLevel })
+])
+
+/** A permission to grant (see {@link NewPermission}). */
+export type NewPermission = typeof NewPermission.Type
+
+/** The collection, id and id field name of a target. */
+const parts = (target: Target): readonly [string, number, string] =>
+  "layer" in target
+    ? ["layers", target.layer, "layerId"]
+    : "set" in target
+    ? ["sets", target.set, "setId"]
+    : ["sources", target.source, "sourceId"]
+
+/** The API path of a target's permissions, with its id checked. */
+const permissionsPath = (target: Target): Effect.Effect<string, ClientValidationError> => {
+  const [collection, id, field] = parts(target)
+  return Effect.map(Validate.id(field, id), () => `/${collection}/${id}/permissions/`)
+}
+
+/**
+ * The permissions on a layer, set or source.
+ *
+ * @example
+ * ```ts
+ * const permissions = yield* Query.collect(Permissions.list({ layer: 1474 }))
+ * ```
+ */
+export const list = (target: Target): Query.Query<Permission> => {
+  const [collection, id, field] = parts(target)
+  return Query.make({
+    name: "Koordinates.Permissions.list",
+    path: `/${collection}/${id}/permissions/`,
+    schema: Permission,
+    ids: { [field]: id }
+  })
+}
+
+/**
+ * One permission, by its id (`group.108`, `user.4`, `group.everyone`).
+ *
+ * @example
+ * ```ts
+ * const everyone = yield* Permissions.get({ set: 933 }, "group.everyone")
+ * ```
+ */
+export const get: (target: Target, id: PermissionId) => Effect.Effect<Permission, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(function*(target: Target, id: PermissionId) {
+    const path = yield* permissionsPath(target)
+    if (!/^(?:group\.[\w-]+|user\.\d+)$/.test(id)) {
+      return yield* new ClientValidationError({ field: "id", message: `Invalid permission id "${id}": expected group.{id} or user.{id}` })
+    }
+    return yield* Http.json({ method: "GET", path: `${path}${id}/` }, Permission)
+  })
+
+/**
+ * Grants one permission (replacing the subject's previous one) and returns it.
+ *
+ * @example
+ * ```ts
+ * yield* Permissions.create({ source: 21836 }, { group: 108, permission: "download" })
+ * ```
+ */
+export const create: (target: Target, permission: NewPermission) => Effect.Effect<Permission, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Permissions.create")(function*(target: Target, permission: NewPermission) {
+    const path = yield* permissionsPath(target)
+    const checked = yield* Validate.input(NewPermission, permission)
+    return yield* Http.json({ method: "POST", path, body: HttpBody.jsonUnsafe(checked) }, Permission)
+  })
+
+/**
+ * Replaces every permission on the target at once with `permissions`; returns the new list.
+ * The server applies all or none.
+ *
+ * @example
+ * ```ts
+ * yield* Permissions.set({ layer: 1474 }, [{ group: "everyone", permission: "view" }])
+ * ```
+ */
+export const set: (
+  target: Target,
+  permissions: ReadonlyArray<NewPermission>
+) => Effect.Effect<Array<Permission>, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Permissions.set"
+)(function*(target: Target, permissions: ReadonlyArray<NewPermission>) {
+  const path = yield* permissionsPath(target)
+  const checked = yield* Validate.input(/* @__PURE__ */ Schema.Array(NewPermission), permissions, "permissions")
+  const replaced = yield* Http.json({ method: "PUT", path, body: HttpBody.jsonUnsafe(checked) }, /* @__PURE__ */ Schema.Array(Permission))
+  return [...replaced]
+})

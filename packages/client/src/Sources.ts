@@ -1,0 +1,596 @@
+/**
+ * Data Sources: where layer data comes from — uploaded files, or remote servers (ArcGIS,
+ * WFS, PostgreSQL, CIFS shares). Uploads are streamed as `multipart/form-data` (never held
+ * whole in memory) with progress; scans find the datasources a source holds.
+ *
+ * @example
+ * ```ts
+ * import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+ * import * as Sources from "@koordinates-effect/client/Sources"
+ *
+ * const program = Effect.gen(function*() {
+ *   const source = yield* Sources.createUpload({ title: "Contours", files: [{ path: "contours.zip" }] })
+ *   const scan = yield* Sources.startScan(source.id)
+ *   yield* Sources.waitForScan(source.id, scan.id)
+ *   return yield* Query.collect(Sources.listDatasources(source.id))
+ * }).pipe(Effect.provide(NodeFileSystem.layer))
+ * ```
+ * @module
+ */
+import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as HttpBody from "effect/http/HttpBody"
+import { ClientValidationError, type KoordinatesError, ScanFailed, type TimeoutError, TransportError } from "./Errors.ts"
+import type { Koordinates } from "./Koordinates.ts"
+import { Category, Field } from "./Layers.ts"
+import { License } from "./Licenses.ts"
+import { Metadata } from "./Metadata.ts"
+import * as Query from "./Query.ts"
+import { Group, User } from "./Users.ts"
+import * as Http from "./internal/http.ts"
+import * as Mime from "./internal/mime.ts"
+import * as Multipart from "./internal/multipart.ts"
+import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
+import * as Validate from "./internal/validate.ts"
+import * as Wait from "./internal/wait.ts"
+
+/**
+ * The kinds of source.
+ *
+ * @example
+ * ```ts
+ * Schema.is(Sources.SourceType)("arcgis") // true
+ * ```
+ */
+export const SourceType = /* @__PURE__ */ Schema.Literals(["info", "upload", "cifs", "arcgis", "wfs", "postgres"])
+
+/** A kind of source (see {@link SourceType}). */
+export type SourceType = typeof SourceType.Type
+
+/**
+ * A source as lists return it.
+ *
+ * @example
+ * ```ts
+ * Query.stream(Sources.list()).pipe(Stream.map((s: Sources.SourceSummary) => s.title))
+ * ```
+ */
+export class SourceSummary extends /* @__PURE__ */ Schema.Class<SourceSummary>("@koordinates-effect/client/SourceSummary")({
+  id: Schema.Number,
+  url: Schema.String,
+  url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  title: Schema.String,
+  type: Schema.String
+}) {}
+
+/**
+ * A source: its type, owner, schedule, options, and where its scans and datasources are.
+ *
+ * @example
+ * ```ts
+ * const source = yield* Sources.get(21836)
+ * source.type // "upload"
+ * ```
+ */
+export class Source extends /* @__PURE__ */ Schema.Class<Source>("@koordinates-effect/client/Source")({
+  id: Schema.Number,
+  url: Schema.String,
+  url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  title: Schema.String,
+  type: Schema.String,
+  license: /* @__PURE__ */ optionalNullable(License),
+  publish_to_catalog_services: /* @__PURE__ */ Schema.optionalKey(Schema.Boolean),
+  permissions: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  description_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Category)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  group: /* @__PURE__ */ optionalNullable(Group),
+  user: /* @__PURE__ */ optionalNullable(User),
+  metadata: /* @__PURE__ */ optionalNullable(Metadata),
+  last_scanned_at: /* @__PURE__ */ optionalNullable(Timestamp),
+  scan_schedule: /* @__PURE__ */ optionalNullable(Schema.String),
+  options: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
+  datasources: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  scans: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  url_remote: /* @__PURE__ */ optionalNullable(Schema.String)
+}) {}
+
+/**
+ * A scan of a source: its status and what it found.
+ *
+ * @example
+ * ```ts
+ * const scan = yield* Sources.getScan(44, 41)
+ * scan.change_counts?.added // 1
+ * ```
+ */
+export class Scan extends /* @__PURE__ */ Schema.Class<Scan>("@koordinates-effect/client/Scan")({
+  id: Schema.Number,
+  url: Schema.String,
+  status: Schema.String,
+  started_at: /* @__PURE__ */ optionalNullable(Timestamp),
+  completed_at: /* @__PURE__ */ optionalNullable(Timestamp),
+  change_counts: /* @__PURE__ */ optionalNullable(
+    /* @__PURE__ */ Schema.Struct({ added: Schema.Number, updated: Schema.Number, deleted: Schema.Number })
+  ),
+  log: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  source: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  progress: /* @__PURE__ */ optionalNullable(Schema.Number)
+}) {}
+
+/**
+ * A datasource: one dataset a scan found in a source (a shapefile, a table, a raster…).
+ *
+ * @example
+ * ```ts
+ * const datasource = yield* Sources.getDatasource(21838, 144187)
+ * datasource.num_features // 622
+ * ```
+ */
+export class Datasource extends /* @__PURE__ */ Schema.Class<Datasource>("@koordinates-effect/client/Datasource")({
+  id: Schema.Number,
+  url: Schema.String,
+  title: Schema.String,
+  data_type: Schema.String,
+  format: /* @__PURE__ */ optionalNullable(Schema.String),
+  geometry_type: /* @__PURE__ */ optionalNullable(Schema.String),
+  updated_at: /* @__PURE__ */ optionalNullable(Timestamp),
+  upload_path: /* @__PURE__ */ optionalNullable(Schema.String),
+  crs: /* @__PURE__ */ optionalNullable(Schema.String),
+  fields: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Field)),
+  num_dims: /* @__PURE__ */ optionalNullable(Schema.Number),
+  num_features: /* @__PURE__ */ optionalNullable(Schema.Number),
+  num_bands: /* @__PURE__ */ optionalNullable(Schema.Number),
+  extent: /* @__PURE__ */ optionalNullable(Schema.Unknown),
+  source: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  metadata: /* @__PURE__ */ optionalNullable(Metadata)
+}) {}
+
+/**
+ * A new source on a remote server, by type: `arcgis`, `wfs`, `postgres`, `cifs` (these
+ * need `url_remote`) or `info`. Uploads are made with {@link createUpload}.
+ *
+ * @example
+ * ```ts
+ * const input: Sources.NewSource = { type: "arcgis", title: "Bob's ArcGIS", url_remote: "https://gis.example.com/arcgis/rest/services" }
+ * ```
+ */
+export const NewSource = /* @__PURE__ */ Schema.Union([
+  /* @__PURE__ */ Schema.Struct({
+    type: /* @__PURE__ */ Schema.Literals(["arcgis", "wfs", "postgres", "cifs"]),
+    title: NonBlank,
+    url_remote: /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^[a-z][a-z0-9+.-]*:\/\/\S+$/i)),
+    description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    group: /* @__PURE__ */ Schema.optionalKey(Id),
+    user: /* @__PURE__ */ Schema.optionalKey(Id),
+    scan_schedule: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    options: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
+    categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+    tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
+  }),
+  /* @__PURE__ */ Schema.Struct({
+    type: /* @__PURE__ */ Schema.Literal("info"),
+    title: NonBlank,
+    description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    group: /* @__PURE__ */ Schema.optionalKey(Id),
+    categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+    tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
+  })
+])
+
+/** A new remote source (see {@link NewSource}). */
+export type NewSource = typeof NewSource.Type
+
+/**
+ * Changes to a source.
+ *
+ * @example
+ * ```ts
+ * const changes: Sources.SourceChanges = { scan_schedule: "@daily" }
+ * ```
+ */
+export const SourceChanges = /* @__PURE__ */ Schema.Struct({
+  title: /* @__PURE__ */ Schema.optionalKey(NonBlank),
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  url_remote: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  scan_schedule: /* @__PURE__ */ optionalNullable(Schema.String),
+  options: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
+})
+
+/** Changes to a source (see {@link SourceChanges}). */
+export type SourceChanges = typeof SourceChanges.Type
+
+/**
+ * The site's sources (abbreviated; expand for full ones).
+ *
+ * @example
+ * ```ts
+ * const sources = yield* Query.collect(Sources.list())
+ * ```
+ */
+export const list = (): Query.Query<SourceSummary, never, never, Source> =>
+  Query.make<SourceSummary, never, never, Source>({
+    name: "Koordinates.Sources.list",
+    path: "/sources/",
+    schema: SourceSummary,
+    expandedSchema: Source
+  })
+
+/**
+ * A source by id.
+ *
+ * @example
+ * ```ts
+ * const source = yield* Sources.get(21836)
+ * ```
+ */
+export const get: (id: number) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Sources.get"
+)(function*(id: number) {
+  yield* Validate.id("id", id)
+  return yield* Http.json({ method: "GET", path: `/sources/${id}/` }, Source)
+})
+
+/**
+ * Creates a source on a remote server (`BadRequest` when the server cannot reach it).
+ *
+ * @example
+ * ```ts
+ * const arcgis = yield* Sources.create({ type: "arcgis", title: "Bob's ArcGIS", url_remote: "https://gis.example.com/arcgis/rest/services" })
+ * ```
+ */
+export const create: (source: NewSource) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
+  .fn("Koordinates.Sources.create")(function*(source: NewSource) {
+    const checked = yield* Validate.input(NewSource, source)
+    return yield* Http.json({ method: "POST", path: "/sources/", body: HttpBody.jsonUnsafe(checked) }, Source)
+  })
+
+/**
+ * Changes a source.
+ *
+ * @example
+ * ```ts
+ * yield* Sources.update(58, { scan_schedule: "@daily" })
+ * ```
+ */
+export const update: (id: number, changes: SourceChanges) => Effect.Effect<Source, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Sources.update")(function*(id: number, changes: SourceChanges) {
+    yield* Validate.id("id", id)
+    const checked = yield* Validate.input(SourceChanges, changes)
+    return yield* Http.json({ method: "PUT", path: `/sources/${id}/`, body: HttpBody.jsonUnsafe(checked) }, Source)
+  })
+
+const deleteSource: (id: number) => Effect.Effect<void, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Sources.delete"
+)(function*(id: number) {
+  yield* Validate.id("id", id)
+  yield* Http.discard({ method: "DELETE", path: `/sources/${id}/` })
+})
+
+export {
+  /**
+   * Deletes a source and its datasources.
+   *
+   * @example
+   * ```ts
+   * yield* Sources.delete(58)
+   * ```
+   */
+  deleteSource as delete
+}
+
+/**
+ * A file to upload: from disk (`path`; needs a `FileSystem` service such as
+ * `NodeFileSystem.layer`), from memory (`bytes`), or from a byte `Stream` (`size` lets the
+ * progress report a total). `uploadPath` is its name on the server (default: the path's
+ * file name; folders allowed, `folder/0001.tif`); `contentType` defaults to a guess from
+ * the upload path's extension. An `.xml` file with the same base name as a data file is
+ * read as its metadata.
+ *
+ * @example
+ * ```ts
+ * const files: ReadonlyArray<Sources.UploadFile> = [{ path: "roads.csv" }, { bytes: xml, uploadPath: "roads.xml" }]
+ * ```
+ */
+export type UploadFile =
+  | { readonly path: string; readonly uploadPath?: string; readonly contentType?: string }
+  | { readonly bytes: Uint8Array; readonly uploadPath: string; readonly contentType?: string }
+  | {
+    readonly stream: Stream.Stream<Uint8Array, unknown>
+    readonly uploadPath: string
+    readonly size?: number
+    readonly contentType?: string
+  }
+
+/**
+ * A new upload source: a title and its files.
+ *
+ * @example
+ * ```ts
+ * const upload: Sources.NewUpload = { title: "Test single-file upload", files: [{ path: "roads.csv" }] }
+ * ```
+ */
+export interface NewUpload {
+  readonly title: string
+  readonly description?: string
+  readonly group?: number
+  readonly files: ReadonlyArray<UploadFile>
+}
+
+/**
+ * Options of {@link createUpload}: `onProgress` is called with the bytes sent so far (and
+ * the total, when every file's size is known) as the body streams out.
+ *
+ * @example
+ * ```ts
+ * const options: Sources.UploadOptions = { onProgress: ({ sent, total }) => Effect.log(`${sent}/${total}`) }
+ * ```
+ */
+export interface UploadOptions {
+  readonly onProgress?: (progress: Multipart.Progress) => Effect.Effect<void>
+}
+
+const fileError = (index: number, key: string, message: string) =>
+  new ClientValidationError({ field: `files[${index}].${key}`, message })
+
+/** Checks one file and makes its multipart part. */
+const filePart = (
+  file: UploadFile,
+  index: number,
+  fs: Option.Option<FileSystem.FileSystem>
+): Effect.Effect<Multipart.Part & { readonly uploadPath: string }, ClientValidationError> =>
+  Effect.gen(function*() {
+    let content: Stream.Stream<Uint8Array, unknown>
+    let size: number | undefined
+    let uploadPath: string | undefined = file.uploadPath
+    if ("path" in file) {
+      if (Option.isNone(fs)) {
+        return yield* fileError(index, "path", `Invalid files[${index}].path: reading files needs a FileSystem service (e.g. NodeFileSystem.layer)`)
+      }
+      const info = yield* Effect.option(fs.value.stat(file.path))
+      if (Option.isNone(info) || info.value.type !== "File") {
+        return yield* fileError(index, "path", `Invalid file: ${file.path} is not a readable file`)
+      }
+      size = Number(info.value.size)
+      content = fs.value.stream(file.path, { chunkSize: 64 * 1024 })
+      uploadPath ??= file.path.split(/[/\\]/).pop()
+    } else if ("bytes" in file) {
+      size = file.bytes.length
+      content = Multipart.bytesStream(file.bytes)
+    } else {
+      size = file.size
+      content = file.stream
+    }
+    if (uploadPath === undefined || uploadPath === "" || uploadPath.startsWith("/") || uploadPath.split("/").includes("..")) {
+      return yield* fileError(index, "uploadPath", `Invalid files[${index}].uploadPath "${uploadPath ?? ""}": expected a relative file name`)
+    }
+    return {
+      name: `file${index}`,
+      filename: uploadPath,
+      uploadPath,
+      contentType: file.contentType ?? Mime.guess(uploadPath),
+      content,
+      size
+    }
+  })
+
+/**
+ * Creates an upload source from files, streamed as `multipart/form-data`: files are read as
+ * they are sent, never whole into memory. Missing files, duplicate upload paths and a blank
+ * title are refused before any request.
+ *
+ * @example
+ * ```ts
+ * const source = yield* Sources.createUpload(
+ *   { title: "Contours", files: [{ path: "contours.zip" }, { path: "contours.xml" }] },
+ *   { onProgress: ({ sent, total }) => Effect.log(`${sent} of ${total} bytes`) }
+ * )
+ * ```
+ */
+export const createUpload: (
+  upload: NewUpload,
+  options?: UploadOptions
+) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sources.createUpload")(
+  function*(upload: NewUpload, options?: UploadOptions) {
+    const fields = yield* Validate.input(UploadFields, {
+      title: upload.title,
+      ...(upload.description === undefined ? {} : { description: upload.description }),
+      ...(upload.group === undefined ? {} : { group: upload.group })
+    })
+    if (!Array.isArray(upload.files) || upload.files.length === 0) {
+      return yield* new ClientValidationError({ field: "files", message: "Invalid files: give at least one file to upload" })
+    }
+    const fs = yield* Effect.serviceOption(FileSystem.FileSystem)
+    const parts = yield* Effect.forEach(upload.files, (file, index) => filePart(file, index, fs))
+    const seen = new globalThis.Set<string>()
+    for (const [index, part] of parts.entries()) {
+      if (seen.has(part.uploadPath)) {
+        return yield* fileError(index, "uploadPath", `Invalid files[${index}].uploadPath: duplicate upload path ${part.uploadPath}`)
+      }
+      seen.add(part.uploadPath)
+    }
+    const source: Multipart.Part = {
+      name: "source",
+      contentType: "application/json",
+      content: Multipart.bytesStream(new TextEncoder().encode(JSON.stringify({ type: "upload", ...fields }))),
+      size: new TextEncoder().encode(JSON.stringify({ type: "upload", ...fields })).length
+    }
+    return yield* Http.json(
+      { method: "POST", path: "/sources/", body: Multipart.body([source, ...parts], options?.onProgress) },
+      Source
+    )
+  }
+)
+
+const UploadFields = /* @__PURE__ */ Schema.Struct({
+  title: NonBlank,
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  group: /* @__PURE__ */ Schema.optionalKey(Id)
+})
+
+/** Attributes scans can be filtered on. */
+export type ScanFilter = "status" | "started_at" | "completed_at"
+
+/** Attributes scans can be ordered by. */
+export type ScanSort = "id" | "started_at" | "completed_at"
+
+/**
+ * The scans of a source (or of every source), newest first; filterable on status and
+ * times.
+ *
+ * @example
+ * ```ts
+ * Query.collect(Sources.listScans(44).pipe(Query.filter({ status: "completed" })))
+ * ```
+ */
+export const listScans = (sourceId?: number): Query.Query<Scan, ScanFilter, ScanSort> =>
+  Query.make<Scan, ScanFilter, ScanSort>({
+    name: "Koordinates.Sources.listScans",
+    path: sourceId === undefined ? "/sources/scans/" : `/sources/${sourceId}/scans/`,
+    schema: Scan,
+    filterKeys: ["status", "started_at", "completed_at"],
+    sortKeys: ["id", "started_at", "completed_at"],
+    ids: sourceId === undefined ? {} : { sourceId }
+  })
+
+const scanPath = (sourceId: number, scanId: number) =>
+  Effect.as(
+    Effect.andThen(Validate.id("sourceId", sourceId), Validate.id("scanId", scanId)),
+    `/sources/${sourceId}/scans/${scanId}/`
+  )
+
+/**
+ * Starts a scan of a source.
+ *
+ * @example
+ * ```ts
+ * const scan = yield* Sources.startScan(44)
+ * ```
+ */
+export const startScan: (sourceId: number) => Effect.Effect<Scan, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
+  .fn("Koordinates.Sources.startScan")(function*(sourceId: number) {
+    yield* Validate.id("sourceId", sourceId)
+    return yield* Http.json(
+      { method: "POST", path: `/sources/${sourceId}/scans/`, body: HttpBody.jsonUnsafe({}) },
+      Scan
+    )
+  })
+
+/**
+ * A scan by id.
+ *
+ * @example
+ * ```ts
+ * const scan = yield* Sources.getScan(44, 41)
+ * ```
+ */
+export const getScan: (sourceId: number, scanId: number) => Effect.Effect<Scan, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Sources.getScan")(function*(sourceId: number, scanId: number) {
+    return yield* Http.json({ method: "GET", path: yield* scanPath(sourceId, scanId) }, Scan)
+  })
+
+/**
+ * Cancels a running scan.
+ *
+ * @example
+ * ```ts
+ * yield* Sources.cancelScan(44, 41)
+ * ```
+ */
+export const cancelScan: (sourceId: number, scanId: number) => Effect.Effect<void, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Sources.cancelScan")(function*(sourceId: number, scanId: number) {
+    yield* Http.discard({ method: "DELETE", path: yield* scanPath(sourceId, scanId) })
+  })
+
+/**
+ * A scan's log, streamed line by line (without line breaks) as the server sends it.
+ *
+ * @example
+ * ```ts
+ * yield* Sources.scanLog(44, 41).pipe(Stream.runForEach((line) => Console.log(line)))
+ * ```
+ */
+export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string, KoordinatesError, Koordinates> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const path = `${yield* scanPath(sourceId, scanId)}log/`
+    const response = yield* Http.send({ method: "GET", path, headers: { accept: "text/plain" } })
+    const url = Http.requestUrl(response.request)
+    return response.stream.pipe(
+      Stream.mapError((error) => new TransportError({ method: "GET", url, message: error.message, cause: error })),
+      Stream.decodeText,
+      Stream.splitLines
+    )
+  })).pipe(Stream.withSpan("Koordinates.Sources.scanLog"))
+
+const scanOutcome = (sourceId: number) => (scan: Scan) => {
+  switch (scan.status) {
+    case "completed":
+      return Option.some(Effect.succeed(scan))
+    case "failed":
+    case "cancelled":
+    case "error":
+      return Option.some(Effect.fail(new ScanFailed({ sourceId, scanId: scan.id, status: scan.status, message: `Scan ${scan.id} of source ${sourceId} ${scan.status}` })))
+    default:
+      return Option.none()
+  }
+}
+
+/**
+ * Waits until a scan is over: the scan once `completed`, `ScanFailed` when it failed or was
+ * cancelled, `TimeoutError` when the wait gives up.
+ *
+ * @example
+ * ```ts
+ * const done = yield* Sources.waitForScan(44, scan.id, { timeout: "10 minutes" })
+ * ```
+ */
+export const waitForScan: (
+  sourceId: number,
+  scanId: number,
+  options?: Wait.WaitOptions
+) => Effect.Effect<Scan, KoordinatesError | ScanFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Sources.waitForScan"
+)(function*(sourceId: number, scanId: number, options?: Wait.WaitOptions) {
+  return yield* Wait.until(`scan ${scanId} of source ${sourceId}`, getScan(sourceId, scanId), scanOutcome(sourceId), options)
+})
+
+/**
+ * The datasources a source holds.
+ *
+ * @example
+ * ```ts
+ * const datasources = yield* Query.collect(Sources.listDatasources(21838))
+ * ```
+ */
+export const listDatasources = (sourceId: number): Query.Query<Datasource> =>
+  Query.make({
+    name: "Koordinates.Sources.listDatasources",
+    path: `/sources/${sourceId}/datasources/`,
+    schema: Datasource,
+    ids: { sourceId }
+  })
+
+/**
+ * A datasource by id.
+ *
+ * @example
+ * ```ts
+ * const datasource = yield* Sources.getDatasource(21838, 144187)
+ * ```
+ */
+export const getDatasource: (
+  sourceId: number,
+  datasourceId: number
+) => Effect.Effect<Datasource, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
+  "Koordinates.Sources.getDatasource"
+)(function*(sourceId: number, datasourceId: number) {
+  yield* Validate.id("sourceId", sourceId)
+  yield* Validate.id("datasourceId", datasourceId)
+  return yield* Http.json({ method: "GET", path: `/sources/${sourceId}/datasources/${datasourceId}/` }, Datasource)
+})
