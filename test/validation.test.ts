@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import type { ImportFailed, KoordinatesError, TimeoutError } from "@koordinates-effect/client/Errors"
+import type { DownloadError, ImportFailed, KoordinatesError, TimeoutError } from "@koordinates-effect/client/Errors"
 import type { Koordinates } from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Licenses from "@koordinates-effect/client/Licenses"
@@ -12,15 +12,37 @@ import * as Metadata from "@koordinates-effect/client/Metadata"
 import * as Publishing from "@koordinates-effect/client/Publishing"
 import * as Sets from "@koordinates-effect/client/Sets"
 import * as Tokens from "@koordinates-effect/client/Tokens"
+import * as Exports from "@koordinates-effect/client/Exports"
+import * as Permissions from "@koordinates-effect/client/Permissions"
+import * as Sources from "@koordinates-effect/client/Sources"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { failure } from "./support/effect.ts"
 import { withFake } from "./support/fake.ts"
 
 const versionUrl = "https://labs.koordinates.com/services/api/v1.x/layers/1/versions/2/"
+const layerUrl = "https://labs.koordinates.com/services/api/v1.x/layers/1/"
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koordinates-validation-"))
+const existingFile = path.join(scratch, "roads.csv")
+fs.writeFileSync(existingFile, "id,name\n1,Main Road\n")
+const withFiles = <A, E>(effect: Effect.Effect<A, E, Koordinates | import("effect/FileSystem").FileSystem>) =>
+  Effect.provide(effect, NodeFileSystem.layer)
+const exportRequest: Exports.NewExport = { crs: "EPSG:2193", formats: { vector: "application/x-zipped-shp" }, items: [{ item: layerUrl }] }
+const completeExport = new Exports.Export({
+  id: 7,
+  url: "https://labs.koordinates.com/services/api/v1.x/exports/7/",
+  name: "roads",
+  state: "complete",
+  created_at: new Date(),
+  download_url: "https://labs.koordinates.com/services/api/v1.x/exports/7/download/"
+})
 const credentials = { email: "me@example.com", password: "secret" }
 
 /** input → the field its error must name → the call. */
 const cases: ReadonlyArray<
-  readonly [string, string, Effect.Effect<unknown, KoordinatesError | ImportFailed | TimeoutError, Koordinates>]
+  readonly [string, string, Effect.Effect<unknown, KoordinatesError | ImportFailed | TimeoutError | DownloadError, Koordinates>]
 > = [
   ["a blank layer name", "name", Layers.create({ name: "  ", data: { datasources: [1] } })],
   ["no datasources", "data.datasources", Layers.create({ name: "x", data: { datasources: [] } })],
@@ -54,7 +76,28 @@ const cases: ReadonlyArray<
   ["an email without @", "email", Tokens.create({ name: "t" }, { email: "me", password: "p" })],
   ["an empty password", "password", Tokens.create({ name: "t" }, { email: "me@example.com", password: "" })],
   ["a metadata format the object lacks", "format", Metadata.getXml(new Metadata.Metadata({ iso: versionUrl }), "dc")],
-  ["a metadata target that is not a URL", "objectUrl", Metadata.setXml("layers/1/versions/2", "<x/>")]
+  ["a metadata target that is not a URL", "objectUrl", Metadata.setXml("layers/1/versions/2", "<x/>")],
+  ["an upload with no files", "files", Sources.createUpload({ title: "t", files: [] })],
+  ["an upload with a blank title", "title", Sources.createUpload({ title: "", files: [{ bytes: new Uint8Array(1), uploadPath: "a.csv" }] })],
+  ["an upload of a missing file", "files[0].path", withFiles(Sources.createUpload({ title: "t", files: [{ path: path.join(scratch, "nope.csv") }] }))],
+  ["an upload of a directory", "files[0].path", withFiles(Sources.createUpload({ title: "t", files: [{ path: scratch }] }))],
+  ["an upload path read without a FileSystem", "files[0].path", Sources.createUpload({ title: "t", files: [{ path: existingFile }] })],
+  ["duplicate upload paths", "files[1].uploadPath", withFiles(Sources.createUpload({ title: "t", files: [{ path: existingFile }, { bytes: new Uint8Array(2), uploadPath: "roads.csv" }] }))],
+  ["an upload path escaping its folder", "files[0].uploadPath", Sources.createUpload({ title: "t", files: [{ bytes: new Uint8Array(1), uploadPath: "../etc/passwd" }] })],
+  ["a remote source without a URL", "url_remote", Sources.create({ type: "wfs", title: "t", url_remote: "not a url" })],
+  ["a bad scan id", "scanId", Sources.getScan(1, 0)],
+  ["an export CRS that is not EPSG", "crs", Exports.create({ ...exportRequest, crs: "NZTM" })],
+  ["an export with no formats", "formats", Exports.validate({ ...exportRequest, formats: {} })],
+  ["an export with no items", "items", Exports.create({ ...exportRequest, items: [] })],
+  ["an export item that is not a layer", "items[0].item", Exports.create({ ...exportRequest, items: [{ item: "roads" }] })],
+  ["an export colour that is not #rrggbb", "items[0].color", Exports.create({ ...exportRequest, items: [{ item: layerUrl, color: "blue" }] })],
+  ["a download into an existing file", "target", withFiles(Exports.downloadToFile(completeExport, existingFile))],
+  ["a download to an empty path", "target", withFiles(Exports.downloadToFile(completeExport, " "))],
+  ["a permission level that does not exist", "permission", Permissions.create({ layer: 1 }, { group: 108, permission: "own" as never })],
+  ["a permission on layer 0", "layerId", Permissions.create({ layer: 0 }, { user: 4, permission: "view" })],
+  ["a permission id of the wrong form", "id", Permissions.get({ set: 1 }, "team.4" as never)],
+  ["a permission for both a group and a user", "permissions[0]", Permissions.set({ set: 1 }, [{ group: 108, user: 4, permission: "view" }])],
+  ["a bad permission in a set", "permissions[1].user", Permissions.set({ source: 1 }, [{ group: "everyone", permission: "view" }, { user: -4, permission: "view" }])]
 ]
 
 describe("bad input", () => {

@@ -83,13 +83,14 @@ export type Target = { readonly layer: number } | { readonly set: number } | { r
  * const grant: Permissions.NewPermission = { group: 108, permission: "download" }
  * ```
  */
-export const NewPermission = /* @__PURE__ */ Schema.Union([
-  /* @__PURE__ */ Schema.Struct({
-    group: /* @__PURE__ */ Schema.Union([Id, /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^[\w-]+$/))]),
-    permission: PermissionLevel
-  }),
-  /* @__PURE__ */ Schema.Struct({ user: Id, permission: PermissionLevel })
-])
+export const NewPermission = /* @__PURE__ */ Schema.Struct({
+  group: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.Union([Id, /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/^[\w-]+$/))])
+  ),
+  user: /* @__PURE__ */ Schema.optionalKey(Id),
+  permission: PermissionLevel
+}).check(/* @__PURE__ */ Schema.makeFilter((p: { readonly group?: unknown; readonly user?: unknown }) =>
+  (p.group === undefined) !== (p.user === undefined), { expected: "exactly one of group or user" }))
 
 /** A permission to grant (see {@link NewPermission}). */
 export type NewPermission = typeof NewPermission.Type
