@@ -8,7 +8,13 @@ import * as Schedule from "effect/Schedule"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
+import * as Query from "@koordinates-effect/client/Query"
 import * as FakeKoordinates from "@koordinates-effect/testing"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as Data from "./data.ts"
 import * as Publishing from "./publishing.ts"
 import { quickstart } from "./quickstart.ts"
 
@@ -32,7 +38,17 @@ const publishing = Effect.gen(function*() {
   yield* Publishing.publishVersion(published.id, reimported.version!.id)
 })
 
-const program = real ? quickstart : Effect.andThen(quickstart, publishing)
+/** The data examples upload and export: also against the embedded fake only. */
+const data = Effect.gen(function*() {
+  yield* Effect.log("Data examples (embedded FakeKoordinates only):")
+  const csv = new TextEncoder().encode("id,name\n1,Kelburn Park\n2,Waitangi Park\n")
+  yield* Data.uploadAndScan("Wellington Parks", [{ bytes: csv, uploadPath: "parks.csv" }])
+  const layers = yield* Query.collect(Query.limit(Layers.list(), 2))
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "koordinates-demo-"))
+  yield* Data.exportAndDownload(layers.map((layer) => layer.url), directory)
+}).pipe(Effect.provide(NodeFileSystem.layer))
+
+const program = real ? quickstart : Effect.andThen(quickstart, Effect.andThen(publishing, data))
 
 Effect.runPromise(Effect.provide(program, live)).catch((error: unknown) => {
   console.error(String(error))
