@@ -3,7 +3,7 @@
  * JSON), and {@link Fields}, which reads typed fields of a JSON object and collects every
  * problem the way Django REST framework does, answering one 400 with a map of field errors.
  */
-import { HttpError, type RequestContext } from "./Http.ts"
+import { type FieldErrors, HttpError, type RequestContext } from "./Http.ts"
 import { parseDateTime } from "./Time.ts"
 
 /** A parsed JSON value. */
@@ -46,19 +46,35 @@ const typeName = (value: Json): string => {
 /** The message for a value of the wrong type: DRF names null apart. */
 const wrongType = (value: Json, message: string): string => value === null ? "This field may not be null." : message
 
-/** The request body as a JSON object; an empty body reads as `{}`. */
-export const jsonBody = (context: RequestContext): JsonObject => {
-  if (context.body.trim() === "") return {}
-  let value: Json
+/** JSON text as a value; 400 `{"detail": "JSON parse error"}` when it is not JSON. */
+const parseJson = (text: string): Json => {
   try {
-    value = JSON.parse(context.body) as Json
+    return JSON.parse(text) as Json
   } catch {
     throw new HttpError(400, "JSON parse error")
   }
+}
+
+/** JSON text as an object; an empty text reads as `{}`. */
+export const parseJsonObject = (text: string): JsonObject => {
+  if (text.trim() === "") return {}
+  const value = parseJson(text)
   if (!isObject(value)) {
     throw new HttpError(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${typeName(value)}.`] })
   }
   return value
+}
+
+/** The request body as a JSON object; an empty body reads as `{}`. */
+export const jsonBody = (context: RequestContext): JsonObject => parseJsonObject(context.body)
+
+/** The request body as a JSON list. */
+export const jsonListBody = (context: RequestContext): ReadonlyArray<Json> => {
+  const value = parseJson(context.body)
+  if (!Array.isArray(value)) {
+    throw new HttpError(400, { non_field_errors: [`Expected a list of items but got type "${typeName(value)}".`] })
+  }
+  return value as ReadonlyArray<Json>
 }
 
 /** How {@link Fields.text} treats absent and blank values. */
@@ -173,6 +189,11 @@ export class Fields {
       )
     }
     return new Date(instant).toISOString()
+  }
+
+  /** Every error recorded so far, by field. */
+  errors(): FieldErrors {
+    return { ...this.#errors }
   }
 
   /** Throws 400 with every recorded error, if any. */

@@ -1,7 +1,9 @@
 /**
  * Filtering and sorting of list endpoints from query parameters. A repeated parameter ORs
  * its values, different parameters AND; parameters an endpoint does not know are ignored.
- * Malformed values (booleans, ids, dates, sort fields) answer 400.
+ * Malformed values (booleans, ids, dates, sort fields) answer 400. Each kind of list says
+ * once what its elements are filtered and sorted on (its facets) as a {@link ListRules}:
+ * catalog items, scans, users, groups.
  */
 import { HttpError, queryValues, type QueryPairs } from "./Http.ts"
 import { itemType, type ItemType, type ItemView } from "./Model.ts"
@@ -97,10 +99,8 @@ const facetsOf = (view: ItemView): Facets => {
   }
 }
 
-type Test = (facets: Facets) => boolean
-
-/** A query parameter name and how one of its values becomes a test. */
-type Filter = readonly [name: string, parse: (value: string) => Test]
+/** A query parameter name and how one of its values becomes a test of an element's facets `F`. */
+export type Filter<F> = readonly [name: string, parse: (value: string) => (facets: F) => boolean]
 
 const invalid = (name: string, value: string, expected: string): HttpError =>
   new HttpError(400, `Invalid value for ${name}: "${value}" (expected ${expected}).`)
@@ -131,9 +131,10 @@ const parseSpan = (name: string, value: string): Span => {
   return span
 }
 
-/** Tests for one value and an item's string: equality or membership. */
-const exact = (pick: (facets: Facets) => string | undefined): Filter[1] => (value) => (facets) => pick(facets) === value
-const member = (pick: (facets: Facets) => ReadonlyArray<string>, fold = false): Filter[1] => (value) => {
+/** Tests for one value and an element's string: equality or membership. */
+export const exact = <F>(pick: (facets: F) => string | undefined): Filter<F>[1] => (value) => (facets) =>
+  pick(facets) === value
+const member = (pick: (facets: Facets) => ReadonlyArray<string>, fold = false): Filter<Facets>[1] => (value) => {
   const wanted = fold ? value.toLowerCase() : value
   return (facets) => pick(facets).includes(wanted)
 }
@@ -143,8 +144,8 @@ const member = (pick: (facets: Facets) => ReadonlyArray<string>, fold = false): 
  * lookups `.gt .gte .lt .lte`. A date counts as its whole day: `.lte=2020-01-31` includes
  * that day, `.gt=2020-01-31` starts the next.
  */
-const dateFilters = (name: string, pick: (facets: Facets) => number): ReadonlyArray<Filter> => {
-  const lookup = (suffix: string, test: (time: number, span: Span) => boolean): Filter => {
+export const dateFilters = <F>(name: string, pick: (facets: F) => number): ReadonlyArray<Filter<F>> => {
+  const lookup = (suffix: string, test: (time: number, span: Span) => boolean): Filter<F> => {
     const param = `${name}${suffix}`
     return [param, (value) => {
       const span = parseSpan(param, value)
@@ -160,7 +161,13 @@ const dateFilters = (name: string, pick: (facets: Facets) => number): ReadonlyAr
   ]
 }
 
-const commonFilters: ReadonlyArray<Filter> = [
+/** `q`: the lower-cased `text` of an element contains the value, case-insensitively. */
+export const textFilter = <F>(text: (facets: F) => string): Filter<F> => ["q", (value) => {
+  const needle = value.toLowerCase()
+  return (facets) => text(facets).includes(needle)
+}]
+
+const commonFilters: ReadonlyArray<Filter<Facets>> = [
   ["kind", exact((facets) => facets.kind)],
   ["public", (value) => {
     const wanted = parseBoolean("public", value)
@@ -179,19 +186,16 @@ const commonFilters: ReadonlyArray<Filter> = [
   ["category", member((facets) => facets.categories)],
   ["geotag", member((facets) => facets.geotags)],
   ["tag", member((facets) => facets.tags, true)],
-  ["q", (value) => {
-    const needle = value.toLowerCase()
-    return (facets) => facets.text.includes(needle)
-  }],
-  ...dateFilters("created_at", (facets) => facets.created),
-  ...dateFilters("updated_at", (facets) => facets.updated)
+  textFilter<Facets>((facets) => facets.text),
+  ...dateFilters<Facets>("created_at", (facets) => facets.created),
+  ...dateFilters<Facets>("updated_at", (facets) => facets.updated)
 ]
 
-const typeFilter: Filter = ["type", exact((facets) => facets.type)]
-const versionStatusFilter: Filter = ["version.status", exact((facets) => facets.versionStatus)]
+const typeFilter: Filter<Facets> = ["type", exact((facets) => facets.type)]
+const versionStatusFilter: Filter<Facets> = ["version.status", exact((facets) => facets.versionStatus)]
 
-/** The filters one list endpoint understands. */
-export type FilterSet = ReadonlyArray<Filter>
+/** The filters one catalog list endpoint understands. */
+export type FilterSet = ReadonlyArray<Filter<Facets>>
 
 /** `/data/`. */
 export const CATALOG_FILTERS: FilterSet = [...commonFilters, typeFilter]
@@ -202,46 +206,68 @@ export const LAYER_FILTERS: FilterSet = commonFilters
 /** `/layers/drafts/`, `/tables/drafts/`. */
 export const DRAFT_FILTERS: FilterSet = [...commonFilters, versionStatusFilter]
 
-const sortKeys: Readonly<Record<string, (facets: Facets) => string | number>> = {
+/** Facets always include the element's id: sorting breaks ties by it. */
+interface Identified {
+  readonly id: number
+}
+
+/** How a kind of list filters and sorts its elements `V` by their facets `F`. */
+export interface ListRules<V, F extends Identified> {
+  /** What filters and sorting look at, computed once per element and request. */
+  readonly facets: (view: V) => F
+  readonly filters: ReadonlyArray<Filter<F>>
+  /** The `sort` fields (a leading `-` sorts descending); ties go by id ascending. */
+  readonly sortKeys: Readonly<Record<string, (facets: F) => string | number>>
+}
+
+const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** How the last `sort` parameter orders elements; undefined for the list's own order. */
+const ordering = <V, F extends Identified>(
+  query: QueryPairs,
+  rules: ListRules<V, F>
+): ((a: F, b: F) => number) | undefined => {
+  const sort = queryValues(query, "sort").at(-1)
+  if (sort === undefined || sort === "") return undefined
+  const descending = sort.startsWith("-")
+  const key = rules.sortKeys[descending ? sort.slice(1) : sort]
+  if (key === undefined) throw new HttpError(400, `Invalid sort field: "${sort}".`)
+  const direction = descending ? -1 : 1
+  return (a, b) => direction * compare(key(a), key(b)) || a.id - b.id
+}
+
+/** The elements a request selects, in the order it asks for (by default the order given). */
+export const select = <V, F extends Identified>(
+  views: ReadonlyArray<V>,
+  query: QueryPairs,
+  rules: ListRules<V, F>
+): Array<V> => {
+  const tests: Array<(facets: F) => boolean> = []
+  for (const [name, parse] of rules.filters) {
+    const values = queryValues(query, name)
+    if (values.length === 0) continue
+    const anyOf = values.map(parse)
+    tests.push((facets) => anyOf.some((test) => test(facets)))
+  }
+  const sort = ordering(query, rules)
+  if (tests.length === 0 && sort === undefined) return [...views]
+  const selected = views
+    .map((view) => ({ view, facets: rules.facets(view) }))
+    .filter(({ facets }) => tests.every((test) => test(facets)))
+  if (sort !== undefined) selected.sort((a, b) => sort(a.facets, b.facets))
+  return selected.map(({ view }) => view)
+}
+
+const catalogSortKeys: ListRules<ItemView, Facets>["sortKeys"] = {
   name: (facets) => facets.name,
   created_at: (facets) => facets.created,
   updated_at: (facets) => facets.updated,
   popularity: (facets) => facets.popularity
 }
 
-const compare = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0)
-
-/** How the last `sort` parameter orders items; undefined for the default (id ascending). */
-const ordering = (query: QueryPairs): ((a: Facets, b: Facets) => number) | undefined => {
-  const sort = queryValues(query, "sort").at(-1)
-  if (sort === undefined || sort === "") return undefined
-  const descending = sort.startsWith("-")
-  const key = sortKeys[descending ? sort.slice(1) : sort]
-  if (key === undefined) throw new HttpError(400, `Invalid sort field: "${sort}".`)
-  const direction = descending ? -1 : 1
-  return (a, b) => direction * compare(key(a), key(b)) || a.id - b.id
-}
-
-/** The items a request selects, in the order it asks for (ties and default: id ascending). */
+/** The catalog items a request selects (the store keeps them by id: that is the default order). */
 export const selectItems = <V extends ItemView>(
   views: ReadonlyArray<V>,
   query: QueryPairs,
   filters: FilterSet
-): Array<V> => {
-  const tests: Array<Test> = []
-  for (const [name, parse] of filters) {
-    const values = queryValues(query, name)
-    if (values.length === 0) continue
-    const anyOf = values.map(parse)
-    tests.push((facets) => anyOf.some((test) => test(facets)))
-  }
-  const sort = ordering(query)
-  // the store keeps items in id order: without filters or sort there is nothing to compute
-  if (tests.length === 0 && sort === undefined) return [...views]
-  const order = sort ?? ((a: Facets, b: Facets) => a.id - b.id)
-  return views
-    .map((view) => ({ view, facets: facetsOf(view) }))
-    .filter(({ facets }) => tests.every((test) => test(facets)))
-    .sort((a, b) => order(a.facets, b.facets))
-    .map(({ view }) => view)
-}
+): Array<V> => select(views, query, { facets: facetsOf, filters, sortKeys: catalogSortKeys })

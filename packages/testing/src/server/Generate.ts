@@ -1,10 +1,11 @@
 /**
  * Realistic, deterministic content for the fake: fixed reference data (groups, users,
- * licenses, categories) and seeded random layers, versions, sets and documents built from
- * small word lists of New Zealand and Australian geodata.
+ * licenses, categories, crop layers) and seeded random layers, versions, sets, documents
+ * and dataset themes built from small word lists of New Zealand and Australian geodata.
  */
 import type {
   Category,
+  CropLayerRecord,
   DocumentRecord,
   GroupRecord,
   LayerContent,
@@ -13,6 +14,7 @@ import type {
   LayerKind,
   LayerRecord,
   LicenseRecord,
+  MultiPolygon,
   SetContent,
   SetRecord,
   UserRecord,
@@ -37,6 +39,17 @@ export const GROUPS: ReadonlyArray<GroupRecord> = [
 const firstNames = ["Aroha", "Ben", "Charlotte", "Daniel", "Emma", "Hemi", "Isla", "Kiri", "Liam", "Priya", "Sam"]
 const lastNames = ["Anderson", "Chen", "Fraser", "Ngata", "Patel", "Robinson", "Taylor", "Walker", "Williams", "Wilson"]
 
+/** The built-in group every user belongs to; permissions name it `group.everyone`. */
+export const EVERYONE: GroupRecord = { id: 1, name: "Everyone", country: null, slug: "everyone" }
+
+/** One or two publisher groups of the user's country. */
+const membership = (index: number, country: string): ReadonlyArray<GroupRecord> => {
+  const local = GROUPS.filter((group) => group.country === country)
+  const picks = index % 3 === 0 ? [index, index + 2] : [index]
+  return [...new Set(picks.map((pick) => local[pick % local.length]))]
+    .filter((group): group is GroupRecord => group !== undefined)
+}
+
 /**
  * User accounts every store starts with. Each signs in with its `email` and the password
  * `password-{id}`; the first is the default user, owner of the configured tokens.
@@ -44,13 +57,15 @@ const lastNames = ["Anderson", "Chen", "Fraser", "Ngata", "Patel", "Robinson", "
 export const USERS: ReadonlyArray<UserRecord> = firstNames.map((first_name, index) => {
   const id = 2001 + index * 37
   const last_name = lastNames[(index * 3) % lastNames.length] ?? "Smith"
+  const country = index % 5 === 4 ? "AU" : "NZ"
   return {
     id,
     first_name,
     last_name,
-    country: index % 5 === 4 ? "AU" : "NZ",
+    country,
     email: `${first_name}.${last_name}@example.com`.toLowerCase(),
-    password: `password-${id}`
+    password: `password-${id}`,
+    groups: membership(index, country)
   }
 })
 
@@ -195,7 +210,7 @@ const makePlace = (name: string, country: Place["country"]): Place => ({
   name,
   geotags: [name.toLowerCase().replaceAll(" ", "-"), country],
   country,
-  groups: GROUPS.filter((group) => group.country.toLowerCase() === country),
+  groups: GROUPS.filter((group) => group.country?.toLowerCase() === country),
   licenses: LICENSES.filter(({ jurisdiction }) =>
     jurisdiction === undefined || jurisdiction === "" || jurisdiction === country
   )
@@ -225,7 +240,8 @@ const extraSentences = [
   "Attributes follow the national data dictionary."
 ]
 
-const attributePool: ReadonlyArray<LayerField> = [
+/** Attribute columns generated layers and datasources draw from. */
+export const attributePool: ReadonlyArray<LayerField> = [
   { name: "name", type: "string" },
   { name: "feat_code", type: "string" },
   { name: "source", type: "string" },
@@ -242,10 +258,33 @@ const hour = 3_600_000
 const day = 24 * hour
 
 /** A random instant between 2010 and 2022. */
-const randomInstant = (rng: Rng): number => earliest + Math.floor(rng.float() * (latest - earliest))
+export const randomInstant = (rng: Rng): number => earliest + Math.floor(rng.float() * (latest - earliest))
 
 /** An instant written in a randomly chosen API style. */
 const randomTimestamp = (rng: Rng, ms: number): string => formatTimestamp(ms, rng.pick(TIMESTAMP_STYLES))
+
+/** What a generated dataset is about: a place and a subject, and who publishes it. */
+export interface Theme {
+  /** Place and subject, e.g. `Otago Road Centrelines`. */
+  readonly title: string
+  readonly about: string
+  readonly tags: ReadonlyArray<string>
+  readonly category: Category
+  readonly group: GroupRecord
+}
+
+/** A random theme for data of this kind. */
+export const randomTheme = (rng: Rng, kind: LayerKind): Theme => {
+  const subject = rng.pick(subjects[kind])
+  const place = rng.pick(places)
+  return {
+    title: `${place.name} ${subject.name}`,
+    about: subject.about,
+    tags: subject.tags,
+    category: categoryBySlug(subject.category),
+    group: rng.pick(place.groups)
+  }
+}
 
 /** What a new catalog item should be, with the mix the generator aims for. */
 export type ItemChoice = LayerKind | "set" | "document"
@@ -457,3 +496,41 @@ export const randomDocument = (rng: Rng): DocumentContent => {
     published_at: published
   }
 }
+
+/** A rectangle (`[longitude, latitude]` corners) as a one-polygon multi-polygon. */
+const box = (west: number, south: number, east: number, north: number): MultiPolygon => ({
+  type: "MultiPolygon",
+  coordinates: [[[[west, south], [east, south], [east, north], [west, north], [west, south]]]]
+})
+
+/**
+ * The crop layers every store offers as export extents: New Zealand regions and a few
+ * territorial authorities (rough rectangles). They were made from layers 415 and 416,
+ * which the store does not serve.
+ */
+export const CROP_LAYERS: ReadonlyArray<CropLayerRecord> = [
+  {
+    id: 1,
+    name: "NZ Regions",
+    source_layer: 415,
+    features: [
+      { id: 101, name: "Northland", geometry: box(172.6, -36.5, 174.9, -34.4) },
+      { id: 102, name: "Auckland", geometry: box(174.2, -37.3, 175.6, -36.1) },
+      { id: 103, name: "Waikato", geometry: box(174.6, -39.3, 176.3, -36.9) },
+      { id: 104, name: "Wellington", geometry: box(174.6, -41.7, 176.3, -40.6) },
+      { id: 105, name: "Canterbury", geometry: box(170, -44.9, 174.2, -41.9) },
+      { id: 106, name: "Otago", geometry: box(167.9, -46.7, 171.3, -44) }
+    ]
+  },
+  {
+    id: 2,
+    name: "NZ Territorial Authorities",
+    source_layer: 416,
+    features: [
+      { id: 201, name: "Auckland", geometry: box(174.5, -37.1, 175, -36.7) },
+      { id: 202, name: "Wellington City", geometry: box(174.6, -41.4, 174.9, -41.1) },
+      { id: 203, name: "Christchurch City", geometry: box(172.4, -43.65, 172.8, -43.4) },
+      { id: 204, name: "Dunedin City", geometry: box(170.2, -46, 170.7, -45.7) }
+    ]
+  }
+]

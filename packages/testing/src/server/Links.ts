@@ -1,10 +1,11 @@
 /**
- * Resolving the API URLs clients send back (the items of a set, the items of a publish) to
- * the records they name, and the collection rule every layer lookup shares: `/layers/`
- * serves layers and tables alike, `/tables/` only tables.
+ * Resolving the API URLs clients send back (the items of a set, a publish or an export, the
+ * crop feature of an export's extent) to the records they name, and the collection rule
+ * every layer lookup shares: `/layers/` serves layers and tables alike, `/tables/` only
+ * tables.
  */
 import { API_ROOT, type RequestContext } from "./Http.ts"
-import { findVersion, type LayerRecord, type PublishItem } from "./Model.ts"
+import { type CropFeatureRecord, findVersion, type LayerRecord, type PublishItem } from "./Model.ts"
 import type { Store } from "./Store.ts"
 
 /** The URL collection a layer endpoint lives under. */
@@ -44,4 +45,11 @@ export const versionAt = (context: RequestContext, url: string): PublishItem | u
     : undefined
   const version = record === undefined ? undefined : findVersion<unknown>(record, Number(versionId))
   return record === undefined || version === undefined ? undefined : { record, version }
+}
+
+/** The crop feature a URL (`…/exports/croplayers/{id}/cropfeatures/{feature}/`) names. */
+export const cropFeatureAt = (context: RequestContext, url: string): CropFeatureRecord | undefined => {
+  const [, layerId, featureId] = /^\/exports\/croplayers\/(\d+)\/cropfeatures\/(\d+)\/$/.exec(apiPath(context, url)) ?? []
+  return context.store.cropLayers.find((layer) => layer.id === Number(layerId))?.features
+    .find((feature) => feature.id === Number(featureId))
 }

@@ -12,6 +12,7 @@ export interface LoggedRequest {
   readonly query: ReadonlyArray<readonly [string, string]>
   /** Header values by lower-case name (repeated headers joined with `, `). */
   readonly headers: Readonly<Record<string, string>>
+  /** The body as UTF-8 text; empty for a `multipart/form-data` body (streamed to its endpoint, never kept). */
   readonly body: string
   /** When it arrived (ms since the epoch). */
   readonly at: number

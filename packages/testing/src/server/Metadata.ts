@@ -1,74 +1,96 @@
 /**
- * Metadata endpoints of layer, table and set versions. `POST …/metadata/` (body `text/xml` or
- * `application/xml`) stores the document as the version's native metadata, byte for byte;
+ * Metadata endpoints of whatever holds a native metadata document: layer, table and set
+ * versions, sources and datasources. `POST …/metadata/` (body `text/xml` or
+ * `application/xml`) stores the document as the object's native metadata, byte for byte;
  * `GET …/metadata/` answers it exactly, and `…/metadata/iso/` and `…/metadata/dc/` answer
- * ISO 19139 and Dublin Core documents derived from the item's content. Without a document
- * every format is 404.
+ * ISO 19139 and Dublin Core documents derived from the object. Without a document every
+ * format is 404. Each kind of holder is described once as a {@link Target}.
  */
 import { HttpError, notFound, type PathParams, type Reply, type RequestContext } from "./Http.ts"
-import type { Versioned, VersionedRecord, VersionRecord } from "./Model.ts"
+import type { MetadataDocument, Versioned, VersionedRecord } from "./Model.ts"
 import { itemHtmlUrl, versionUrl } from "./Render.ts"
-import { ensureDraft, locate, type Resource, type SharedContent, type VersionLookup } from "./Versions.ts"
+import {
+  ensureDraft,
+  type Located,
+  locate,
+  type Resource,
+  type SharedContent,
+  type VersionLookup
+} from "./Versions.ts"
 import { dublinCoreDocument, isoDocument, looksLikeXml, type MetadataFacts } from "./Xml.ts"
 
-/** A metadata format an item offers: the document as uploaded, or a rendering of it. */
+/** A metadata format an object offers: the document as uploaded, or a rendering of it. */
 export type MetadataFormat = "native" | "iso" | "dc"
+
+/** One kind of object holding metadata (`T`), as the metadata endpoints need it. */
+export interface Target<T> {
+  /** The object the path names; 404 when missing. `writing`: 405 when it cannot change. */
+  readonly find: (context: RequestContext, params: PathParams, writing: boolean) => T
+  /** Its native document, if any. */
+  readonly document: (target: T) => MetadataDocument | null
+  /** Stores a new native document. */
+  readonly store: (target: T, document: MetadataDocument) => void
+  /** The API URL of the object (its metadata lives at `metadata/` under it) and its web page. */
+  readonly urls: (context: RequestContext, target: T) => { readonly api: string; readonly html: string }
+  /** What the derived documents say about it. */
+  readonly facts: (context: RequestContext, target: T) => MetadataFacts
+}
 
 const xmlTypes = ["text/xml", "application/xml"]
 
-/** The URL of the native metadata of an item version. */
-const metadataUrl = (context: RequestContext, record: VersionedRecord, version: VersionRecord<unknown>): string =>
-  `${versionUrl(context.urls, record, version)}metadata/`
-
 /**
- * POST `…/metadata/` of the version `lookup` picks: 200 `{url, url_html}` with Location;
- * 405 on a published version, 400 unless the body is XML sent as XML.
+ * POST `…/metadata/`: 200 `{url, url_html}` with Location; 400 unless the body is XML sent
+ * as XML (and whatever `find` refuses, e.g. 405 on a published version).
  */
-export const post = <C extends SharedContent, R extends VersionedRecord & Versioned<C>>(
-  resource: Resource<C, R>,
-  lookup: VersionLookup
-) =>
-(context: RequestContext, params: PathParams): Reply => {
-  const { record, version } = locate(context, resource, params, lookup)
-  ensureDraft(version, "edited")
+export const post = <T>(target: Target<T>) => (context: RequestContext, params: PathParams): Reply => {
+  const found = target.find(context, params, true)
   const type = (context.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? ""
   if (!xmlTypes.includes(type)) {
     throw new HttpError(400, `Unsupported content type "${type}": send metadata as text/xml or application/xml`)
   }
   if (!looksLikeXml(context.bytes)) throw new HttpError(400, "The body is not an XML document")
-  version.content = { ...version.content, metadata: context.bytes }
-  const url = metadataUrl(context, record, version)
-  const url_html = `${itemHtmlUrl(context.urls, record, resource.title(version.content))}metadata/`
-  return { status: 200, headers: { Location: url }, body: { url, url_html } }
+  target.store(found, context.bytes)
+  const { api, html } = target.urls(context, found)
+  const url = `${api}metadata/`
+  return { status: 200, headers: { Location: url }, body: { url, url_html: `${html}metadata/` } }
 }
 
-/** What the derived documents say about an item at a version. */
-const facts = <C extends SharedContent, R extends VersionedRecord & Versioned<C>>(
-  context: RequestContext,
-  resource: Resource<C, R>,
-  record: R,
-  version: VersionRecord<C>
-): MetadataFacts => ({
-  identifier: versionUrl(context.urls, record, version),
-  title: resource.title(version.content),
-  abstract: version.content.description,
-  keywords: version.content.tags,
-  created: version.created_at,
-  published: version.published_at
-})
-
-/** GET `…/metadata/` (native), `…/metadata/iso/` or `…/metadata/dc/` of the version `lookup` picks. */
-export const get = <C extends SharedContent, R extends VersionedRecord & Versioned<C>>(
-  resource: Resource<C, R>,
-  lookup: VersionLookup,
-  format: MetadataFormat
-) =>
+/** GET `…/metadata/` (native), `…/metadata/iso/` or `…/metadata/dc/`. */
+export const get = <T>(target: Target<T>, format: MetadataFormat) =>
 (context: RequestContext, params: PathParams): Reply => {
-  const { record, version } = locate(context, resource, params, lookup)
-  const native = version.content.metadata
+  const found = target.find(context, params, false)
+  const native = target.document(found)
   if (native === null) throw notFound()
   const body = format === "native"
     ? native
-    : (format === "iso" ? isoDocument : dublinCoreDocument)(facts(context, resource, record, version))
+    : (format === "iso" ? isoDocument : dublinCoreDocument)(target.facts(context, found))
   return { status: 200, headers: { "Content-Type": "text/xml; charset=utf-8" }, body }
 }
+
+/** The version of a layer, table or set that `lookup` picks, as a metadata holder (only drafts change). */
+export const versioned = <C extends SharedContent, R extends VersionedRecord & Versioned<C>>(
+  resource: Resource<C, R>,
+  lookup: VersionLookup
+): Target<Located<C, R>> => ({
+  find: (context, params, writing) => {
+    const located = locate(context, resource, params, lookup)
+    if (writing) ensureDraft(located.version, "edited")
+    return located
+  },
+  document: ({ version }) => version.content.metadata,
+  store: ({ version }, document) => {
+    version.content = { ...version.content, metadata: document }
+  },
+  urls: (context, { record, version }) => ({
+    api: versionUrl(context.urls, record, version),
+    html: itemHtmlUrl(context.urls, record, resource.title(version.content))
+  }),
+  facts: (context, { record, version }) => ({
+    identifier: versionUrl(context.urls, record, version),
+    title: resource.title(version.content),
+    abstract: version.content.description,
+    keywords: version.content.tags,
+    created: version.created_at,
+    published: version.published_at
+  })
+})

@@ -1,7 +1,8 @@
 /**
  * The records the fake keeps in memory (reference data, versioned layers, tables and sets,
- * documents, publishes, tokens) and the facts derived from them that every endpoint needs:
- * which version is published, which is a draft, what a catalog item looks like at a version.
+ * documents, publishes, tokens, data sources with their scans and datasources, permissions,
+ * exports, crop layers) and the facts derived from them that every endpoint needs: which
+ * version is published, which is a draft, what a catalog item looks like at a version.
  *
  * Layers, tables and sets are versioned: everything a user can edit lives in the `content`
  * of each version, so a draft can change without touching the published version. The
@@ -9,14 +10,19 @@
  * published one, else the draft).
  */
 
-/** A publisher group. */
+/** A group: a publisher, or the built-in "Everyone" (no country). */
 export interface GroupRecord {
   readonly id: number
   readonly name: string
-  readonly country: string
+  readonly country: string | null
+  /** The slug of a built-in group (`everyone`), which permission ids use instead of its id. */
+  readonly slug?: string
 }
 
-/** A user account; `email` and `password` sign in to `POST /tokens/` (never rendered). */
+/**
+ * A user account; `email` and `password` sign in to `POST /tokens/` (the password is never
+ * rendered, the email only on the user's own pages).
+ */
 export interface UserRecord {
   readonly id: number
   readonly first_name: string
@@ -24,6 +30,8 @@ export interface UserRecord {
   readonly country: string
   readonly email: string
   readonly password: string
+  /** The publisher groups the user belongs to. */
+  readonly groups: ReadonlyArray<GroupRecord>
 }
 
 /** A data license; Creative Commons ones carry a jurisdiction (`""` = international) and version. */
@@ -332,4 +340,192 @@ export const latestView = (record: CatalogRecord): ItemView => {
     case "document":
       return record
   }
+}
+
+/** A GeoJSON polygon: rings of `[longitude, latitude]` positions, each ring closed. */
+export interface Polygon {
+  readonly type: "Polygon"
+  readonly coordinates: ReadonlyArray<ReadonlyArray<readonly [number, number]>>
+}
+
+/** A GeoJSON multi-polygon. */
+export interface MultiPolygon {
+  readonly type: "MultiPolygon"
+  readonly coordinates: ReadonlyArray<Polygon["coordinates"]>
+}
+
+/** An area: what extents and crop features are. */
+export type Area = Polygon | MultiPolygon
+
+/** The kinds of data source: `upload` holds uploaded files, the others read a remote store. */
+export const SOURCE_TYPES = ["info", "upload", "cifs", "arcgis", "wfs", "postgres"] as const
+
+/** The kind of a data source. */
+export type SourceType = (typeof SOURCE_TYPES)[number]
+
+/** One file of an upload source as it was received: never its bytes, only what identifies them. */
+export interface UploadFile {
+  /** The path the client gave as the part's filename, e.g. `folder/0001.tif`. */
+  readonly upload_path: string
+  /** The part's Content-Type, or null when the client sent none. */
+  readonly content_type: string | null
+  /** Its length in bytes. */
+  readonly size: number
+  /** SHA-256 of its bytes, lower-case hex. */
+  readonly sha256: string
+  /** The whole document, byte for byte, of an `.xml` sidecar of at most 1 MiB; else null. */
+  readonly document: MetadataDocument | null
+}
+
+/** What a datasource is, as a scan finds it (the store adds id, source and time). */
+export interface DatasetPlan {
+  readonly title: string
+  readonly data_type: LayerKind
+  /** MIME type, e.g. `application/x-zipped-shp`. */
+  readonly format: string
+  /** `point`, `linestring`, `polygon`…; `""` without geometry. */
+  readonly geometry_type: string
+  /** The file (or remote path) it comes from. */
+  readonly upload_path: string
+  readonly crs: string | null
+  readonly fields: ReadonlyArray<LayerField>
+  readonly num_dims: number
+  readonly num_features: number
+  readonly num_bands: number | null
+  readonly extent: Polygon | null
+  /** Its native metadata (an uploaded sidecar), if any. */
+  readonly metadata: MetadataDocument | null
+}
+
+/** A datasource: one dataset a scan of a source found. */
+export interface DatasourceRecord extends DatasetPlan {
+  readonly id: number
+  readonly source_id: number
+  updated_at: string
+  metadata: MetadataDocument | null
+}
+
+/**
+ * A data source. `datasets` is what its scans find: one per data file of an upload, or
+ * generated at creation for the other types; a completed scan turns the ones not found yet
+ * into `datasources`.
+ */
+export interface SourceRecord {
+  readonly id: number
+  readonly type: SourceType
+  title: string
+  description: string
+  readonly group: GroupRecord | null
+  readonly user: UserRecord | null
+  /** Where a remote source reads from; null for `upload` and `info`. */
+  url_remote: string | null
+  /** A cron expression or `@hourly`, `@daily`…; null for none. */
+  scan_schedule: string | null
+  options: Readonly<Record<string, unknown>>
+  categories: ReadonlyArray<Category>
+  tags: ReadonlyArray<string>
+  /** The native metadata document, if any. */
+  metadata: MetadataDocument | null
+  readonly created_at: string
+  last_scanned_at: string | null
+  /** The uploaded files (empty unless `upload`). */
+  readonly files: ReadonlyArray<UploadFile>
+  readonly datasets: ReadonlyArray<DatasetPlan>
+  datasources: Array<DatasourceRecord>
+}
+
+/** The states of a scan, in the order they are reached (the last three end it). */
+export const SCAN_STATES = ["queued", "scanning", "completed", "failed", "cancelled"] as const
+
+/** The state of a scan. */
+export type ScanStatus = (typeof SCAN_STATES)[number]
+
+/** True while a scan is queued or scanning. */
+export const isRunningScan = (scan: ScanRecord): boolean => scan.status === "queued" || scan.status === "scanning"
+
+/** A scan of a source, which finds its datasources. */
+export interface ScanRecord {
+  readonly id: number
+  readonly source_id: number
+  status: ScanStatus
+  readonly started_at: string
+  /** When it ended (completed, failed or was cancelled); null while it runs. */
+  completed_at: string | null
+  change_counts: { readonly added: number; readonly updated: number; readonly deleted: number }
+  progress: number
+  /** The messages of its log, had it completed; the log shows them as it progresses. */
+  readonly messages: ReadonlyArray<string>
+}
+
+/** What a permission allows, from least to most. */
+export const PERMISSION_LEVELS = ["view", "download", "edit", "admin"] as const
+
+/** What a permission allows. */
+export type PermissionLevel = (typeof PERMISSION_LEVELS)[number]
+
+/** A permission on a layer, set or source, held by a group or by a user. */
+export type PermissionRecord =
+  & { readonly permission: PermissionLevel }
+  & ({ readonly group: GroupRecord } | { readonly user: UserRecord })
+
+/** The id of a permission: its holder, `group.{id or slug}` or `user.{id}`. */
+export const permissionId = (permission: PermissionRecord): string =>
+  "group" in permission
+    ? `group.${permission.group.slug ?? permission.group.id}`
+    : `user.${permission.user.id}`
+
+/** What permissions are set on. */
+export type PermissionKind = "layer" | "set" | "source"
+
+/** The states of an export (the last three end it). */
+export const EXPORT_STATES = ["processing", "complete", "failed", "cancelled"] as const
+
+/** The state of an export. */
+export type ExportState = (typeof EXPORT_STATES)[number]
+
+/** A layer or table an export holds, with its display options. */
+export interface ExportItem {
+  readonly layer: LayerRecord
+  readonly color?: string
+}
+
+/** An export: layers and tables packaged for download. */
+export interface ExportRecord {
+  readonly id: number
+  readonly name: string
+  /** Who asked for it (exports are listed per user). */
+  readonly user: UserRecord
+  /** With microseconds and `Z`, as the API writes export times. */
+  readonly created_at: string
+  readonly created_via: string
+  state: ExportState
+  progress: number
+  readonly crs: string
+  /** MIME type by kind of data: `vector`, `raster`, `grid`, `table`, `rat`. */
+  readonly formats: Readonly<Record<string, string>>
+  readonly items: ReadonlyArray<ExportItem>
+  readonly extent: Area | null
+  readonly options: Readonly<Record<string, unknown>>
+  readonly size_estimate_zipped: number
+  /** Length in bytes of its download. */
+  size: number
+}
+
+/** True while an export is being prepared. */
+export const isProcessingExport = (record: ExportRecord): boolean => record.state === "processing"
+
+/** A named area a crop layer offers as an export extent. */
+export interface CropFeatureRecord {
+  readonly id: number
+  readonly name: string
+  readonly geometry: MultiPolygon
+}
+
+/** A layer of named areas (regions, districts) exports can be cropped to. */
+export interface CropLayerRecord {
+  readonly id: number
+  readonly name: string
+  /** The id of the layer it was made from (not one the store serves). */
+  readonly source_layer: number
+  readonly features: ReadonlyArray<CropFeatureRecord>
 }

@@ -1,6 +1,7 @@
 /**
  * A small seeded pseudo-random generator (mulberry32), so every generated catalog is the
- * same for the same seed.
+ * same for the same seed, and a seed derived from text, for values that depend only on a
+ * name.
  */
 
 /** Seeded source of random choices. */
@@ -43,4 +44,13 @@ export const makeRng = (seed: number): Rng => {
     return chosen.sort((a, b) => a - b).map((index) => items[index] as T)
   }
   return { float, int, chance: (p) => float() < p, pick, sample }
+}
+
+/** A 32-bit seed that depends only on `text` (FNV-1a over its UTF-16 code units). */
+export const seedOf = (text: string): number => {
+  let hash = 0x811c9dc5
+  for (let index = 0; index < text.length; index++) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0
+  }
+  return hash
 }

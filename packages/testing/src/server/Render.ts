@@ -4,7 +4,11 @@
  * Layers and sets render the content of the version they are seen at.
  */
 import {
+  type CropFeatureRecord,
+  type CropLayerRecord,
+  type DatasourceRecord,
   type DocumentRecord,
+  type ExportRecord,
   firstPublishedAt,
   type GroupRecord,
   type ItemView,
@@ -14,10 +18,15 @@ import {
   latestVersion,
   type LicenseRecord,
   type MetadataDocument,
+  type MultiPolygon,
+  permissionId,
+  type PermissionRecord,
   type PublishRecord,
   publishedVersion,
+  type ScanRecord,
   type SetRecord,
   type SetView,
+  type SourceRecord,
   type TokenRecord,
   type UserRecord,
   type VersionedRecord,
@@ -25,26 +34,34 @@ import {
 } from "./Model.ts"
 import { escapeXml } from "./Xml.ts"
 
-/** Where absolute URLs point: the site origin and the API root of the request's version. */
+/**
+ * Where absolute URLs point: the site origin, the API root of the request's version, and
+ * the storage server export downloads redirect to.
+ */
 export interface Urls {
   /** `http://127.0.0.1:PORT` */
   readonly origin: string
   /** `http://127.0.0.1:PORT/services/api/v1` */
   readonly apiRoot: string
+  /** `http://127.0.0.1:OTHER_PORT` */
+  readonly storage: string
 }
 
 /** URLs for one API version segment (`v1`, `v1.x`). */
-export const makeUrls = (origin: string, apiVersion: string): Urls => ({
+export const makeUrls = (origin: string, apiVersion: string, storage: string): Urls => ({
   origin,
-  apiRoot: `${origin}/services/api/${apiVersion}`
+  apiRoot: `${origin}/services/api/${apiVersion}`,
+  storage
 })
 
-const slugify = (text: string): string =>
+/** Lower-case words joined by dashes: `Bob's ArcGIS` → `bob-s-arcgis`. */
+export const slugify = (text: string): string =>
   text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")
 
 const html = (text: string): string => text === "" ? "" : `<p>${escapeXml(text)}</p>`
 
-const siteUrl = (urls: Urls, section: string, id: number, title: string): string =>
+/** The website page of an object: `{origin}/{section}/{id}-{slug}/`. */
+export const siteUrl = (urls: Urls, section: string, id: number, title: string): string =>
   `${urls.origin}/${section}/${id}-${slugify(title)}/`
 
 /** The website page of a layer, table or set with this title (titles differ between versions). */
@@ -85,6 +102,12 @@ export const renderGroup = (urls: Urls, group: GroupRecord) => ({
   country: group.country
 })
 
+/** A group as `/groups/{id}/` shows it: the group object and its web page. */
+export const renderGroupDetail = (urls: Urls, group: GroupRecord) => ({
+  ...renderGroup(urls, group),
+  url_html: siteUrl(urls, "group", group.id, group.name)
+})
+
 /** A user object. */
 export const renderUser = (urls: Urls, user: UserRecord) => ({
   id: user.id,
@@ -92,6 +115,17 @@ export const renderUser = (urls: Urls, user: UserRecord) => ({
   first_name: user.first_name,
   last_name: user.last_name,
   country: user.country
+})
+
+/** A user as `/users/me/` and `/users/{id}/` show it: with email and groups. */
+export const renderUserDetail = (urls: Urls, user: UserRecord) => ({
+  id: user.id,
+  url: `${urls.apiRoot}/users/${user.id}/`,
+  first_name: user.first_name,
+  last_name: user.last_name,
+  email: user.email,
+  country: user.country,
+  groups: user.groups.map((group) => renderGroup(urls, group))
 })
 
 /** A license object (`jurisdiction` and `version` only for Creative Commons licenses). */
@@ -342,3 +376,177 @@ export const renderCatalogItem = (urls: Urls, view: ItemView, expand: boolean) =
       return renderDocument(urls, view)
   }
 }
+
+/** The API URL of a source. */
+export const sourceUrl = (urls: Urls, source: SourceRecord): string => `${urls.apiRoot}/sources/${source.id}/`
+
+/** A source as `/sources/` lists it. */
+export const renderSourceSummary = (urls: Urls, source: SourceRecord) => ({
+  id: source.id,
+  url: sourceUrl(urls, source),
+  url_html: siteUrl(urls, "source", source.id, source.title),
+  title: source.title,
+  type: source.type
+})
+
+/** A source's options as shown: everything but a `password`. */
+const shownOptions = (options: Readonly<Record<string, unknown>>) =>
+  Object.fromEntries(Object.entries(options).filter(([name]) => name !== "password"))
+
+/** The full source (`group`, `user` only when set; `url_remote` only for remote types). */
+export const renderSource = (urls: Urls, source: SourceRecord) => {
+  const url = sourceUrl(urls, source)
+  return {
+    ...renderSourceSummary(urls, source),
+    license: null,
+    publish_to_catalog_services: false,
+    permissions: `${url}permissions/`,
+    description: source.description,
+    description_html: html(source.description),
+    categories: source.categories,
+    tags: source.tags,
+    ...(source.group === null ? {} : { group: renderGroup(urls, source.group) }),
+    ...(source.user === null ? {} : { user: renderUser(urls, source.user) }),
+    metadata: metadataUrls(url, source),
+    last_scanned_at: source.last_scanned_at,
+    scan_schedule: source.scan_schedule,
+    options: shownOptions(source.options),
+    datasources: `${url}datasources/`,
+    scans: `${url}scans/`,
+    ...(source.url_remote === null ? {} : { url_remote: source.url_remote })
+  }
+}
+
+/** The API URL of a scan. */
+export const scanUrl = (urls: Urls, scan: ScanRecord): string =>
+  `${urls.apiRoot}/sources/${scan.source_id}/scans/${scan.id}/`
+
+/** A scan; `detail` adds its progress (lists leave it out). */
+export const renderScan = (urls: Urls, scan: ScanRecord, detail: boolean) => {
+  const url = scanUrl(urls, scan)
+  return {
+    id: scan.id,
+    url,
+    status: scan.status,
+    started_at: scan.started_at,
+    completed_at: scan.completed_at,
+    change_counts: {
+      deleted: scan.change_counts.deleted,
+      updated: scan.change_counts.updated,
+      added: scan.change_counts.added
+    },
+    log: `${url}log/`,
+    source: `${urls.apiRoot}/sources/${scan.source_id}/`,
+    ...(detail ? { progress: scan.progress } : {})
+  }
+}
+
+/** The API URL of a datasource. */
+export const datasourceUrl = (urls: Urls, datasource: DatasourceRecord): string =>
+  `${urls.apiRoot}/sources/${datasource.source_id}/datasources/${datasource.id}/`
+
+const datasourceHead = (urls: Urls, datasource: DatasourceRecord) => ({
+  id: datasource.id,
+  url: datasourceUrl(urls, datasource),
+  title: datasource.title,
+  data_type: datasource.data_type,
+  format: datasource.format,
+  geometry_type: datasource.geometry_type,
+  updated_at: datasource.updated_at
+})
+
+/** A datasource as lists show it. */
+export const renderDatasourceSummary = (urls: Urls, datasource: DatasourceRecord) => ({
+  ...datasourceHead(urls, datasource),
+  upload_path: datasource.upload_path
+})
+
+/** The full datasource. */
+export const renderDatasource = (urls: Urls, datasource: DatasourceRecord) => ({
+  ...datasourceHead(urls, datasource),
+  crs: datasource.crs,
+  fields: datasource.fields.map((field) => ({ type: field.type, name: field.name })),
+  num_dims: datasource.num_dims,
+  num_features: datasource.num_features,
+  num_bands: datasource.num_bands,
+  extent: datasource.extent,
+  source: `${urls.apiRoot}/sources/${datasource.source_id}/`,
+  metadata: metadataUrls(datasourceUrl(urls, datasource), datasource),
+  upload_path: datasource.upload_path
+})
+
+/** A permission: its id, level and holder. */
+export const renderPermission = (urls: Urls, permission: PermissionRecord) => ({
+  id: permissionId(permission),
+  permission: permission.permission,
+  ...("group" in permission
+    ? { group: renderGroup(urls, permission.group) }
+    : { user: renderUser(urls, permission.user) })
+})
+
+/** The API URL of an export. */
+export const exportUrl = (urls: Urls, record: ExportRecord): string => `${urls.apiRoot}/exports/${record.id}/`
+
+/** An export as `/exports/` lists it; `download_url` is null until it is complete. */
+export const renderExportSummary = (urls: Urls, record: ExportRecord) => ({
+  id: record.id,
+  name: record.name,
+  created_at: record.created_at,
+  created_via: record.created_via,
+  state: record.state,
+  url: exportUrl(urls, record),
+  download_url: record.state === "complete" ? `${exportUrl(urls, record)}download/` : null
+})
+
+/** The full export. */
+export const renderExport = (urls: Urls, record: ExportRecord) => ({
+  ...renderExportSummary(urls, record),
+  extent: record.extent,
+  delivery: { method: "download" },
+  formats: record.formats,
+  items: record.items.map(({ layer, color }) => ({
+    item: layerUrl(urls, layer),
+    ...(color === undefined ? {} : { color })
+  })),
+  crs: record.crs,
+  options: record.options,
+  size_estimate_zipped: record.size_estimate_zipped,
+  progress: record.progress
+})
+
+/** The API URL of a crop layer. */
+const cropLayerUrl = (urls: Urls, layer: CropLayerRecord): string =>
+  `${urls.apiRoot}/exports/croplayers/${layer.id}/`
+
+/** The API URL of a crop feature. */
+const cropFeatureUrl = (urls: Urls, layer: CropLayerRecord, feature: CropFeatureRecord): string =>
+  `${cropLayerUrl(urls, layer)}cropfeatures/${feature.id}/`
+
+/** A crop layer; its extent holds every feature's polygons. */
+export const renderCropLayer = (urls: Urls, layer: CropLayerRecord) => {
+  const extent: MultiPolygon = {
+    type: "MultiPolygon",
+    coordinates: layer.features.flatMap((feature) => feature.geometry.coordinates)
+  }
+  return {
+    id: layer.id,
+    name: layer.name,
+    url: cropLayerUrl(urls, layer),
+    features: `${cropLayerUrl(urls, layer)}cropfeatures/`,
+    extent,
+    source_layer: `${urls.apiRoot}/layers/${layer.source_layer}/`
+  }
+}
+
+/** A crop feature; `withGeometry` (its own endpoint) adds the geometry. */
+export const renderCropFeature = (
+  urls: Urls,
+  layer: CropLayerRecord,
+  feature: CropFeatureRecord,
+  withGeometry: boolean
+) => ({
+  id: feature.id,
+  name: feature.name,
+  url: cropFeatureUrl(urls, layer, feature),
+  ...(withGeometry ? { geometry: feature.geometry } : {})
+})

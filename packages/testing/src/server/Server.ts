@@ -1,23 +1,38 @@
 /**
- * The fake Koordinates API server on `node:http`, bound to 127.0.0.1. Each request is
- * logged, then answered by an injected rule if one matches, else routed: unknown path 404,
+ * The fake Koordinates API server on `node:http`, bound to 127.0.0.1, with its storage
+ * server (a second loopback origin export downloads redirect to). Each request is logged,
+ * then answered by an injected rule if one matches, else routed: unknown path 404,
  * authentication 401 (except on public endpoints), wrong method 405, missing scope 403,
- * then the endpoint's handler.
+ * then the endpoint's handler. A `multipart/form-data` body is not read up front: its
+ * endpoint streams it (and the log shows it as empty).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
 import { authenticate, authorize } from "./Auth.ts"
-import { API_ROOT, HttpError, notFound, type Reply, type RequestContext, type ServerSettings } from "./Http.ts"
+import {
+  API_ROOT,
+  headerRecord,
+  HttpError,
+  isMultipart,
+  listen,
+  notFound,
+  readBody,
+  type Reply,
+  type RequestContext,
+  type ServerSettings,
+  shutDown,
+  writeReply
+} from "./Http.ts"
 import { injectedReply, Injections, type InjectRule } from "./Inject.ts"
 import { RequestLog } from "./Log.ts"
 import { makeUrls } from "./Render.ts"
 import { matchRoute, ROUTES } from "./Routes.ts"
+import { startStorage } from "./Storage.ts"
 import { Store, type StoreOptions } from "./Store.ts"
 
 /**
  * How {@link startServer} sets the fake up; the store options (`tokens`, `importPolls`,
- * `failImports`) go to its {@link Store}.
+ * `failImports`, `scanPolls`, `exportPolls`) go to its {@link Store}.
  */
 export interface FakeServerOptions extends StoreOptions {
   /** Port on 127.0.0.1; default 0 (a free port). */
@@ -26,6 +41,8 @@ export interface FakeServerOptions extends StoreOptions {
   readonly seed?: number
   /** Catalog items generated at start; default 40. */
   readonly catalogSize?: number
+  /** Data sources generated at start (each scanned, with datasources); default 5. */
+  readonly sourceCount?: number
   /** Page size when a request gives none; default 100. */
   readonly defaultPageSize?: number
   /** Largest page size a request may ask for (larger ones are clamped); default 1000. */
@@ -36,17 +53,21 @@ export interface FakeServerOptions extends StoreOptions {
 export interface FakeServer {
   /** `http://127.0.0.1:PORT` */
   readonly origin: string
+  /** The storage server export downloads redirect to: `http://127.0.0.1:OTHER_PORT`. */
+  readonly storageOrigin: string
   /** The data it serves; change it freely between requests. */
   readonly store: Store
   /** Every request received. */
   readonly log: RequestLog
+  /** Every request the storage server received (with its headers). */
+  readonly storageLog: RequestLog
   /** Answers the next matching request(s) with a canned response. */
   inject(rule: InjectRule): void
   /** Drops every injected rule. */
   clearInjections(): void
   /** Off: no `X-Resource-Range` on lists, and HEAD on lists answers 405. On by default. */
   setCountHeaders(on: boolean): void
-  /** Stops listening and closes every open connection. */
+  /** Stops listening (both servers) and closes every open connection. */
   close(): Promise<void>
 }
 
@@ -55,38 +76,11 @@ const positive = (name: string, value: number): number => {
   return value
 }
 
-const readBody = async (request: IncomingMessage): Promise<Buffer> => {
-  const chunks: Array<Buffer> = []
-  for await (const chunk of request) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}
-
-const headerRecord = (request: IncomingMessage): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(request.headers).flatMap(([name, value]) =>
-      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]]
-    )
-  )
-
-const write = (response: ServerResponse, method: string, reply: Reply): void => {
-  const headers: Record<string, string> = { ...reply.headers }
-  let payload: string | Uint8Array = ""
-  if (reply.body !== undefined) {
-    const raw = typeof reply.body === "string" || reply.body instanceof Uint8Array
-    payload = raw ? reply.body as string | Uint8Array : JSON.stringify(reply.body)
-    if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) {
-      headers["Content-Type"] = raw ? "text/plain; charset=utf-8" : "application/json"
-    }
-  }
-  if (reply.status !== 204 && reply.status !== 304) headers["Content-Length"] = String(Buffer.byteLength(payload))
-  response.writeHead(reply.status, headers)
-  response.end(method === "HEAD" ? undefined : payload)
-}
-
-/** Starts a fake server with a generated catalog; resolves once it listens. */
+/** Starts a fake server with a generated catalog and sources; resolves once it listens. */
 export const startServer = async (options: FakeServerOptions = {}): Promise<FakeServer> => {
   const store = new Store(options.seed ?? 1, options)
   store.generateCatalog(options.catalogSize ?? 40)
+  store.generateSources(options.sourceCount ?? 5)
   const log = new RequestLog()
   const injections = new Injections()
   const settings: ServerSettings = {
@@ -95,9 +89,10 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     countHeaders: true
   }
   const shutdown = new AbortController()
+  const storage = await startStorage(store)
   let origin = ""
 
-  const route = (context: Omit<RequestContext, "urls" | "caller">, api: RegExpExecArray | null): Reply => {
+  const route = async (context: Omit<RequestContext, "urls" | "caller">, api: RegExpExecArray | null): Promise<Reply> => {
     try {
       if (api === null) throw notFound()
       const [, version = "", path = ""] = api
@@ -110,7 +105,8 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
         throw new HttpError(405, `Method "${context.method}" not allowed.`, { Allow: allow })
       }
       if (caller !== null && access !== "public") authorize(caller, access)
-      return match.found.route.handler({ ...context, caller, urls: makeUrls(origin, version) }, match.found.params)
+      const urls = makeUrls(origin, version, storage.origin)
+      return await match.found.route.handler({ ...context, caller, urls }, match.found.params)
     } catch (error) {
       if (error instanceof HttpError) return error.toReply()
       return { status: 500, body: { detail: `Internal server error: ${String(error)}` } }
@@ -118,50 +114,51 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
   }
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const bytes = await readBody(request)
+    const headers = headerRecord(request)
+    const upload = isMultipart(headers["content-type"]) ? request : null
+    const bytes = upload === null ? await readBody(request) : Buffer.alloc(0)
     const body = bytes.toString("utf8")
     const url = new URL(`${origin}${request.url ?? "/"}`)
     const method = (request.method ?? "GET").toUpperCase()
-    const headers = headerRecord(request)
     const query = [...url.searchParams]
     log.record({ method, path: url.pathname, query, headers, body, at: Date.now() })
     const api = API_ROOT.exec(url.pathname)
     const rule = injections.take(method, url.pathname, api?.[2])
     if (rule !== undefined) {
       if (rule.delayMs !== undefined) await sleep(rule.delayMs, undefined, { signal: shutdown.signal })
-      return write(response, method, injectedReply(rule))
+      return writeReply(response, method, injectedReply(rule))
     }
-    write(response, method, route({ method, url, query, headers, body, bytes, store, settings }, api))
+    const context = { method, url, query, headers, body, bytes, upload, store, settings }
+    await writeReply(response, method, await route(context, api))
   }
 
   const server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy())
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject)
-      resolve()
-    })
-  })
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  try {
+    origin = await listen(server, options.port ?? 0)
+  } catch (error) {
+    await storage.close()
+    throw error
+  }
 
   let closing: Promise<void> | undefined
   return {
     origin,
+    storageOrigin: storage.origin,
     store,
     log,
+    storageLog: storage.log,
     inject: (rule) => injections.add(rule),
     clearInjections: () => injections.clear(),
     setCountHeaders: (on) => {
       settings.countHeaders = on
     },
     close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
+      closing ??= (() => {
         shutdown.abort()
-        server.close((error) => (error === undefined ? resolve() : reject(error)))
-        server.closeAllConnections()
-      })
+        return Promise.all([shutDown(server), storage.close()]).then(() => undefined)
+      })()
       return closing
     }
   }

@@ -1,20 +1,26 @@
 /**
  * The fake's in-memory state: reference data, every catalog item with its versions,
- * publishes and tokens, with ids handed out in increasing order. Tests shape it directly
- * (`addLayer`, `addSet`, `generateCatalog`, `failNextImport`, `completeImports`, `reset`)
- * and read it back to compute what the API should answer; the endpoints change it through
- * the lifecycle methods (drafts, imports, deletions, publishes, tokens).
+ * publishes, tokens, data sources with their scans and datasources, permissions and
+ * exports, with ids handed out in increasing order. Tests shape it directly (`addLayer`,
+ * `addSet`, `addSource`, `generateCatalog`, `failNextImport`, `failNextScan`,
+ * `failNextExport`, `completeImports`, `completeScans`, `completeExports`, `reset`) and read
+ * it back to compute what the API should answer; the endpoints change it through the
+ * lifecycle methods (drafts, imports, deletions, publishes, tokens, scans, exports).
  *
- * Imports advance as they are read: every {@link Store.pollImport} of an importing version
- * moves its progress one step, and after {@link Store.importPolls} reads the import ends,
- * `ok` with progress 1 — or `error` when {@link Store.failImports} is on or the layer was
- * named by {@link Store.failNextImport}.
+ * Imports, scans and exports advance as they are read: every {@link Store.pollImport} of an
+ * importing version moves its progress one step, and after {@link Store.importPolls} reads
+ * the import ends, `ok` with progress 1 — or `error` when {@link Store.failImports} is on or
+ * the layer was named by {@link Store.failNextImport}. Scans ({@link Store.pollScan},
+ * `queued` → `scanning` → `completed`) and exports ({@link Store.pollExport}, `processing`
+ * → `complete`) work the same way.
  */
-import { randomBytes } from "node:crypto"
+import { createHmac, randomBytes } from "node:crypto"
 import { ALL_SCOPES, type TokenScopes } from "./Auth.ts"
 import {
   CATEGORIES,
   categoryBySlug,
+  CROP_LAYERS,
+  EVERYONE,
   GROUPS,
   type LayerItem,
   LICENSES,
@@ -33,9 +39,14 @@ import {
   type CatalogRecord,
   type Category,
   changedLayer,
+  type CropLayerRecord,
   currentVersion,
+  type DatasourceRecord,
+  type ExportRecord,
   type GroupRecord,
   isActivePublish,
+  isProcessingExport,
+  isRunningScan,
   type LayerChanges,
   type LayerContent,
   type LayerKind,
@@ -43,10 +54,16 @@ import {
   latestVersion,
   type LicenseRecord,
   type MetadataDocument,
+  type PermissionKind,
+  type PermissionRecord,
   type PublishRecord,
+  type ScanRecord,
   type SetContent,
   type SetRecord,
+  type SourceRecord,
+  type SourceType,
   type TokenRecord,
+  type UploadFile,
   type UserRecord,
   type Versioned,
   type VersionedRecord,
@@ -54,13 +71,18 @@ import {
   type VersionStatus
 } from "./Model.ts"
 import { makeRng, type Rng } from "./Random.ts"
-import { currentTimestamp, parseTimestamp } from "./Time.ts"
+import { datasetsOf, newDatasets, randomSource, scanMessages } from "./Scanning.ts"
+import { currentTimestamp, formatTimestamp, parseTimestamp } from "./Time.ts"
 import { isoDocument } from "./Xml.ts"
 
-/** How a {@link Store} runs imports and which tokens it starts with. */
+/** How a {@link Store} runs imports, scans and exports, and which tokens it starts with. */
 export interface StoreOptions {
   /** Reads of an importing version until its import ends (a positive integer); default 2. */
   readonly importPolls?: number
+  /** Reads of a running scan until it ends (a positive integer); default 2. */
+  readonly scanPolls?: number
+  /** Reads of a processing export until it ends (a positive integer); default 2. */
+  readonly exportPolls?: number
   /** Every import ends in `error`; default false. */
   readonly failImports?: boolean
   /** Token key → scopes, each owned by the default user; default `{ "test-token": ALL_SCOPES }`. */
@@ -121,6 +143,54 @@ export interface SetOptions {
   readonly metadata?: boolean
 }
 
+/** What {@link Store.addSource} accepts; anything left out is generated. */
+export interface SourceOptions {
+  /** Default `upload`. */
+  readonly type?: SourceType
+  readonly title?: string
+  readonly description?: string
+  /** A group id from {@link Store.groups}; null for none. */
+  readonly group?: number | null
+  /** A user id from {@link Store.users}; null for none. */
+  readonly user?: number | null
+  /** Where a remote source (`arcgis`, `wfs`, `cifs`, `postgres`) reads from; ignored for the others. */
+  readonly url_remote?: string
+  readonly scan_schedule?: string | null
+  readonly options?: Readonly<Record<string, unknown>>
+  /** Category slugs from {@link Store.categories}; default none. */
+  readonly categories?: ReadonlyArray<string>
+  readonly tags?: ReadonlyArray<string>
+  /** The files of an upload source (ignored for the other types). */
+  readonly files?: ReadonlyArray<UploadFile>
+  /** Whether it was scanned (some time ago), so its datasources exist; default true. */
+  readonly scanned?: boolean
+}
+
+/** What a new source holds; see {@link Store.createSource}. */
+export type NewSource = Pick<
+  SourceRecord,
+  | "type"
+  | "title"
+  | "description"
+  | "group"
+  | "user"
+  | "url_remote"
+  | "scan_schedule"
+  | "options"
+  | "categories"
+  | "tags"
+  | "files"
+>
+
+/** What a new export holds; see {@link Store.createExport}. */
+export type NewExport = Pick<
+  ExportRecord,
+  "name" | "user" | "crs" | "formats" | "items" | "extent" | "options" | "size_estimate_zipped"
+>
+
+/** Anything permissions are set on. */
+export type PermissionTarget = LayerRecord | SetRecord | SourceRecord
+
 /** What a new token holds; see {@link Store.createToken}. */
 export interface NewToken {
   readonly name: string
@@ -141,6 +211,11 @@ const firstItemId = 1001
 const firstVersionId = 100_001
 const firstPublishId = 5001
 const firstTokenId = 700_001
+const firstSourceId = 2101
+const firstScanId = 4101
+const firstDatasourceId = 140_001
+const firstExportId = 9001
+const hour = 3_600_000
 
 const byId = <T extends { readonly id: number }>(list: ReadonlyArray<T>, id: number, what: string): T => {
   const found = list.find((item) => item.id === id)
@@ -148,9 +223,58 @@ const byId = <T extends { readonly id: number }>(list: ReadonlyArray<T>, id: num
   return found
 }
 
-const positivePolls = (polls: number): number => {
-  if (!Number.isInteger(polls) || polls < 1) throw new Error(`importPolls must be a positive integer, got ${polls}`)
+const byIdOrNull = <T extends { readonly id: number }>(list: ReadonlyArray<T>, id: number | null, what: string) =>
+  id === null ? null : byId(list, id, what)
+
+const positivePolls = (name: string, polls: number): number => {
+  if (!Number.isInteger(polls) || polls < 1) throw new Error(`${name} must be a positive integer, got ${polls}`)
   return polls
+}
+
+const byteCount = (name: string, bytes: number): number => {
+  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new Error(`${name} must be a whole number of bytes, got ${bytes}`)
+  return bytes
+}
+
+/**
+ * Counts the reads of things that end after a number of reads (imports, scans, exports)
+ * and moves their progress on evenly: 0 → 0.5 → end for two reads.
+ */
+class Reads<T extends object> {
+  readonly #counts = new WeakMap<T, number>()
+
+  /**
+   * Counts one read of `item`, which ends on its `polls`th read: undefined when this read
+   * ends it (the count restarts), else its progress one even step on from `progress`.
+   */
+  advance(item: T, progress: number, polls: number): number | undefined {
+    const reads = (this.#counts.get(item) ?? 0) + 1
+    if (reads >= polls) {
+      this.#counts.delete(item)
+      return undefined
+    }
+    this.#counts.set(item, reads)
+    return progress + (1 - progress) / (polls - reads + 1)
+  }
+
+  /** Forgets the reads of `item` (it ended or starts over). */
+  forget(item: T): void {
+    this.#counts.delete(item)
+  }
+}
+
+/** Who owns an item: a layer's or set's group; a source's group, else its user, if any. */
+const ownerOf = (target: PermissionTarget): { readonly group: GroupRecord } | { readonly user: UserRecord } | undefined => {
+  if ("entity" in target) return { group: target.group }
+  if (target.group !== null) return { group: target.group }
+  return target.user === null ? undefined : { user: target.user }
+}
+
+/** Who may do what on an item at first: its owner administers it, everyone may view it. */
+const defaultPermissions = (target: PermissionTarget): Array<PermissionRecord> => {
+  const owner = ownerOf(target)
+  const everyone: PermissionRecord = { group: EVERYONE, permission: "view" }
+  return owner === undefined ? [everyone] : [{ ...owner, permission: "admin" }, everyone]
 }
 
 const instantOf = (timestamp: string): number => {
@@ -227,13 +351,29 @@ export class Store {
     username: this.defaultUser.email,
     password: this.defaultUser.password
   }
+  /** The built-in group every user belongs to (`group.everyone` in permissions). */
+  readonly everyone: GroupRecord = EVERYONE
+  /** Crop layers, whose features exports can be cropped to. */
+  readonly cropLayers: ReadonlyArray<CropLayerRecord> = CROP_LAYERS
   /** While true, every import ends in `error`. */
   failImports: boolean
+  /**
+   * Largest estimated (zipped) size of an export, in bytes; a bigger one is invalid
+   * (`too-large`). Default 5 GB.
+   */
+  exportSizeLimit = 5_000_000_000
 
   readonly #seed: number
   readonly #configuredTokens: TokenScopes
+  /** Signs export download URLs on the storage server. */
+  readonly #downloadKey = randomBytes(32)
   #importPolls: number
+  #scanPolls: number
+  #exportPolls: number
+  #exportSize = 65_536
   #rng: Rng
+  /** Random source of sources and their datasets, apart from the catalog's so one does not shift the other. */
+  #sourceRng: Rng
   #items: Array<CatalogRecord> = []
   #layers: Array<LayerRecord> = []
   #sets: Array<SetRecord> = []
@@ -241,17 +381,33 @@ export class Store {
   #publishes: Array<PublishRecord> = []
   #tokens: Array<TokenRecord> = []
   #failing = new Set<number>()
-  #importReads = new WeakMap<VersionRecord<unknown>, number>()
+  #importReads = new Reads<VersionRecord<unknown>>()
+  #sources: Array<SourceRecord> = []
+  #scans: Array<ScanRecord> = []
+  #failingScans = new Set<number>()
+  #scanReads = new Reads<ScanRecord>()
+  #permissions = new WeakMap<PermissionTarget, ReadonlyArray<PermissionRecord>>()
+  #exports: Array<ExportRecord> = []
+  #failNextExport = false
+  #exportReads = new Reads<ExportRecord>()
+  #truncation: number | undefined
   #nextItemId = firstItemId
   #nextVersionId = firstVersionId
   #nextPublishId = firstPublishId
   #nextTokenId = firstTokenId
+  #nextSourceId = firstSourceId
+  #nextScanId = firstScanId
+  #nextDatasourceId = firstDatasourceId
+  #nextExportId = firstExportId
 
   /** An empty store whose generated content depends only on `seed`. */
   constructor(seed = 1, options: StoreOptions = {}) {
     this.#seed = seed
     this.#rng = makeRng(seed)
-    this.#importPolls = positivePolls(options.importPolls ?? 2)
+    this.#sourceRng = makeRng(~seed)
+    this.#importPolls = positivePolls("importPolls", options.importPolls ?? 2)
+    this.#scanPolls = positivePolls("scanPolls", options.scanPolls ?? 2)
+    this.#exportPolls = positivePolls("exportPolls", options.exportPolls ?? 2)
     this.failImports = options.failImports ?? false
     this.#configuredTokens = options.tokens ?? { "test-token": ALL_SCOPES }
     this.#configureTokens()
@@ -263,7 +419,34 @@ export class Store {
   }
 
   set importPolls(polls: number) {
-    this.#importPolls = positivePolls(polls)
+    this.#importPolls = positivePolls("importPolls", polls)
+  }
+
+  /** Reads of a running scan until it ends; throws unless a positive integer. */
+  get scanPolls(): number {
+    return this.#scanPolls
+  }
+
+  set scanPolls(polls: number) {
+    this.#scanPolls = positivePolls("scanPolls", polls)
+  }
+
+  /** Reads of a processing export until it ends; throws unless a positive integer. */
+  get exportPolls(): number {
+    return this.#exportPolls
+  }
+
+  set exportPolls(polls: number) {
+    this.#exportPolls = positivePolls("exportPolls", polls)
+  }
+
+  /** Length in bytes of the download of exports created from now on (default 64 KiB). */
+  get exportSize(): number {
+    return this.#exportSize
+  }
+
+  set exportSize(bytes: number) {
+    this.#exportSize = byteCount("exportSize", bytes)
   }
 
   /** Adds a layer or table; returns its (live) record. Throws on unknown ids or an invalid timestamp. */
@@ -437,7 +620,7 @@ export class Store {
   startImport(version: VersionRecord<unknown>): void {
     version.status = "importing"
     version.progress = 0
-    this.#importReads.delete(version)
+    this.#importReads.forget(version)
   }
 
   /**
@@ -446,10 +629,9 @@ export class Store {
    */
   pollImport(record: VersionedRecord, version: VersionRecord<unknown>): void {
     if (version.status !== "importing") return
-    const reads = (this.#importReads.get(version) ?? 0) + 1
-    if (reads >= this.#importPolls) return this.#finishImport(record, version)
-    version.progress += (1 - version.progress) / (this.#importPolls - reads + 1)
-    this.#importReads.set(version, reads)
+    const progress = this.#importReads.advance(version, version.progress, this.#importPolls)
+    if (progress === undefined) return this.#finishImport(record, version)
+    version.progress = progress
   }
 
   /** Makes the next import of this layer to end (running now or started later) end in `error`. */
@@ -510,22 +692,307 @@ export class Store {
   }
 
   /**
-   * Empties the catalog and publishes, forgets pending import failures, restores the
-   * configured tokens (dropping created ones), and restarts ids and the random sequence
-   * (reference data and import settings stay).
+   * Adds a source; returns its (live) record. Unless `scanned` is false it was scanned some
+   * time ago (sometimes after a failed scan), so its datasources exist. Throws on unknown ids.
+   */
+  addSource(options: SourceOptions = {}): SourceRecord {
+    const type = options.type ?? "upload"
+    const generated = randomSource(this.#sourceRng, type, this.users)
+    const source = this.createSource({
+      type,
+      title: options.title ?? generated.title,
+      description: options.description ?? generated.description,
+      group: options.group === undefined ? generated.group : byIdOrNull(this.groups, options.group, "group"),
+      user: options.user === undefined ? generated.user : byIdOrNull(this.users, options.user, "user"),
+      url_remote: generated.url_remote === null ? null : options.url_remote ?? generated.url_remote,
+      scan_schedule: options.scan_schedule === undefined ? generated.scan_schedule : options.scan_schedule,
+      options: options.options ?? generated.options,
+      categories: options.categories?.map(categoryBySlug) ?? [],
+      tags: options.tags ?? generated.tags,
+      files: type === "upload" ? options.files ?? generated.files : []
+    }, generated.created)
+    if (options.scanned ?? true) {
+      let at = generated.created
+      if (this.#sourceRng.chance(0.25)) this.#endScan(this.startScan(source, at), (at += hour), true)
+      this.#endScan(this.startScan(source, (at += hour)), at + this.#sourceRng.int(2_000, 90_000), false)
+    }
+    return source
+  }
+
+  /** Adds `count` generated sources of every type, scanned; returns them. */
+  generateSources(count: number): ReadonlyArray<SourceRecord> {
+    const types: ReadonlyArray<SourceType> = ["upload", "arcgis", "upload", "wfs", "cifs", "postgres", "info"]
+    return Array.from({ length: count }, (_, index) => this.addSource({ type: types[index % types.length] ?? "upload" }))
+  }
+
+  /** Creates a source as `POST /sources/` does (at `at`, default now): not scanned yet, its datasets planned. */
+  createSource(fields: NewSource, at = Date.now()): SourceRecord {
+    const source: SourceRecord = {
+      id: this.#nextSourceId++,
+      ...fields,
+      metadata: null,
+      created_at: formatTimestamp(at, "millis"),
+      last_scanned_at: null,
+      datasets: datasetsOf(this.#sourceRng, fields.type, fields.files),
+      datasources: []
+    }
+    this.#sources.push(source)
+    return source
+  }
+
+  /** The source with this id. */
+  getSource(id: number): SourceRecord | undefined {
+    return this.#sources.find((source) => source.id === id)
+  }
+
+  /** Every source, by id. */
+  sources(): ReadonlyArray<SourceRecord> {
+    return [...this.#sources]
+  }
+
+  /** Removes a source with its scans and datasources. */
+  removeSource(source: SourceRecord): void {
+    this.#sources = this.#sources.filter((candidate) => candidate !== source)
+    this.#scans = this.#scans.filter((scan) => scan.source_id !== source.id)
+  }
+
+  /** The datasources of a source, oldest first; throws for an unknown source id. */
+  datasources(sourceId: number): ReadonlyArray<DatasourceRecord> {
+    return [...this.#sourceWithId(sourceId).datasources]
+  }
+
+  /** Every scan (or those of one source), oldest first. */
+  scans(sourceId?: number): ReadonlyArray<ScanRecord> {
+    return this.#scans.filter((scan) => sourceId === undefined || scan.source_id === sourceId)
+  }
+
+  /** The scan with this id. */
+  getScan(id: number): ScanRecord | undefined {
+    return this.#scans.find((scan) => scan.id === id)
+  }
+
+  /** Starts a scan of a source (`queued`, its log planned); returns it. */
+  startScan(source: SourceRecord, at = Date.now()): ScanRecord {
+    const scan: ScanRecord = {
+      id: this.#nextScanId++,
+      source_id: source.id,
+      status: "queued",
+      started_at: formatTimestamp(at, "micros"),
+      completed_at: null,
+      change_counts: { added: 0, updated: 0, deleted: 0 },
+      progress: 0,
+      messages: scanMessages(source)
+    }
+    this.#scans.push(scan)
+    return scan
+  }
+
+  /**
+   * One read of a scan: a running one moves a step on (`scanning`, progress climbing evenly)
+   * and ends on its {@link scanPolls}th read, `completed` (its new datasources added) or
+   * `failed` when its source was named by {@link failNextScan}.
+   */
+  pollScan(scan: ScanRecord): void {
+    if (!isRunningScan(scan)) return
+    const progress = this.#scanReads.advance(scan, scan.progress, this.#scanPolls)
+    if (progress === undefined) return this.#endScan(scan, Date.now(), this.#failingScans.delete(scan.source_id))
+    scan.status = "scanning"
+    scan.progress = progress
+  }
+
+  /** Stops a running scan: `cancelled`, nothing found. */
+  cancelScan(scan: ScanRecord): void {
+    this.#scanReads.forget(scan)
+    scan.status = "cancelled"
+    scan.completed_at = formatTimestamp(Date.now(), "micros")
+  }
+
+  /** Makes the next scan of this source to end (running now or started later) end in `failed`. */
+  failNextScan(sourceId: number): void {
+    this.#failingScans.add(this.#sourceWithId(sourceId).id)
+  }
+
+  /** Ends every running scan now (`completed`, or `failed` where failures are due). */
+  completeScans(): void {
+    for (const scan of this.#scans) {
+      if (isRunningScan(scan)) this.#endScan(scan, Date.now(), this.#failingScans.delete(scan.source_id))
+    }
+  }
+
+  /** The permissions on an item, as set (or as every item starts: its owner admin, everyone view). */
+  permissions(target: PermissionTarget): ReadonlyArray<PermissionRecord> {
+    return this.#permissions.get(target) ?? defaultPermissions(target)
+  }
+
+  /** The permissions on the layer, set or source with this id; throws for an unknown id. */
+  permissionsOf(kind: PermissionKind, id: number): ReadonlyArray<PermissionRecord> {
+    const target = kind === "layer" ? this.getLayer(id) : kind === "set" ? this.getSet(id) : this.getSource(id)
+    if (target === undefined) throw new Error(`Unknown ${kind} id ${id}`)
+    return this.permissions(target)
+  }
+
+  /** Replaces every permission on an item. */
+  setPermissions(target: PermissionTarget, permissions: ReadonlyArray<PermissionRecord>): void {
+    this.#permissions.set(target, [...permissions])
+  }
+
+  /** Every export, oldest first. */
+  exports(): ReadonlyArray<ExportRecord> {
+    return [...this.#exports]
+  }
+
+  /** The export with this id. */
+  getExport(id: number): ExportRecord | undefined {
+    return this.#exports.find((record) => record.id === id)
+  }
+
+  /** Starts an export (`processing`, via the API, sized {@link exportSize}); returns it. */
+  createExport(fields: NewExport): ExportRecord {
+    const record: ExportRecord = {
+      id: this.#nextExportId++,
+      created_at: formatTimestamp(Date.now(), "micros"),
+      created_via: "api",
+      state: "processing",
+      progress: 0,
+      size: this.#exportSize,
+      ...fields
+    }
+    this.#exports.push(record)
+    return record
+  }
+
+  /**
+   * One read of an export: a processing one moves a step on and ends on its
+   * {@link exportPolls}th read, `complete` — or `failed` when {@link failNextExport} was called.
+   */
+  pollExport(record: ExportRecord): void {
+    if (!isProcessingExport(record)) return
+    const progress = this.#exportReads.advance(record, record.progress, this.#exportPolls)
+    if (progress === undefined) return this.#endExport(record)
+    record.progress = progress
+  }
+
+  /** Stops a processing export: `cancelled`. */
+  cancelExport(record: ExportRecord): void {
+    this.#exportReads.forget(record)
+    record.state = "cancelled"
+  }
+
+  /** Removes an export. */
+  removeExport(record: ExportRecord): void {
+    this.#exports = this.#exports.filter((candidate) => candidate !== record)
+  }
+
+  /** Makes the next export to end (processing now or started later) end in `failed`. */
+  failNextExport(): void {
+    this.#failNextExport = true
+  }
+
+  /** Ends every processing export now (`complete`, or `failed` where a failure is due). */
+  completeExports(): void {
+    for (const record of this.#exports) if (isProcessingExport(record)) this.#endExport(record)
+  }
+
+  /**
+   * Sets a download size in bytes: of the export `exportId`, or without one of exports
+   * created from now on (as {@link exportSize}). Throws for an unknown id or a bad size.
+   */
+  setExportSize(bytes: number, exportId?: number): void {
+    if (exportId === undefined) {
+      this.exportSize = bytes
+      return
+    }
+    const record = this.getExport(exportId)
+    if (record === undefined) throw new Error(`Unknown export id ${exportId}`)
+    record.size = byteCount("size", bytes)
+  }
+
+  /** Makes the storage server cut the next download's connection after `bytes` bytes. */
+  truncateNextDownload(bytes: number): void {
+    this.#truncation = byteCount("truncateNextDownload", bytes)
+  }
+
+  /** The cut {@link truncateNextDownload} asked for, once (the storage server takes it). */
+  takeTruncation(): number | undefined {
+    const bytes = this.#truncation
+    this.#truncation = undefined
+    return bytes
+  }
+
+  /** The signature of a download path on the storage server (HMAC-SHA256, hex). */
+  signDownload(path: string): string {
+    return createHmac("sha256", this.#downloadKey).update(path).digest("hex")
+  }
+
+  /**
+   * Empties the catalog, publishes, sources, scans, permissions and exports, forgets pending
+   * failures and download cuts, restores the configured tokens (dropping created ones), and
+   * restarts ids and the random sequences (reference data, poll and size settings stay).
    */
   reset(): void {
     this.#rng = makeRng(this.#seed)
+    this.#sourceRng = makeRng(~this.#seed)
     this.#items = []
     this.#layers = []
     this.#sets = []
     this.#byId.clear()
     this.#publishes = []
     this.#failing.clear()
+    this.#sources = []
+    this.#scans = []
+    this.#failingScans.clear()
+    this.#permissions = new WeakMap()
+    this.#exports = []
+    this.#failNextExport = false
+    this.#truncation = undefined
     this.#nextItemId = firstItemId
     this.#nextVersionId = firstVersionId
     this.#nextPublishId = firstPublishId
+    this.#nextSourceId = firstSourceId
+    this.#nextScanId = firstScanId
+    this.#nextDatasourceId = firstDatasourceId
+    this.#nextExportId = firstExportId
     this.#configureTokens()
+  }
+
+  #sourceWithId(id: number): SourceRecord {
+    const source = this.getSource(id)
+    if (source === undefined) throw new Error(`Unknown source id ${id}`)
+    return source
+  }
+
+  /** Ends a scan at `at`: `failed`, or `completed` with the datasets not found before as new datasources. */
+  #endScan(scan: ScanRecord, at: number, failed: boolean): void {
+    this.#scanReads.forget(scan)
+    const completed_at = formatTimestamp(at, "micros")
+    scan.completed_at = completed_at
+    const source = this.getSource(scan.source_id)
+    if (failed || source === undefined) {
+      scan.status = "failed"
+      return
+    }
+    const added = newDatasets(source).map((plan) => ({
+      ...plan,
+      id: this.#nextDatasourceId++,
+      source_id: source.id,
+      updated_at: completed_at
+    }))
+    source.datasources.push(...added)
+    source.last_scanned_at = completed_at
+    scan.status = "completed"
+    scan.progress = 1
+    scan.change_counts = { added: added.length, updated: 0, deleted: 0 }
+  }
+
+  #endExport(record: ExportRecord): void {
+    this.#exportReads.forget(record)
+    if (this.#failNextExport) {
+      this.#failNextExport = false
+      record.state = "failed"
+      return
+    }
+    record.state = "complete"
+    record.progress = 1
   }
 
   #configureTokens(): void {
@@ -543,7 +1010,7 @@ export class Store {
   }
 
   #finishImport(record: VersionedRecord, version: VersionRecord<unknown>): void {
-    this.#importReads.delete(version)
+    this.#importReads.forget(version)
     const failed = this.#failing.delete(record.id) || this.failImports
     version.status = failed ? "error" : "ok"
     if (!failed) version.progress = 1

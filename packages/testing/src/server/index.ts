@@ -1,15 +1,25 @@
 /**
  * The in-memory fake Koordinates API server: start it with {@link startServer}, shape its
- * data through `server.store`, inspect requests through `server.log`.
+ * data through `server.store`, inspect requests through `server.log` (and those that reached
+ * its storage server through `server.storageLog`).
  */
 export { ALL_SCOPES, type TokenScopes } from "./Auth.ts"
 export type { InjectRule } from "./Inject.ts"
 export type { LoggedRequest, RequestLog } from "./Log.ts"
 export {
+  type Area,
   type CatalogRecord,
   type Category,
+  type CropFeatureRecord,
+  type CropLayerRecord,
+  type DatasetPlan,
+  type DatasourceRecord,
   type DocumentRecord,
   ERROR_STRATEGIES,
+  EXPORT_STATES,
+  type ExportItem,
+  type ExportRecord,
+  type ExportState,
   type GroupRecord,
   type LayerContent,
   type LayerData,
@@ -18,14 +28,28 @@ export {
   type LayerRecord,
   type LicenseRecord,
   type MetadataDocument,
+  type MultiPolygon,
+  PERMISSION_LEVELS,
+  permissionId,
+  type PermissionKind,
+  type PermissionLevel,
+  type PermissionRecord,
+  type Polygon,
   PUBLISH_STATES,
   PUBLISH_STRATEGIES,
   type PublishItem,
   type PublishRecord,
   type PublishState,
+  SCAN_STATES,
+  type ScanRecord,
+  type ScanStatus,
   type SetContent,
   type SetRecord,
+  SOURCE_TYPES,
+  type SourceRecord,
+  type SourceType,
   type TokenRecord,
+  type UploadFile,
   type UserRecord,
   type Versioned,
   type VersionedRecord,
@@ -33,4 +57,16 @@ export {
   type VersionStatus
 } from "./Model.ts"
 export { type FakeServer, type FakeServerOptions, startServer } from "./Server.ts"
-export { type Credentials, type LayerOptions, type NewToken, type SetOptions, Store, type StoreOptions } from "./Store.ts"
+export { exportBytes, exportSha256 } from "./Storage.ts"
+export {
+  type Credentials,
+  type LayerOptions,
+  type NewExport,
+  type NewSource,
+  type NewToken,
+  type PermissionTarget,
+  type SetOptions,
+  type SourceOptions,
+  Store,
+  type StoreOptions
+} from "./Store.ts"
