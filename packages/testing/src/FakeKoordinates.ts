@@ -23,6 +23,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
 import type { ClientValidationError } from "@koordinates-effect/client/Errors"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import { type FakeServer, type FakeServerOptions, startServer } from "./server/index.ts"
@@ -54,6 +55,11 @@ export interface FakeKoordinatesOptions extends FakeServerOptions {
   readonly token?: string
   /** API version the client asks for; default the client's own default. */
   readonly apiVersion?: string
+  /**
+   * The `HttpClient` the client uses; default `FetchHttpClient.layer`. On Node, large uploads
+   * want `NodeHttpClient.layerUndici`: Node's `fetch` holds a streamed request body in memory.
+   */
+  readonly httpClient?: Layer.Layer<HttpClient.HttpClient>
 }
 
 /**
@@ -101,4 +107,4 @@ export const layer = (
         apiVersion: options.apiVersion,
         token: Redacted.make(options.token ?? Object.keys(options.tokens ?? {})[0] ?? defaultToken)
       }))
-  ).pipe(Layer.provide(FetchHttpClient.layer), Layer.provideMerge(layerServer(options)))
+  ).pipe(Layer.provide(options.httpClient ?? FetchHttpClient.layer), Layer.provideMerge(layerServer(options)))
