@@ -39,7 +39,7 @@ export const exportAndDownload = (layerUrls: ReadonlyArray<string>, directory: s
     })
     yield* Console.log(`Export ${created.id} "${created.name}": ${created.state}`)
     const done = yield* Exports.waitForExport(created.id, brisk)
-    let shown = -1
+    let shown = -25
     const path = yield* Exports.downloadToFile(done, directory, {
       overwrite: true,
       onProgress: ({ received, total }) => {

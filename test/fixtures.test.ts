@@ -4,14 +4,20 @@
  * them; a file that is in neither list fails, so new recordings are never ignored.
  */
 import * as Schema from "effect/Schema"
-import { assert, describe, expect, it } from "vitest"
+import { assert, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as Metadata from "@koordinates-effect/client/Metadata"
+import { withFake } from "./support/fake.ts"
 import { CatalogEntry } from "@koordinates-effect/client/Catalog"
 import { Layer, LayerVersion } from "@koordinates-effect/client/Layers"
 import { License } from "@koordinates-effect/client/Licenses"
 import { Publish } from "@koordinates-effect/client/Publishing"
 import * as Sets from "@koordinates-effect/client/Sets"
 import { Token } from "@koordinates-effect/client/Tokens"
-import { fixtureFiles, fixturesPresent, readFixture } from "./support/fixtures.ts"
+import { Permission } from "@koordinates-effect/client/Permissions"
+import * as Sources from "@koordinates-effect/client/Sources"
+import { fixtureFiles, fixturesPresent, readFixture, readText } from "./support/fixtures.ts"
 
 const decoders: Record<string, Schema.Decoder<unknown>> = {
   "catalog__response_1.json": Schema.Array(CatalogEntry),
@@ -34,21 +40,37 @@ const decoders: Record<string, Schema.Decoder<unknown>> = {
   "tokens__token_get_multiple_tokens_good_response.json": Schema.Array(Token),
   "tokens__token_get_single_token_good_response.json": Token,
   "tokens__token_good_create.json": Token,
-  "metadata__layers_version_metadata_post_response.json": Schema.Struct({ url: Schema.String, url_html: Schema.String })
+  "metadata__layers_version_metadata_post_response.json": Schema.Struct({ url: Schema.String, url_html: Schema.String }),
+  "responses_10__layer_list_permissions_good_simulated_response.json": Schema.Array(Permission),
+  "responses_10__layer_permission_simulated_response.json": Permission,
+  "responses_10__set_list_permissions_good_simulated_response.json": Schema.Array(Permission),
+  "responses_10__set_permission_simulated_response.json": Permission,
+  "responses_10__source_list_permissions_good_simulated_response.json": Schema.Array(Permission),
+  "responses_10__source_permission_simulated_response.json": Permission,
+  "sources__datasource_detail.json": Sources.Datasource,
+  "sources__datasource_detail_2.json": Sources.Datasource,
+  "sources__datasource_list.json": Schema.Array(Sources.Datasource),
+  "sources__source_create_arcgis.json": Sources.Source,
+  "sources__source_detail.json": Sources.Source,
+  "sources__source_list.json": Schema.Array(Sources.SourceSummary),
+  "sources__source_scan_detail.json": Sources.Scan,
+  "sources__source_scan_list.json": Schema.Array(Sources.Scan),
+  "sources__source_create_arcgis_bad_remote.json": Schema.Record(Schema.String, Schema.Array(Schema.String)),
+  "sources__source_create_upload_archive.json": Schema.Struct({}),
+  "sources__source_create_upload_multiple.json": Schema.Struct({}),
+  "sources__source_create_upload_single.json": Schema.Struct({})
 }
 
 /** Endpoints covered by later work: file name prefix → what will decode them. */
-const pending: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^responses_10__/, "Permissions (issue 4)"],
-  [/^sources__/, "Data Sources (issue 4)"]
-]
+/** Text bodies: served by the fake through `inject` and read back by the client below. */
+const textBodies = ["sources__source_scan_log.txt", "sources__datasource_metadata.xml"]
 
 describe.skipIf(!fixturesPresent)("recorded responses", () => {
   const files = fixtureFiles()
 
   it("are all present and accounted for", () => {
     expect(files.length).toBeGreaterThan(30)
-    const unknown = files.filter((name) => !(name in decoders) && !pending.some(([pattern]) => pattern.test(name)))
+    const unknown = files.filter((name) => !(name in decoders) && !textBodies.includes(name))
     expect(unknown).toEqual([])
   })
 
@@ -77,6 +99,29 @@ describe.skipIf(!fixturesPresent)("recorded responses", () => {
     assert.notInclude(JSON.stringify(token), "77777777")
     assert.deepStrictEqual(token.scopes.slice(0, 3), ["query", "tiles", "catalog"])
   })
+
+  it.live("a recorded scan log streams back line by line, without line breaks", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const text = readText("sources__source_scan_log.txt")
+        fake.inject({ path: /\/scans\/41\/log\/$/, status: 200, body: text, headers: { "content-type": "text/plain" } })
+        const lines = yield* Stream.runCollect(Sources.scanLog(44, 41))
+        assert.deepStrictEqual(lines, text.replace(/\n$/, "").split("\n"))
+        assert.lengthOf(lines, 11)
+      })
+    ))
+
+  it.live("a recorded metadata document reads back byte for byte", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const xml = readText("sources__datasource_metadata.xml")
+        const url = `${fake.origin}/services/api/v1.x/sources/55/datasources/167/metadata/`
+        fake.inject({ path: "/services/api/v1.x/sources/55/datasources/167/metadata/", status: 200, body: xml, headers: { "content-type": "text/xml" } })
+        const document = yield* Metadata.getXml(new Metadata.Metadata({ native: url }))
+        assert.strictEqual(document, xml)
+        assert.isTrue(document.startsWith("<gmd:MD_Metadata"))
+      })
+    ))
 
   it("sorts catalog entries by kind", () => {
     const entries = Schema.decodeUnknownSync(Schema.Array(CatalogEntry))(readFixture("catalog__response_1.json"))

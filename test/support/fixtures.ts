@@ -16,6 +16,9 @@ export const fixturesPresent = fs.existsSync(path.join(fixturesDir, "INDEX.md"))
 export const fixtureFiles = (): Array<string> =>
   fixturesPresent ? fs.readdirSync(fixturesDir).filter((name) => name !== "INDEX.md").sort() : []
 
+/** A recorded text response, exactly as recorded. */
+export const readText = (name: string): string => fs.readFileSync(path.join(fixturesDir, name), "utf8")
+
 /** A recorded JSON response, parsed. */
 export const readFixture = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(fixturesDir, name), "utf8"))
 
