@@ -66,7 +66,11 @@ describe.skipIf(!built)("bundle size", () => {
     ["Publishing", "get", "get(2054)", ["Koordinates.Publishing.get"]],
     ["Licenses", "get", "get(9)", ["Koordinates.Licenses.get"]],
     ["Metadata", "getXml", "getXml({ iso: \"https://labs.koordinates.com/m/\" }, \"iso\")", ["Koordinates.Metadata.getXml"]],
-    ["Tokens", "get", "get(1)", ["@koordinates-effect/client/Token\""]]
+    ["Tokens", "get", "get(1)", ["@koordinates-effect/client/Token\""]],
+    ["Sources", "get", "get(21836)", ["@koordinates-effect/client/Source\""]],
+    ["Permissions", "get", "get({ layer: 1474 }, \"group.everyone\")", ["Koordinates.Permissions.get"]],
+    ["Exports", "get", "get(3)", ["@koordinates-effect/client/Export\""]],
+    ["Users", "me", "me()", ["Koordinates.Users.me"]]
   ]
   for (const [module, fn, use, own] of modules) {
     it(`${module}.${fn} stays within 1 KiB gzip of Layers.get and carries no other module`, async () => {
