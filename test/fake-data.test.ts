@@ -23,53 +23,7 @@ import {
   Store
 } from "../packages/testing/src/server/index.ts"
 
-type Json = Record<string, unknown>
-
-interface CallOptions {
-  readonly method?: string
-  /** Token to send; null sends no Authorization header. */
-  readonly token?: string | null
-  readonly headers?: Record<string, string>
-  /** A string, bytes or FormData are sent as they are; anything else as JSON. */
-  readonly body?: unknown
-}
-
-const root = (server: FakeServer) => `${server.origin}/services/api/v1`
-
-/** A request to an API path (or an absolute URL) of `server`. */
-const call = (server: FakeServer, path: string, options: CallOptions = {}): Promise<Response> => {
-  const raw = typeof options.body === "string" || options.body instanceof Uint8Array || options.body instanceof FormData
-  const headers: Record<string, string> = {
-    ...(options.token === null ? {} : { Authorization: `key ${options.token ?? "test-token"}` }),
-    ...(options.body === undefined || raw ? {} : { "Content-Type": "application/json" }),
-    ...options.headers
-  }
-  return fetch(path.startsWith("http") ? path : `${root(server)}${path}`, {
-    method: options.method ?? "GET",
-    headers,
-    redirect: "manual",
-    ...(options.body === undefined ? {} : { body: raw ? options.body as BodyInit : JSON.stringify(options.body) })
-  })
-}
-
-/** A request whose reply is JSON (or empty: body undefined). */
-const request = async <T = Json>(server: FakeServer, path: string, options: CallOptions = {}) => {
-  const response = await call(server, path, options)
-  const text = await response.text()
-  return { response, status: response.status, body: (text === "" ? undefined : JSON.parse(text)) as T }
-}
-
-const post = (server: FakeServer, path: string, body: unknown = {}, options: CallOptions = {}) =>
-  request(server, path, { ...options, method: "POST", body })
-
-const put = (server: FakeServer, path: string, body: unknown, options: CallOptions = {}) =>
-  request(server, path, { ...options, method: "PUT", body })
-
-const remove = (server: FakeServer, path: string, options: CallOptions = {}) =>
-  request(server, path, { ...options, method: "DELETE" })
-
-/** The path under the API root of an absolute URL. */
-const pathOf = (server: FakeServer, url: unknown) => String(url).slice(root(server).length)
+import { call, type Json, pathOf, post, put, remove, request, root } from "./support/raw.ts"
 
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex")
 
