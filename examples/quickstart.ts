@@ -1,6 +1,6 @@
 /**
  * The Quick Start of the Koordinates client, read side: stream layers, filter and sort the
- * catalog, take the first few, count, and fetch one layer in full.
+ * catalog, take the first few, count, expand a list, and fetch one layer in full.
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -26,6 +26,9 @@ export const quickstart = Effect.gen(function*() {
   const total = yield* Query.count(ccLayers)
   yield* Console.log(`Creative Commons layers: ${total}; the newest three:`)
   for (const entry of first3) yield* Console.log(`  ${entry.id}  ${entry._tag === "Document" ? entry.name : entry.title}`)
+
+  const expanded = yield* Query.collect(Layers.list().pipe(Query.expand, Query.limit(2)))
+  yield* Console.log(`Two layers in full (Expand: list): ${expanded.map((l) => `${l.name} [${l.data.crs ?? "no CRS"}]`).join(", ")}`)
 
   const newest = yield* Query.first(Layers.list().pipe(Query.orderBy("-created_at")))
   if (Option.isSome(newest)) {
