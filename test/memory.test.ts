@@ -29,7 +29,7 @@ v8.setFlagsFromString("--expose-gc")
 const gc = vm.runInNewContext("gc") as () => void
 
 /**
- * Runs `effect` while sampling RSS every 20 ms, each sample taken right after a garbage
+ * Runs `effect` while sampling RSS every 50 ms, each sample taken right after a garbage
  * collection; returns its result, that peak growth over the start, and the raw peak growth
  * (without collections) for the record.
  */
@@ -45,7 +45,7 @@ const measured = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     const collected = setInterval(() => {
       gc()
       peak = Math.max(peak, process.memoryUsage.rss())
-    }, 20)
+    }, 50)
     const result = yield* Effect.ensuring(effect, Effect.sync(() => {
       clearInterval(raw)
       clearInterval(collected)
