@@ -380,6 +380,12 @@ const filePart = (
     }
   })
 
+const UploadFields = /* @__PURE__ */ Schema.Struct({
+  title: NonBlank,
+  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+  group: /* @__PURE__ */ Schema.optionalKey(Id)
+})
+
 /**
  * Creates an upload source from files, streamed as `multipart/form-data`: files are read as
  * they are sent, never whole into memory. Missing files, duplicate upload paths and a blank
@@ -415,11 +421,12 @@ export const createUpload: (
       }
       seen.add(part.uploadPath)
     }
+    const json = new TextEncoder().encode(JSON.stringify({ type: "upload", ...fields }))
     const source: Multipart.Part = {
       name: "source",
       contentType: "application/json",
-      content: Multipart.bytesStream(new TextEncoder().encode(JSON.stringify({ type: "upload", ...fields }))),
-      size: new TextEncoder().encode(JSON.stringify({ type: "upload", ...fields })).length
+      content: Multipart.bytesStream(json),
+      size: json.length
     }
     return yield* Http.json(
       { method: "POST", path: "/sources/", body: Multipart.body([source, ...parts], options?.onProgress) },
@@ -428,11 +435,6 @@ export const createUpload: (
   }
 )
 
-const UploadFields = /* @__PURE__ */ Schema.Struct({
-  title: NonBlank,
-  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  group: /* @__PURE__ */ Schema.optionalKey(Id)
-})
 
 /** Attributes scans can be filtered on. */
 export type ScanFilter = "status" | "started_at" | "completed_at"
