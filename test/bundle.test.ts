@@ -25,7 +25,7 @@ const markers = {
   query: ["page-next", "x-resource-range", "Invalid filter attribute"],
   catalog: ["@koordinates-effect/client/CatalogLayer", "Koordinates.Catalog.list"],
   layerLists: ["Layers.listDrafts", "/layers/drafts/"],
-  writes: ["Koordinates.Layers.create", "Koordinates.Layers.waitForImport", "Gave up waiting"]
+  writes: ["Koordinates.Layers.create", "Koordinates.Layers.waitForImport", "Gave up waiting", "Koordinates: retry"]
 }
 
 const kilobyte = 1024

@@ -26,6 +26,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as HttpClient from "effect/http/HttpClient"
 import { ClientValidationError } from "./Errors.ts"
+import * as Retry from "./internal/retry.ts"
 
 /**
  * What {@link layer} and {@link layerConfig} accept.
@@ -223,3 +224,33 @@ export const layerConfig = (
       return yield* make({ ...options, host, apiVersion, token })
     })
   )
+
+/**
+ * How {@link retrying} retries: at most `times` retries (default 3), waits from `base`
+ * (default 200 ms) doubling with jitter, none longer than `maxDelay` (default 60 s, also the
+ * cap on a server's `Retry-After`).
+ *
+ * @example
+ * ```ts
+ * const policy: Koordinates.RetryPolicy = { times: 5, base: "500 millis", maxDelay: "30 seconds" }
+ * ```
+ */
+export type RetryPolicy = Retry.RetryPolicy
+
+/**
+ * Makes a `Koordinates` layer retry transient failures: 429 for any method (honouring
+ * `Retry-After`), 502/503/504 and transport failures for idempotent methods — never a POST
+ * whose outcome is unknown. Each retry is logged at debug level. Opt-in, so apps that do
+ * not want it do not bundle it.
+ *
+ * @example
+ * ```ts
+ * const live = Koordinates.layerConfig().pipe(Koordinates.retrying({ times: 5 }), Layer.provide(FetchHttpClient.layer))
+ * ```
+ */
+export const retrying = (policy: RetryPolicy = {}) =>
+<E, R>(self: Layer.Layer<Koordinates, E, R>): Layer.Layer<Koordinates, E, R> =>
+  Layer.effect(
+    Koordinates,
+    Effect.map(Koordinates, (k) => ({ ...k, httpClient: Retry.retrying(k.httpClient, policy) }))
+  ).pipe(Layer.provide(self))
