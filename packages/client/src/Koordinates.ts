@@ -74,6 +74,8 @@ export interface KoordinatesService {
   readonly token: Redacted.Redacted<string>
   /** The HTTP client requests go through. */
   readonly httpClient: HttpClient.HttpClient
+  /** Set by {@link retrying}: list pages that break mid-body are read again by this policy. */
+  readonly retryPolicy?: Retry.RetryPolicy | undefined
 }
 
 /**
@@ -240,8 +242,9 @@ export type RetryPolicy = Retry.RetryPolicy
 /**
  * Makes a `Koordinates` layer retry transient failures: 429 for any method (honouring
  * `Retry-After`), 502/503/504 and transport failures for idempotent methods — never a POST
- * whose outcome is unknown. Each retry is logged at debug level. Opt-in, so apps that do
- * not want it do not bundle it.
+ * whose outcome is unknown. A list page whose body breaks off or comes back garbled is read
+ * again as a page, so a stream still delivers every item once, in order. Each retry is
+ * logged at debug level. Opt-in, so apps that do not want it do not bundle it.
  *
  * @example
  * ```ts
@@ -252,5 +255,5 @@ export const retrying = (policy: RetryPolicy = {}) =>
 <E, R>(self: Layer.Layer<Koordinates, E, R>): Layer.Layer<Koordinates, E, R> =>
   Layer.effect(
     Koordinates,
-    Effect.map(Koordinates, (k) => ({ ...k, httpClient: Retry.retrying(k.httpClient, policy) }))
+    Effect.map(Koordinates, (k) => ({ ...k, httpClient: Retry.retrying(k.httpClient, policy), retryPolicy: policy }))
   ).pipe(Layer.provide(self))

@@ -27,8 +27,9 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { ClientValidationError, type KoordinatesError, ResponseDecodeError } from "./Errors.ts"
-import type { Koordinates } from "./Koordinates.ts"
+import { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
+import { retryPage } from "./internal/retry.ts"
 import { linkUrl, resourceTotal } from "./internal/pagination.ts"
 import * as Validate from "./internal/validate.ts"
 
@@ -365,12 +366,15 @@ export const pages = <A, F extends string, S extends string, X>(
     const headers = self.expanded ? { expand: "list" } : undefined
     let delivered = 0
     const first: Http.ApiRequest = { method: "GET", path: self.path, params: firstPageParams(self), headers }
+    const read = (request: Http.ApiRequest) =>
+      Effect.flatMap(Http.send(request), (response) =>
+        Effect.map(Http.decodeJson(response, items), (all) => ({ response, all })))
     return Stream.paginate(first, (request) =>
       Effect.gen(function*() {
-        const response = yield* Http.send(request)
+        const { retryPolicy } = yield* Koordinates
+        const { response, all } = yield* (retryPolicy === undefined ? read(request) : retryPage(retryPolicy, request.path, read(request)))
         const url = Http.requestUrl(response.request)
         seen.add(Http.canonicalUrl(new URL(url)))
-        const all = yield* Http.decodeJson(response, items)
         const page = self.limit === undefined ? all : all.slice(0, self.limit - delivered)
         delivered += page.length
         const next = linkUrl(response.headers["link"], "page-next")

@@ -23,8 +23,8 @@ export interface RetryPolicy {
 const idempotent = /* @__PURE__ */ new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 const unavailable = /* @__PURE__ */ new Set([502, 503, 504])
 
-/** `client`, retrying transient failures by `policy`. */
-export const retrying = (client: HttpClient.HttpClient, policy: RetryPolicy = {}): HttpClient.HttpClient => {
+/** A policy's numbers: retries, the jittered exponential wait before retry `n`, the cap, and the logged wait. */
+const schedule = (policy: RetryPolicy) => {
   const times = policy.times ?? 3
   const base = Duration.toMillis(Duration.fromInputUnsafe(policy.base ?? "200 millis"))
   const cap = Duration.toMillis(Duration.fromInputUnsafe(policy.maxDelay ?? "60 seconds"))
@@ -32,6 +32,30 @@ export const retrying = (client: HttpClient.HttpClient, policy: RetryPolicy = {}
   const wait = (attempt: number, millis: number, why: string, method: string, url: string) =>
     Effect.logDebug(`Koordinates: retry ${attempt + 1} of ${times} in ${Math.round(millis)} ms (${why}): ${method} ${url}`)
       .pipe(Effect.andThen(Effect.sleep(Duration.millis(millis))))
+  return { times, cap, backoff, wait }
+}
+
+/**
+ * `effect` (reading one page of a list), run again by `policy` when it fails in a way a
+ * repeat can mend: the connection broke, or the body came back cut or garbled.
+ */
+export const retryPage = <A, E extends { readonly _tag: string }, R>(
+  policy: RetryPolicy,
+  url: string,
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> => {
+  const { times, backoff, wait } = schedule(policy)
+  const attempt = (n: number): Effect.Effect<A, E, R> =>
+    Effect.catch(effect, (error) =>
+      n < times && (error._tag === "TransportError" || error._tag === "ResponseDecodeError")
+        ? Effect.andThen(wait(n, backoff(n), error._tag, "GET", url), attempt(n + 1))
+        : Effect.fail(error))
+  return attempt(0)
+}
+
+/** `client`, retrying transient failures by `policy`. */
+export const retrying = (client: HttpClient.HttpClient, policy: RetryPolicy = {}): HttpClient.HttpClient => {
+  const { times, cap, backoff, wait } = schedule(policy)
   return HttpClient.transformResponse(client, (send) => {
     const attempt = (n: number): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
       send.pipe(

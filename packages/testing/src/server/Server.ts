@@ -23,7 +23,7 @@ import {
   shutDown,
   writeReply
 } from "./Http.ts"
-import { injectedReply, Injections, type InjectRule } from "./Inject.ts"
+import { type Fault, injectedReply, Injections, type InjectRule } from "./Inject.ts"
 import { RequestLog } from "./Log.ts"
 import { makeUrls } from "./Render.ts"
 import { matchRoute, ROUTES } from "./Routes.ts"
@@ -76,6 +76,26 @@ const positive = (name: string, value: number): number => {
   return value
 }
 
+/** Writes `reply` spoilt by `fault` (the body is never shorter than a byte). */
+const writeFault = async (response: ServerResponse, reply: Reply, fault: Exclude<Fault, "reset">): Promise<void> => {
+  const text = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body)
+  const bytes = Buffer.from(fault === "malformed" ? `${text.slice(0, -1)}\u0000` : text)
+  const half = bytes.subarray(0, Math.max(1, bytes.length >> 1))
+  const length = fault === "malformed" ? bytes.length : fault === "truncate" ? half.length : bytes.length
+  response.writeHead(reply.status, {
+    ...reply.headers,
+    "Content-Type": "application/json",
+    "Content-Length": String(length)
+  })
+  if (fault === "resetDuringBody") {
+    response.write(half)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    response.socket?.destroy()
+    return
+  }
+  response.end(fault === "truncate" ? half : bytes)
+}
+
 /** Starts a fake server with a generated catalog and sources; resolves once it listens. */
 export const startServer = async (options: FakeServerOptions = {}): Promise<FakeServer> => {
   const store = new Store(options.seed ?? 1, options)
@@ -124,12 +144,13 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     log.record({ method, path: url.pathname, query, headers, body, at: Date.now() })
     const api = API_ROOT.exec(url.pathname)
     const rule = injections.take(method, url.pathname, api?.[2])
-    if (rule !== undefined) {
-      if (rule.delayMs !== undefined) await sleep(rule.delayMs, undefined, { signal: shutdown.signal })
-      return writeReply(response, method, injectedReply(rule))
-    }
+    if (rule?.delayMs !== undefined) await sleep(rule.delayMs, undefined, { signal: shutdown.signal })
+    if (rule !== undefined && rule.fault === undefined) return writeReply(response, method, injectedReply(rule))
+    if (rule?.fault === "reset") return void request.socket.destroy()
     const context = { method, url, query, headers, body, bytes, upload, store, settings }
-    await writeReply(response, method, await route(context, api))
+    const reply = await route(context, api)
+    if (rule?.fault === undefined || reply.body === undefined) return writeReply(response, method, reply)
+    await writeFault(response, reply, rule.fault)
   }
 
   const server = createServer((request, response) => {

@@ -4,7 +4,7 @@
  * its storage server through `server.storageLog`).
  */
 export { ALL_SCOPES, type TokenScopes } from "./Auth.ts"
-export type { InjectRule } from "./Inject.ts"
+export type { Fault, InjectRule } from "./Inject.ts"
 export type { LoggedRequest, RequestLog } from "./Log.ts"
 export {
   type Area,
