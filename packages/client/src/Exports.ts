@@ -27,7 +27,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, DownloadError, type KoordinatesError, type TimeoutError, TransportError } from "./Errors.ts"
+import { ClientValidationError, DownloadError, type KoordinatesError, type TimeoutError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
 import * as Query from "./Query.ts"
@@ -424,11 +424,9 @@ export const download = (
     const response = yield* Http.send({ method: "GET", path: url, headers: { accept: "*/*" }, elsewhere: "withoutToken" })
     const length = Number(response.headers["content-length"])
     const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined
-    const from = Http.requestUrl(response.request)
     let received = 0
     const report = options.onProgress ?? (() => Effect.void)
-    const body = response.stream.pipe(
-      Stream.mapError((error) => new TransportError({ method: "GET", url: from, message: error.message, cause: error })),
+    const body = Http.bodyStream(response).pipe(
       Stream.tap((chunk) => {
         received += chunk.length
         return report({ received, total })

@@ -438,13 +438,6 @@ export const create: (layer: NewLayer) => Effect.Effect<Layer, LayerError, Koord
 export const createDraft: (layerId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
   /* @__PURE__ */ Versioned.createDraft(layers)
 
-const postImport = (name: string, path: (layerId: number, versionId: number) => string) =>
-  Effect.fn(`Koordinates.Layers.${name}`)(function*(layerId: number, versionId: number) {
-    yield* Validate.id("layerId", layerId)
-    yield* Validate.id("versionId", versionId)
-    return yield* Http.json({ method: "POST", path: path(layerId, versionId), body: HttpBody.jsonUnsafe({}) }, Layer)
-  })
-
 /**
  * Starts (again) the import of a draft version's data. `Conflict` for a published version.
  *
@@ -454,7 +447,14 @@ const postImport = (name: string, path: (layerId: number, versionId: number) => 
  * ```
  */
 export const startImport: (layerId: number, versionId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ postImport("startImport", (layerId, versionId) => `/layers/${layerId}/versions/${versionId}/import/`)
+  /* @__PURE__ */ Effect.fn("Koordinates.Layers.startImport")(function*(layerId: number, versionId: number) {
+    yield* Validate.id("layerId", layerId)
+    yield* Validate.id("versionId", versionId)
+    return yield* Http.json(
+      { method: "POST", path: `/layers/${layerId}/versions/${versionId}/import/`, body: HttpBody.jsonUnsafe({}) },
+      Layer
+    )
+  })
 
 /**
  * Reimports a layer from its datasources as a new draft version. `Conflict` when a draft

@@ -16,7 +16,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClientValidationError, type KoordinatesError, TransportError } from "./Errors.ts"
+import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import * as Versioned from "./internal/versioned.ts"
@@ -93,10 +93,7 @@ export const getXml: (
   format?: MetadataFormat
 ) => Effect.Effect<string, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
   function*(metadata: Metadata, format: MetadataFormat = "native") {
-    const url = yield* formatUrl(metadata, format)
-    const response = yield* Http.send(xmlRequest(url))
-    return yield* Effect.mapError(response.text, (error) =>
-      new TransportError({ method: "GET", url, message: error.message, cause: error }))
+    return yield* Http.text(xmlRequest(yield* formatUrl(metadata, format)))
   }
 )
 
@@ -112,12 +109,9 @@ export const getXmlStream = (
   metadata: Metadata,
   format: MetadataFormat = "native"
 ): Stream.Stream<Uint8Array, MetadataError, Koordinates> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const url = yield* formatUrl(metadata, format)
-    const response = yield* Http.send(xmlRequest(url))
-    return Stream.mapError(response.stream, (error) =>
-      new TransportError({ method: "GET", url, message: error.message, cause: error }))
-  })).pipe(Stream.withSpan("Koordinates.Metadata.getXmlStream"))
+  Stream.unwrap(
+    formatUrl(metadata, format).pipe(Effect.flatMap((url) => Http.send(xmlRequest(url))), Effect.map(Http.bodyStream))
+  ).pipe(Stream.withSpan("Koordinates.Metadata.getXmlStream"))
 
 /**
  * Sets the metadata of the object at `objectUrl` — a layer version, a set or set version,

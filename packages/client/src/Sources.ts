@@ -23,7 +23,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, type KoordinatesError, ScanFailed, type TimeoutError, TransportError } from "./Errors.ts"
+import { ClientValidationError, type KoordinatesError, ScanFailed, type TimeoutError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { Category, Field } from "./Layers.ts"
 import { License } from "./Licenses.ts"
@@ -522,12 +522,7 @@ export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string,
   Stream.unwrap(Effect.gen(function*() {
     const path = `${yield* scanPath(sourceId, scanId)}log/`
     const response = yield* Http.send({ method: "GET", path, headers: { accept: "text/plain" } })
-    const url = Http.requestUrl(response.request)
-    return response.stream.pipe(
-      Stream.mapError((error) => new TransportError({ method: "GET", url, message: error.message, cause: error })),
-      Stream.decodeText,
-      Stream.splitLines
-    )
+    return Http.bodyStream(response).pipe(Stream.decodeText, Stream.splitLines)
   })).pipe(Stream.withSpan("Koordinates.Sources.scanLog"))
 
 const scanOutcome = (sourceId: number) => (scan: Scan) => {

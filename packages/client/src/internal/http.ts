@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpBody from "effect/http/HttpBody"
@@ -167,6 +168,14 @@ export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.Http
       return response
     }
   })
+
+/** A response's body as a byte stream, read as it arrives; a broken body is a `TransportError`. */
+export const bodyStream = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, Errors.TransportError> =>
+  Stream.mapError(response.stream, transportError(response.request.method, requestUrl(response.request)))
+
+/** Sends a request and reads its reply body as text. */
+export const text = (request: ApiRequest): Effect.Effect<string, RequestError, Koordinates> =>
+  Effect.flatMap(send(request), (response) => readText(response, response.request.method, requestUrl(response.request)))
 
 /** Sends a request whose reply body does not matter (DELETE, metadata upload…). */
 export const discard = (request: ApiRequest): Effect.Effect<void, RequestError, Koordinates> =>
