@@ -25,7 +25,7 @@ const markers = {
   query: ["page-next", "x-resource-range", "Invalid filter attribute"],
   catalog: ["@koordinates-effect/client/CatalogLayer", "Koordinates.Catalog.list"],
   layerLists: ["Layers.listDrafts", "/layers/drafts/"],
-  writes: ["Koordinates.Layers.create", "Koordinates.Layers.waitForImport", "Gave up waiting", "Koordinates: retry"]
+  writes: ["Koordinates.Layers.create", "Koordinates.Layers.waitForImport", "Gave up waiting"]
 }
 
 const kilobyte = 1024
@@ -38,10 +38,11 @@ describe.skipIf(!built)("bundle size", () => {
 
   const base = bundle("Layers.get", app(`import { get } from "@koordinates-effect/client/Layers"`, "get(1474)"))
 
-  it("Layers.get alone stays within its 48 KiB gzip budget and carries no Query, Catalog or pagination code", async () => {
+  it("Layers.get alone stays within its 52.5 KiB gzip budget, request policy included, and carries no Query, Catalog or pagination code", async () => {
     const report = await base
     reports.push(report)
-    expect(report.gzipped).toBeLessThanOrEqual(48 * kilobyte)
+    expect(report.gzipped).toBeLessThanOrEqual(52.5 * kilobyte)
+    expect(report.text).toContain("Koordinates: retry")
     for (const marker of [...markers.query, ...markers.catalog, ...markers.layerLists, ...markers.writes]) {
       expect(report.text, marker).not.toContain(marker)
     }
@@ -98,7 +99,7 @@ describe.skipIf(!built)("bundle size", () => {
       reports.push(report)
       for (const marker of contains) expect(report.text, marker).toContain(marker)
       for (const marker of excludes) expect(report.text, marker).not.toContain(marker)
-      expect(report.gzipped).toBeLessThanOrEqual(53 * kilobyte)
+      expect(report.gzipped).toBeLessThanOrEqual(55 * kilobyte)
     })
   }
 })

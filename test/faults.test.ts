@@ -1,8 +1,9 @@
 /**
- * Fault injection: each kind of fault is a typed error; with `Koordinates.retrying` a
- * 10,000-item catalog stream under a seeded random mix of faults delivers every item exactly
- * once, in order, or fails with one typed error. `FAULT_SEEDS` sets how many seeds run
- * (default 4 here; `FAULT_SEEDS=100 npx vitest run test/faults.test.ts` for the full sweep).
+ * Fault injection: each kind of fault is a typed error without retries, and mended by the
+ * default retries; a 10,000-item catalog stream under each fault kind alone and under a
+ * seeded random mix delivers every item exactly once, in order, or fails with one typed
+ * error. `FAULT_SEEDS` sets how many seeds each scenario runs (default 4 here;
+ * `FAULT_SEEDS=100 npx vitest run test/faults.test.ts -t matrix` for the full sweep).
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -19,7 +20,7 @@ import { withFake } from "./support/fake.ts"
 
 const layerPath = /\/layers\/\d+\/$/
 
-describe("each fault is a typed error", () => {
+describe("each fault", () => {
   const kinds: ReadonlyArray<readonly [FakeKoordinates.Fault, ReadonlyArray<string>]> = [
     ["reset", ["TransportError"]],
     ["resetDuringBody", ["TransportError", "ResponseDecodeError"]],
@@ -27,37 +28,67 @@ describe("each fault is a typed error", () => {
     ["malformed", ["ResponseDecodeError"]]
   ]
   for (const [fault, tags] of kinds) {
-    it.live(`${fault} → ${tags.join(" or ")}`, () =>
-      withFake((fake) =>
-        Effect.gen(function*() {
-          const record = fake.store.addLayer()
-          fake.inject({ path: layerPath, fault })
-          const error = yield* failure(Layers.get(record.id))
-          assert.include(tags, error._tag)
-          assert.strictEqual((yield* Layers.get(record.id)).id, record.id)
-        })
-      ))
+    it.live(`${fault} → ${tags.join(" or ")} without retries; mended by the default retries`, () =>
+      Effect.gen(function*() {
+        yield* withFake((fake) =>
+          Effect.gen(function*() {
+            const record = fake.store.addLayer()
+            fake.inject({ path: layerPath, fault })
+            const error = yield* failure(Layers.get(record.id))
+            assert.include(tags, error._tag)
+            assert.strictEqual((yield* Layers.get(record.id)).id, record.id)
+          })
+        )
+        yield* withFake((fake) =>
+          Effect.gen(function*() {
+            const record = fake.store.addLayer()
+            fake.inject({ path: layerPath, fault })
+            assert.strictEqual((yield* Layers.get(record.id)).id, record.id)
+            assert.lengthOf(fake.log.entries(), 2)
+          }), { retry: {} })
+      }))
   }
 })
 
-/** Streams the whole catalog through a retrying client under `seed`'s faults. */
-const faultRun = (fake: FakeKoordinates.FakeServer, seed: number) =>
+/** A fault scenario: the rules injected on every catalog page request, seeded by the run. */
+type Scenario = (seed: number) => ReadonlyArray<FakeKoordinates.InjectRule>
+
+const rule = (seed: number, probability: number, spoil: Partial<FakeKoordinates.InjectRule>): FakeKoordinates.InjectRule => ({
+  path: "/data/",
+  probability,
+  seed,
+  times: Infinity,
+  ...spoil
+})
+
+const scenarios: ReadonlyArray<readonly [string, Scenario]> = [
+  ["503", (seed) => [rule(seed, 0.15, { status: 503 })]],
+  ["429 with Retry-After: 0", (seed) => [rule(seed, 0.15, { status: 429, headers: { "Retry-After": "0" } })]],
+  ["reset", (seed) => [rule(seed, 0.15, { fault: "reset" })]],
+  ["reset during the body", (seed) => [rule(seed, 0.15, { fault: "resetDuringBody" })]],
+  ["truncated body", (seed) => [rule(seed, 0.15, { fault: "truncate" })]],
+  ["malformed JSON", (seed) => [rule(seed, 0.15, { fault: "malformed" })]],
+  ["a random mix", (seed) => [
+    rule(seed, 0.06, { status: 503 }),
+    rule(seed + 1, 0.03, { status: 429, headers: { "Retry-After": "0" } }),
+    rule(seed + 2, 0.03, { fault: "reset" }),
+    rule(seed + 3, 0.02, { fault: "resetDuringBody" }),
+    rule(seed + 4, 0.02, { fault: "truncate" }),
+    rule(seed + 5, 0.02, { fault: "malformed" })
+  ]]
+]
+
+/** Streams the whole catalog through a retrying client under `rules`. */
+const faultRun = (fake: FakeKoordinates.FakeServer, rules: ReadonlyArray<FakeKoordinates.InjectRule>) =>
   Effect.gen(function*() {
     fake.clearInjections()
-    const kinds: ReadonlyArray<FakeKoordinates.InjectRule> = [
-      { path: "/data/", status: 503, probability: 0.06, seed, times: Infinity },
-      { path: "/data/", status: 429, headers: { "Retry-After": "0" }, probability: 0.03, seed: seed + 1, times: Infinity },
-      { path: "/data/", fault: "reset", probability: 0.03, seed: seed + 2, times: Infinity },
-      { path: "/data/", fault: "resetDuringBody", probability: 0.02, seed: seed + 3, times: Infinity },
-      { path: "/data/", fault: "truncate", probability: 0.02, seed: seed + 4, times: Infinity },
-      { path: "/data/", fault: "malformed", probability: 0.02, seed: seed + 5, times: Infinity }
-    ]
-    for (const rule of kinds) fake.inject(rule)
+    for (const each of rules) fake.inject(each)
     fake.log.clear()
-    const live = Koordinates.layer({ origin: fake.origin, token: FakeKoordinates.defaultToken }).pipe(
-      Koordinates.retrying({ times: 6, base: "1 millis", maxDelay: "5 millis" }),
-      Layer.provide(FetchHttpClient.layer)
-    )
+    const live = Koordinates.layer({
+      origin: fake.origin,
+      token: FakeKoordinates.defaultToken,
+      retry: { times: 6, base: "1 millis", maxDelay: "5 millis" }
+    }).pipe(Layer.provide(FetchHttpClient.layer))
     const exit = yield* Effect.exit(
       Stream.runCollect(Query.stream(Query.pageSize(Catalog.list(), 100))).pipe(
         Effect.map((entries) => entries.map((entry) => entry.id)),
@@ -71,34 +102,44 @@ const faultRun = (fake: FakeKoordinates.FakeServer, seed: number) =>
 describe("fault matrix", () => {
   const seeds = Number(process.env["FAULT_SEEDS"] ?? 4)
 
-  it.live(`a 10,000-item catalog under random faults, ${seeds} seeds: every item once, in order, or one typed error`, () =>
+  it.live(`a 10,000-item catalog under each fault kind and a random mix, ${seeds} seeds each: every item once, in order, or one typed error`, () =>
     withFake(
       (fake) =>
         Effect.gen(function*() {
           const expected = (yield* Query.collect(Query.pageSize(Catalog.list(), 1000))).map((entry) => entry.id)
           assert.isAbove(expected.length, 8_000)
           const pages = Math.ceil(expected.length / 100)
-          let delivered = 0
-          let failed = 0
-          let requests = 0
-          for (let seed = 1; seed <= seeds; seed++) {
-            const run = yield* faultRun(fake, seed)
-            requests += run.requests
-            if (run.exit._tag === "Success") {
-              assert.deepStrictEqual(run.exit.value, expected, `seed ${seed}`)
-              delivered += run.exit.value.length
-            } else {
-              failed += 1
+          const totals = { runs: 0, requests: 0, faults: 0, delivered: 0, failed: 0 }
+          for (const [name, scenario] of scenarios) {
+            const counts = { requests: 0, delivered: 0, failed: 0 }
+            for (let seed = 1; seed <= seeds; seed++) {
+              const run = yield* faultRun(fake, scenario(seed))
+              counts.requests += run.requests
+              if (run.exit._tag === "Success") {
+                assert.deepStrictEqual(run.exit.value, expected, `${name}, seed ${seed}`)
+                counts.delivered += run.exit.value.length
+              } else {
+                counts.failed += 1
+              }
             }
+            const faults = counts.requests - (seeds - counts.failed) * pages
+            console.log(
+              `fault matrix, ${name}: ${seeds} runs, ${counts.requests} requests (${faults} fault-caused), ` +
+                `${counts.delivered} items delivered, 0 duplicates, 0 losses, ${counts.failed} runs ended in a typed error`
+            )
+            assert.isAbove(faults, 0, name)
+            assert.isAtMost(counts.failed, seeds >> 2, name)
+            totals.runs += seeds
+            totals.requests += counts.requests
+            totals.faults += faults
+            totals.delivered += counts.delivered
+            totals.failed += counts.failed
           }
-          const faults = requests - seeds * pages
           console.log(
-            `fault matrix: ${seeds} runs, ${requests} requests (${faults} more than the ${pages} pages a run needs), ` +
-              `${delivered} items delivered, 0 duplicates, 0 losses, ${failed} runs ended in a typed error`
+            `fault matrix, all: ${totals.runs} runs, ${totals.requests} requests (${totals.faults} fault-caused), ` +
+              `${totals.delivered} items delivered, 0 duplicates, 0 losses, ${totals.failed} runs ended in a typed error`
           )
-          assert.isAbove(faults, 0)
-          assert.isAtMost(failed, seeds >> 2)
         }),
       { catalogSize: 10_000 }
-    ), 120_000)
+    ), 600_000)
 })

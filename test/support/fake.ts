@@ -7,13 +7,17 @@ import type { ClientValidationError } from "@koordinates-effect/client/Errors"
 import type { Koordinates } from "@koordinates-effect/client/Koordinates"
 import * as FakeKoordinates from "@koordinates-effect/testing"
 
-/** Runs `body` with a fresh fake (and `Koordinates` pointed at it), empty unless `catalogSize` says otherwise. */
+/**
+ * Runs `body` with a fresh fake (and `Koordinates` pointed at it), empty unless
+ * `catalogSize` says otherwise. Retries are off unless `retry` says otherwise, so each
+ * injected reply meets the client as it is (test/retry.test.ts covers the default).
+ */
 export const withFake = <A, E>(
   body: (fake: FakeKoordinates.FakeServer) => Effect.Effect<A, E, Koordinates | FakeKoordinates.FakeKoordinates>,
   options: FakeKoordinates.FakeKoordinatesOptions = {}
 ): Effect.Effect<A, E | ClientValidationError> =>
   Effect.flatMap(FakeKoordinates.FakeKoordinates, body).pipe(
-    Effect.provide(FakeKoordinates.layer({ catalogSize: 0, ...options }))
+    Effect.provide(FakeKoordinates.layer({ catalogSize: 0, retry: false, ...options }))
   )
 
 /** `path?query` of each logged request, in order. */

@@ -324,14 +324,14 @@ export type ApiError =
 
 /**
  * Every way a request can fail once it is under way: an error status, no answer, a refused
- * redirect, or a reply that does not decode.
+ * redirect, a reply that does not decode, or no reply in time.
  *
  * @example
  * ```ts
  * const transient = (e: RequestError) => e._tag === "TransportError" || e._tag === "ServiceUnavailable"
  * ```
  */
-export type RequestError = ApiError | TransportError | RedirectError | ResponseDecodeError
+export type RequestError = ApiError | TransportError | RedirectError | ResponseDecodeError | TimeoutError
 
 /**
  * Every way a call of this client can fail.
@@ -347,3 +347,4 @@ export type KoordinatesError =
   | TransportError
   | ResponseDecodeError
   | RedirectError
+  | TimeoutError

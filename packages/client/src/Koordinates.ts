@@ -20,13 +20,77 @@
  */
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Schedule from "effect/Schedule"
+import * as Semaphore from "effect/Semaphore"
 import * as HttpClient from "effect/http/HttpClient"
 import { ClientValidationError } from "./Errors.ts"
-import * as Retry from "./internal/retry.ts"
+import * as Policy from "./internal/policy.ts"
+
+/**
+ * How failed requests are retried (on by default): 429 for any method, honouring
+ * `Retry-After`; 502/503/504, transport failures, timed-out attempts and garbled bodies for
+ * idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) only — never a POST whose outcome is
+ * unknown, nor a streamed upload. Defaults: 3 retries, waits from 200 ms doubling with
+ * jitter, no wait longer than 60 s (a longer `Retry-After` is cut to it).
+ *
+ * @example
+ * ```ts
+ * const retry: Koordinates.RetryOptions = { times: 5, base: "500 millis", maxDelay: "30 seconds" }
+ * // or any Schedule, fed the failure each time:
+ * const custom: Koordinates.RetryOptions = { schedule: Schedule.spaced("1 second").pipe(Schedule.upTo({ times: 10 })) }
+ * ```
+ */
+export interface RetryOptions extends Policy.RetryOptions {
+  /** Retries at most this many times; default 3. Ignored when `schedule` is given. */
+  readonly times?: number | undefined
+  /** Wait before the first retry, doubled (with jitter) for each next one; default 200 ms. Ignored with `schedule`. */
+  readonly base?: Duration.Input | undefined
+  /** Longest wait before a retry, and the cap on a server's `Retry-After`; default 60 s. */
+  readonly maxDelay?: Duration.Input | undefined
+  /**
+   * A `Schedule` deciding whether and when to retry, fed each retryable failure (replaces
+   * `times` and `base`); a `Retry-After` still lengthens its waits, up to `maxDelay`.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, RetryableError> | undefined
+}
+
+/**
+ * A failure a retry may mend, as a retry `Schedule` receives it.
+ *
+ * @example
+ * ```ts
+ * const describe = (e: Koordinates.RetryableError) => `${e._tag}: ${e.message}`
+ * ```
+ */
+export type RetryableError = Policy.RetryableError
+
+/**
+ * Retries, timeouts and budgets, for a whole `Koordinates` ({@link layer}) or one call
+ * ({@link withRequestOptions}).
+ *
+ * @example
+ * ```ts
+ * const options: Koordinates.RequestOptions = { retry: { times: 5 }, timeout: "10 seconds", budget: "2 minutes" }
+ * ```
+ */
+export interface RequestOptions extends Policy.RequestOptions {
+  /** How to retry (see {@link RetryOptions}); on by default, `false` turns it off. */
+  readonly retry?: RetryOptions | false | undefined
+  /**
+   * Longest wait for one attempt's complete reply (for streamed replies: its headers); on
+   * expiry the attempt fails with `TimeoutError` (retried for idempotent methods). Default
+   * 30 s; `false` for none. Not applied to streamed uploads.
+   */
+  readonly timeout?: Duration.Input | false | undefined
+  /** Longest time for a request, retries and waits included (`TimeoutError`); default none. */
+  readonly budget?: Duration.Input | false | undefined
+}
 
 /**
  * What {@link layer} and {@link layerConfig} accept.
@@ -36,7 +100,7 @@ import * as Retry from "./internal/retry.ts"
  * const options: KoordinatesOptions = { host: "labs.koordinates.com", apiVersion: "v1.x" }
  * ```
  */
-export interface KoordinatesOptions {
+export interface KoordinatesOptions extends RequestOptions {
   /**
    * The site's host name, e.g. `labs.koordinates.com` (a port may follow: `host:8443`). Its
    * `https://` URL is accepted too, and so is a loopback `http://127.0.0.1:PORT` (a local fake).
@@ -51,6 +115,8 @@ export interface KoordinatesOptions {
    * `http://127.0.0.1:PORT` / `http://localhost:PORT` (tests, FakeKoordinates).
    */
   readonly origin?: string | undefined
+  /** At most this many requests in flight at once through this service; default no limit. */
+  readonly maxConcurrent?: number | undefined
 }
 
 /**
@@ -74,8 +140,12 @@ export interface KoordinatesService {
   readonly token: Redacted.Redacted<string>
   /** The HTTP client requests go through. */
   readonly httpClient: HttpClient.HttpClient
-  /** Set by {@link retrying}: list pages that break mid-body are read again by this policy. */
-  readonly retryPolicy?: Retry.RetryPolicy | undefined
+  /** Retries, timeout and budget of every request (per-call overrides aside). */
+  readonly settings: Policy.Settings
+  /** The back-off gate shared by every request of this service: a 429 holds them all. */
+  readonly gate: Policy.Gate
+  /** Permits for requests in flight, when `maxConcurrent` is set. */
+  readonly permits: Semaphore.Semaphore | undefined
 }
 
 /**
@@ -158,8 +228,20 @@ export const make = (
     const origin = url.origin
     const host = url.host
     const token = yield* parseToken(options.token)
+    const settings = yield* Policy.settings(options)
+    const maxConcurrent = yield* Policy.concurrency(options.maxConcurrent)
     const httpClient = yield* HttpClient.HttpClient
-    return { host, origin, apiVersion, apiRoot: `${origin}/services/api/${apiVersion}`, token, httpClient }
+    return {
+      host,
+      origin,
+      apiVersion,
+      apiRoot: `${origin}/services/api/${apiVersion}`,
+      token,
+      httpClient,
+      settings,
+      gate: { until: 0 },
+      permits: maxConcurrent === undefined ? undefined : Semaphore.makeUnsafe(maxConcurrent)
+    }
   })
 
 /** An environment variable, read through the current `ConfigProvider` (the process environment by default). */
@@ -228,32 +310,20 @@ export const layerConfig = (
   )
 
 /**
- * How {@link retrying} retries: at most `times` retries (default 3), waits from `base`
- * (default 200 ms) doubling with jitter, none longer than `maxDelay` (default 60 s, also the
- * cap on a server's `Retry-After`).
+ * Runs `self` with other request options for its requests: only the options given change
+ * (`{ retry: false }` keeps the service's timeout). The options are checked first; invalid
+ * ones fail with `ClientValidationError` before any request.
  *
  * @example
  * ```ts
- * const policy: Koordinates.RetryPolicy = { times: 5, base: "500 millis", maxDelay: "30 seconds" }
+ * Layers.get(1474).pipe(Koordinates.withRequestOptions({ retry: false, timeout: "5 seconds" }))
  * ```
  */
-export type RetryPolicy = Retry.RetryPolicy
-
-/**
- * Makes a `Koordinates` layer retry transient failures: 429 for any method (honouring
- * `Retry-After`), 502/503/504 and transport failures for idempotent methods — never a POST
- * whose outcome is unknown. A list page whose body breaks off or comes back garbled is read
- * again as a page, so a stream still delivers every item once, in order. Each retry is
- * logged at debug level. Opt-in, so apps that do not want it do not bundle it.
- *
- * @example
- * ```ts
- * const live = Koordinates.layerConfig().pipe(Koordinates.retrying({ times: 5 }), Layer.provide(FetchHttpClient.layer))
- * ```
- */
-export const retrying = (policy: RetryPolicy = {}) =>
-<E, R>(self: Layer.Layer<Koordinates, E, R>): Layer.Layer<Koordinates, E, R> =>
-  Layer.effect(
-    Koordinates,
-    Effect.map(Koordinates, (k) => ({ ...k, httpClient: Retry.retrying(k.httpClient, policy), retryPolicy: policy }))
-  ).pipe(Layer.provide(self))
+export const withRequestOptions: {
+  (options: RequestOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | ClientValidationError, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, options: RequestOptions): Effect.Effect<A, E | ClientValidationError, R>
+} = /* @__PURE__ */ dual(2, <A, E, R>(self: Effect.Effect<A, E, R>, options: RequestOptions) =>
+  Effect.flatMap(
+    Effect.zip(Policy.overrides(options), Policy.Overrides),
+    ([given, current]) => Effect.provideService(self, Policy.Overrides, { ...current, ...given })
+  ))

@@ -29,7 +29,6 @@ import * as Stream from "effect/Stream"
 import { ClientValidationError, type KoordinatesError, ResponseDecodeError } from "./Errors.ts"
 import { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
-import { retryPage } from "./internal/retry.ts"
 import { linkUrl, resourceTotal } from "./internal/pagination.ts"
 import * as Validate from "./internal/validate.ts"
 
@@ -366,36 +365,30 @@ export const pages = <A, F extends string, S extends string, X>(
     const headers = self.expanded ? { expand: "list" } : undefined
     let delivered = 0
     const first: Http.ApiRequest = { method: "GET", path: self.path, params: firstPageParams(self), headers }
-    const read = (request: Http.ApiRequest) =>
-      Effect.flatMap(Http.send(request), (response) =>
-        Effect.map(Http.decodeJson(response, items), (all) => ({ response, all })))
     return Stream.paginate(first, (request) =>
       Effect.gen(function*() {
-        const { retryPolicy } = yield* Koordinates
-        const { response, all } = yield* (retryPolicy === undefined ? read(request) : retryPage(retryPolicy, request.path, read(request)))
+        const { response, all } = yield* Http.run(request, (response) =>
+          Effect.map(Http.decodeJson(response, items), (all) => ({ response, all })))
         const url = Http.requestUrl(response.request)
         seen.add(Http.canonicalUrl(new URL(url)))
         const page = self.limit === undefined ? all : all.slice(0, self.limit - delivered)
         delivered += page.length
-        const next = linkUrl(response.headers["link"], "page-next")
-        if (Option.isSome(next) && seen.has(Http.canonicalUrl(new URL(next.value, url)))) {
+        const link = linkUrl(response.headers["link"], "page-next")
+        const next = Option.isSome(link) ? Option.some(yield* Http.headerUrl(response, "Link", link.value)) : Option.none()
+        if (Option.isSome(next) && seen.has(Http.canonicalUrl(next.value))) {
           return yield* new ResponseDecodeError({
             status: response.status,
             method: "GET",
             url,
             path: "Link",
-            message: `The page-next link loops back to a page already read (${next.value})`
+            message: `The page-next link loops back to a page already read (${next.value.href})`
           })
         }
         const done = self.limit !== undefined && delivered >= self.limit
         const result: Page<A> = { items: page, total: resourceTotal(response.headers["x-resource-range"]), url }
         return [
           [result],
-          done ? Option.none() : Option.map(next, (href): Http.ApiRequest => ({
-            method: "GET",
-            path: new URL(href, url).href,
-            headers
-          }))
+          done ? Option.none() : Option.map(next, (target): Http.ApiRequest => ({ method: "GET", path: target.href, headers }))
         ] as const
       }))
   })).pipe(Stream.withSpan(self.name))
@@ -463,10 +456,14 @@ export const count = <A, F extends string, S extends string, X>(
       Effect.catchTag("NotAllowed", () => Effect.succeed(Option.none<number>()))
     )
     if (Option.isSome(head)) return atMostLimit(head.value)
-    const response = yield* Http.send({ ...request, method: "GET" })
-    const total = resourceTotal(response.headers["x-resource-range"])
+    const { response, total, items } = yield* Http.run({ ...request, method: "GET" }, (response) => {
+      const total = resourceTotal(response.headers["x-resource-range"])
+      const items: Effect.Effect<ReadonlyArray<unknown>, Http.RequestError> = Option.isSome(total)
+        ? Effect.succeed([])
+        : Http.decodeJson(response, /* @__PURE__ */ Schema.Array(Schema.Unknown))
+      return Effect.map(items, (items) => ({ response, total, items }))
+    })
     if (Option.isSome(total)) return atMostLimit(total.value)
-    const items = yield* Http.decodeJson(response, /* @__PURE__ */ Schema.Array(Schema.Unknown))
     if (Option.isNone(linkUrl(response.headers["link"], "page-next"))) return atMostLimit(items.length)
     return yield* new ResponseDecodeError({
       status: response.status,

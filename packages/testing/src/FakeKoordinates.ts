@@ -42,15 +42,18 @@ export class FakeKoordinates extends Context.Service<FakeKoordinates, FakeServer
 ) {}
 
 /**
- * Options of {@link layer}: the server's, plus which of its tokens the client uses and
- * the API version it asks for.
+ * Options of {@link layer}: the server's, plus the client's — which of the fake's tokens
+ * it uses, the API version it asks for, and how it sends requests (`retry`, `timeout`,
+ * `budget`, `maxConcurrent`: as in `Koordinates.layer`, with the same defaults).
  *
  * @example
  * ```ts
- * FakeKoordinates.layer({ catalogSize: 500, token: "read-only", tokens: { "read-only": ["catalog"] } })
+ * FakeKoordinates.layer({ catalogSize: 500, token: "read-only", tokens: { "read-only": ["catalog"] }, retry: false })
  * ```
  */
-export interface FakeKoordinatesOptions extends FakeServerOptions {
+export interface FakeKoordinatesOptions extends FakeServerOptions, Koordinates.RequestOptions {
+  /** At most this many requests in flight at once from the client; default no limit. */
+  readonly maxConcurrent?: number
   /** Token the client sends; default: the first of `tokens` (`test-token` by default). */
   readonly token?: string
   /** API version the client asks for; default the client's own default. */
@@ -105,6 +108,10 @@ export const layer = (
       Koordinates.make({
         origin: server.origin,
         apiVersion: options.apiVersion,
+        retry: options.retry,
+        timeout: options.timeout,
+        budget: options.budget,
+        maxConcurrent: options.maxConcurrent,
         token: Redacted.make(options.token ?? Object.keys(options.tokens ?? {})[0] ?? defaultToken)
       }))
   ).pipe(Layer.provide(options.httpClient ?? FetchHttpClient.layer), Layer.provideMerge(layerServer(options)))

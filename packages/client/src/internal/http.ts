@@ -24,6 +24,7 @@ import * as UrlParams from "effect/http/UrlParams"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Errors from "../Errors.ts"
 import { Koordinates, type KoordinatesService } from "../Koordinates.ts"
+import * as Policy from "./policy.ts"
 import { issuePath } from "./schema.ts"
 import { version } from "./version.ts"
 
@@ -60,7 +61,11 @@ export const resolveUrl = (
   k: KoordinatesService,
   request: ApiRequest
 ): Effect.Effect<URL, Errors.RedirectError> => {
-  const url = new URL(request.path.startsWith("/") ? k.apiRoot + request.path : request.path)
+  const text = request.path.startsWith("/") ? k.apiRoot + request.path : request.path
+  if (!URL.canParse(text)) {
+    return Effect.fail(new Errors.RedirectError({ method: request.method, url: k.origin, location: text, message: `Not a URL: ${excerpt(text)}` }))
+  }
+  const url = new URL(text)
   for (const [name, value] of request.params ?? []) url.searchParams.append(name, value)
   return url.origin === k.origin || request.elsewhere === "withoutToken"
     ? Effect.succeed(url)
@@ -89,6 +94,27 @@ const transportError = (method: string, url: string) => (error: HttpClientError.
 
 const readText = (response: HttpClientResponse.HttpClientResponse, method: string, url: string) =>
   Effect.mapError(response.text, transportError(method, url))
+
+/**
+ * A URL a reply's header gives (`Location`, a `Link`), resolved against the request's URL;
+ * one that does not parse is a `ResponseDecodeError` at that header.
+ */
+export const headerUrl = (
+  response: HttpClientResponse.HttpClientResponse,
+  header: string,
+  value: string
+): Effect.Effect<URL, Errors.ResponseDecodeError> => {
+  const base = response.request.url
+  return URL.canParse(value, base) ? Effect.succeed(new URL(value, base)) : Effect.fail(
+    new Errors.ResponseDecodeError({
+      status: response.status,
+      method: response.request.method,
+      url: requestUrl(response.request),
+      path: header,
+      message: `The ${header} header is not a URL: ${excerpt(value)}`
+    })
+  )
+}
 
 /** Sends one request as is (no redirect following), with redirects left to the caller. */
 const execute = (
@@ -123,15 +149,18 @@ const isRedirect = (status: number) => status === 301 || status === 302 || statu
   status === 308
 
 /**
- * Sends a request and returns the final successful response: redirects are followed (at
- * most 5) while they stay on the configured origin — elsewhere only when the request
- * allows it, and then without the token — error statuses become tagged errors, and a POST
- * answered 201/202 with a `Location` is followed by a GET of that location.
+ * One attempt at a request: redirects are followed (at most 5) while they stay on the
+ * configured origin — elsewhere only when the request allows it, and then without the
+ * token — and error statuses become tagged errors. A POST answered 201/202 with a
+ * `Location` gives that location, to be read with a GET.
  */
-export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError, Koordinates> =>
+const exchange = (
+  k: KoordinatesService,
+  request: ApiRequest,
+  start: URL
+): Effect.Effect<HttpClientResponse.HttpClientResponse | URL, RequestError> =>
   Effect.gen(function*() {
-    const k = yield* Koordinates
-    let url = yield* resolveUrl(k, request)
+    let url = start
     let method = request.method
     let body = request.body
     let withToken = url.origin === k.origin
@@ -139,7 +168,7 @@ export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.Http
       const response = yield* execute(k, method, url, request.headers ?? {}, body, withToken)
       const location = response.headers["location"]
       if (response.status === 0 || (isRedirect(response.status) && location !== undefined)) {
-        const target = location === undefined ? undefined : new URL(location, url)
+        const target = location === undefined ? undefined : yield* headerUrl(response, "Location", location)
         const allowed = target !== undefined && (target.origin === k.origin || request.elsewhere === "withoutToken")
         if (!allowed || hops >= maxRedirects) {
           return yield* new Errors.RedirectError({
@@ -163,11 +192,39 @@ export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.Http
       if (response.status >= 400) return yield* statusError(response, method, url.href)
       if (method === "POST" && (response.status === 201 || response.status === 202) && location !== undefined) {
         yield* readBody(response)
-        return yield* send({ method: "GET", path: new URL(location, url).href })
+        return yield* headerUrl(response, "Location", location)
       }
       return response
     }
   })
+
+/**
+ * Sends a request and reads its reply with `read`, under the service's request policy
+ * (retries, shared back-off, concurrency limit, timeout, budget — see `Koordinates`):
+ * a failed attempt is made again as a whole, reading included. A POST answered 201/202
+ * with a `Location` is followed by a GET of that location, a request of its own.
+ */
+export const run = <A, R>(
+  request: ApiRequest,
+  read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, RequestError, R>
+): Effect.Effect<A, RequestError, Koordinates | R> =>
+  Effect.gen(function*() {
+    const k = yield* Koordinates
+    const url = yield* resolveUrl(k, request)
+    const outcome: URL | { readonly value: A } = yield* Policy.run(
+      k,
+      { method: request.method, url: url.href },
+      request.body?._tag !== "Stream",
+      Effect.flatMap(exchange(k, request, url), (reply): Effect.Effect<URL | { readonly value: A }, RequestError, R> =>
+        reply instanceof URL ? Effect.succeed(reply) : Effect.map(read(reply), (value) => ({ value })))
+    )
+    if (outcome instanceof URL) return yield* run({ method: "GET", path: outcome.href }, read)
+    return outcome.value
+  })
+
+/** Sends a request and returns the final successful response, its body unread (streamed replies). */
+export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError, Koordinates> =>
+  run(request, Effect.succeed)
 
 /** A response's body as a byte stream, read as it arrives; a broken body is a `TransportError`. */
 export const bodyStream = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, Errors.TransportError> =>
@@ -175,18 +232,18 @@ export const bodyStream = (response: HttpClientResponse.HttpClientResponse): Str
 
 /** Sends a request and reads its reply body as text. */
 export const text = (request: ApiRequest): Effect.Effect<string, RequestError, Koordinates> =>
-  Effect.flatMap(send(request), (response) => readText(response, response.request.method, requestUrl(response.request)))
+  run(request, (response) => readText(response, response.request.method, requestUrl(response.request)))
 
 /** Sends a request whose reply body does not matter (DELETE, metadata upload…). */
 export const discard = (request: ApiRequest): Effect.Effect<void, RequestError, Koordinates> =>
-  Effect.flatMap(send(request), (response) => Effect.asVoid(readBody(response)))
+  run(request, (response) => Effect.asVoid(readBody(response)))
 
 /** Sends a request and decodes its JSON reply with `schema`. */
 export const json = <S extends Schema.Decoder<unknown>>(
   request: ApiRequest,
   schema: S
 ): Effect.Effect<S["Type"], RequestError, Koordinates | S["DecodingServices"]> =>
-  Effect.flatMap(send(request), (response) => decodeJson(response, schema))
+  run(request, (response) => decodeJson(response, schema))
 
 /** Decodes a response's body as JSON through `schema` (whatever its Content-Type says). */
 export const decodeJson = <S extends Schema.Decoder<unknown>>(

@@ -4,7 +4,8 @@
  * then answered by an injected rule if one matches, else routed: unknown path 404,
  * authentication 401 (except on public endpoints), wrong method 405, missing scope 403,
  * then the endpoint's handler. A `multipart/form-data` body is not read up front: its
- * endpoint streams it (and the log shows it as empty).
+ * endpoint streams it (and the log shows it as empty). The log also records when each
+ * exchange ended and whether the client went away before the reply was complete.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
@@ -57,9 +58,13 @@ export interface FakeServer {
   readonly storageOrigin: string
   /** The data it serves; change it freely between requests. */
   readonly store: Store
-  /** Every request received. */
+  /**
+   * Every request received, and how each exchange ended (`log.closed()`,
+   * `log.waitForClose(…)`): when, and whether the connection closed before the reply was
+   * complete — how a test sees that an interrupted client aborted its request.
+   */
   readonly log: RequestLog
-  /** Every request the storage server received (with its headers). */
+  /** Every request the storage server received (with its headers), and how each exchange ended, as in `log`. */
   readonly storageLog: RequestLog
   /** Answers the next matching request(s) with a canned response. */
   inject(rule: InjectRule): void
@@ -141,7 +146,7 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     const url = new URL(`${origin}${request.url ?? "/"}`)
     const method = (request.method ?? "GET").toUpperCase()
     const query = [...url.searchParams]
-    log.record({ method, path: url.pathname, query, headers, body, at: Date.now() })
+    log.record({ method, path: url.pathname, query, headers, body, at: Date.now() }, response)
     const api = API_ROOT.exec(url.pathname)
     const rule = injections.take(method, url.pathname, api?.[2])
     if (rule?.delayMs !== undefined) await sleep(rule.delayMs, undefined, { signal: shutdown.signal })

@@ -5,7 +5,8 @@
  * `Authorization` header is refused (400: the signature is the only credential it takes), a
  * missing or wrong signature is 403, an export that is gone or not complete 404; otherwise
  * the export's bytes stream out, generated from its id in 64 KiB chunks, never held whole.
- * Every request is logged.
+ * Every request is logged, with how its exchange ended (a download the client cancelled
+ * shows as aborted).
  */
 import { createHash } from "node:crypto"
 import { createServer } from "node:http"
@@ -96,7 +97,7 @@ const answer = (store: Store, method: string, url: URL, headers: Readonly<Record
 export interface Storage {
   /** `http://127.0.0.1:PORT` */
   readonly origin: string
-  /** Every request it received. */
+  /** Every request it received, and how each exchange ended. */
   readonly log: RequestLog
   /** Stops listening and closes every open connection. */
   close(): Promise<void>
@@ -110,7 +111,7 @@ export const startStorage = async (store: Store): Promise<Storage> => {
     const url = new URL(request.url ?? "/", origin)
     const method = (request.method ?? "GET").toUpperCase()
     const headers = headerRecord(request)
-    log.record({ method, path: url.pathname, query: [...url.searchParams], headers, body: "", at: Date.now() })
+    log.record({ method, path: url.pathname, query: [...url.searchParams], headers, body: "", at: Date.now() }, response)
     let reply: Reply
     try {
       reply = answer(store, method, url, headers)

@@ -5,7 +5,7 @@
  */
 export { ALL_SCOPES, type TokenScopes } from "./Auth.ts"
 export type { Fault, InjectRule } from "./Inject.ts"
-export type { LoggedRequest, RequestLog } from "./Log.ts"
+export type { ClosedRequest, LoggedRequest, RequestLog } from "./Log.ts"
 export {
   type Area,
   type CatalogRecord,

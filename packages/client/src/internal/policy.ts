@@ -1,0 +1,229 @@
+/**
+ * How requests are sent when things go wrong: retries of transient failures on a
+ * `Schedule` (429 for any method, honouring `Retry-After`; 502/503/504, transport failures,
+ * timed-out attempts and garbled bodies for idempotent methods only), one back-off gate
+ * shared by every request of a `Koordinates` service, an optional limit on requests in
+ * flight, a timeout per attempt and an optional budget per request.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Pull from "effect/Pull"
+import * as Schedule from "effect/Schedule"
+import type * as Semaphore from "effect/Semaphore"
+import { ClientValidationError, type RequestError, TimeoutError } from "../Errors.ts"
+
+/** A failure a retry may mend; the input of a retry `Schedule`. */
+export type RetryableError = Extract<
+  RequestError,
+  { readonly _tag: "RateLimitExceeded" | "ServiceUnavailable" | "TransportError" | "TimeoutError" | "ResponseDecodeError" }
+>
+
+/** How to retry; see `Koordinates.RetryOptions`. */
+export interface RetryOptions {
+  readonly times?: number | undefined
+  readonly base?: Duration.Input | undefined
+  readonly maxDelay?: Duration.Input | undefined
+  readonly schedule?: Schedule.Schedule<unknown, RetryableError> | undefined
+}
+
+/** Retries, timeout and budget; see `Koordinates.RequestOptions`. */
+export interface RequestOptions {
+  readonly retry?: RetryOptions | false | undefined
+  readonly timeout?: Duration.Input | false | undefined
+  readonly budget?: Duration.Input | false | undefined
+}
+
+/** Request options checked and resolved: `undefined` means off. */
+export interface Settings {
+  readonly retry: { readonly schedule: Schedule.Schedule<unknown, RetryableError>; readonly cap: number } | undefined
+  /** Milliseconds. */
+  readonly timeout: number | undefined
+  /** Milliseconds. */
+  readonly budget: number | undefined
+}
+
+/** The back-off gate of one service: no request starts before `until` (ms since the epoch). */
+export interface Gate {
+  until: number
+}
+
+/** Per-call overrides, set by `Koordinates.withRequestOptions`. */
+export const Overrides = /* @__PURE__ */ Context.Reference<Partial<Settings>>(
+  "@koordinates-effect/client/RequestOptions",
+  { defaultValue: () => ({}) }
+)
+
+const defaultTimeout = "30 seconds"
+const defaultCap = 60_000
+
+const invalid = (field: string, message: string) => new ClientValidationError({ field, message })
+
+/** A duration given by the user, in milliseconds: positive and finite. */
+const duration = (field: string, input: Duration.Input): Effect.Effect<number, ClientValidationError> => {
+  const millis = Option.match(Duration.fromInput(input), { onNone: () => NaN, onSome: Duration.toMillis })
+  return millis > 0 && Number.isFinite(millis)
+    ? Effect.succeed(millis)
+    : Effect.fail(invalid(field, `Invalid ${field}: expected a positive, finite duration such as "30 seconds"`))
+}
+
+const optionalDuration = (field: string, input: Duration.Input | false | undefined, fallback?: Duration.Input) =>
+  input === false || (input === undefined && fallback === undefined)
+    ? Effect.succeed(undefined)
+    : duration(field, input ?? fallback!)
+
+const retrySettings = (options: RetryOptions | false | undefined): Effect.Effect<Settings["retry"], ClientValidationError> =>
+  Effect.gen(function*() {
+    if (options === false) return undefined
+    const { times = 3, base = "200 millis", maxDelay, schedule } = options ?? {}
+    if (!Number.isSafeInteger(times) || times < 0) {
+      return yield* invalid("retry.times", `Invalid retry.times ${String(times)}: expected a whole number, 0 or more`)
+    }
+    const cap = maxDelay === undefined ? defaultCap : yield* duration("retry.maxDelay", maxDelay)
+    return {
+      cap,
+      schedule: schedule ??
+        Schedule.exponential(yield* duration("retry.base", base)).pipe(Schedule.jittered, Schedule.upTo({ times }))
+    }
+  })
+
+/** Checks `options` and resolves them; what they leave out takes the defaults (retries on, 30 s timeout, no budget). */
+export const settings = (options: RequestOptions): Effect.Effect<Settings, ClientValidationError> =>
+  Effect.gen(function*() {
+    const retry = yield* retrySettings(options.retry)
+    const timeout = yield* optionalDuration("timeout", options.timeout, defaultTimeout)
+    const budget = yield* optionalDuration("budget", options.budget)
+    return { retry, timeout, budget }
+  })
+
+/** Checks `options` and resolves only those given, to override a service's settings. */
+export const overrides = (options: RequestOptions): Effect.Effect<Partial<Settings>, ClientValidationError> =>
+  Effect.map(settings(options), (all) => {
+    const given: { -readonly [K in keyof Settings]?: Settings[K] } = {}
+    for (const key of ["retry", "timeout", "budget"] as const) {
+      if (key in options) Object.assign(given, { [key]: all[key] })
+    }
+    return given
+  })
+
+/** Checks a limit on requests in flight: a whole number, 1 or more. */
+export const concurrency = (value: number | undefined): Effect.Effect<number | undefined, ClientValidationError> =>
+  value === undefined || (Number.isSafeInteger(value) && value >= 1)
+    ? Effect.succeed(value)
+    : Effect.fail(invalid("maxConcurrent", `Invalid maxConcurrent ${String(value)}: expected a whole number, 1 or more`))
+
+const idempotent = /* @__PURE__ */ new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+
+/** Whether a failed attempt may be made again: 429 always, other transient failures only when repeating is safe. */
+const retryable = (error: RequestError, method: string): error is RetryableError =>
+  error._tag === "RateLimitExceeded" ||
+  (idempotent.has(method) &&
+    (error._tag === "ServiceUnavailable" || error._tag === "TransportError" || error._tag === "TimeoutError" ||
+      (error._tag === "ResponseDecodeError" && error.path === "")))
+
+/** Waits while the gate is shut (it may be pushed further while waiting). */
+const passGate = (gate: Gate): Effect.Effect<void> =>
+  Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    gate.until > now ? Effect.andThen(Effect.sleep(gate.until - now), passGate(gate)) : Effect.void)
+
+/** Shuts the gate for `millis` from now (never shortening it). */
+const shutGate = (gate: Gate, millis: number) =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    gate.until = Math.max(gate.until, now + millis)
+  })
+
+/** What a request is, for messages: `GET https://…/layers/1/`. */
+export interface Described {
+  readonly method: string
+  readonly url: string
+}
+
+const timedOut = (what: Described, message: string) =>
+  new TimeoutError({ operation: `${what.method} ${what.url}`, message: `${message}: ${what.method} ${what.url}` })
+
+const within = <A, R>(
+  limit: number | undefined,
+  effect: Effect.Effect<A, RequestError, R>,
+  onTimeout: () => TimeoutError
+): Effect.Effect<A, RequestError, R> =>
+  limit === undefined ? effect : Effect.timeoutOrElse(effect, { duration: limit, orElse: () => Effect.fail(onTimeout()) })
+
+/** Records a retry: a debug log line and an event on the current span. */
+const announce = (what: Described, attempt: number, millis: number, error: RetryableError) => {
+  const reason = "status" in error ? `HTTP ${error.status}` : error._tag
+  return Effect.logDebug(`Koordinates: retry ${attempt} in ${millis} ms after ${reason}: ${what.method} ${what.url}`).pipe(
+    Effect.andThen(Effect.option(Effect.currentSpan)),
+    Effect.flatMap((span) =>
+      Option.isNone(span) ? Effect.void : Effect.map(Clock.currentTimeNanos, (now) =>
+        span.value.event("koordinates.retry", now, {
+          "koordinates.retry.attempt": attempt,
+          "koordinates.retry.delay_ms": millis,
+          "koordinates.retry.reason": reason,
+          "http.request.method": what.method,
+          "url.full": what.url
+        }))
+    )
+  )
+}
+
+/** What {@link run} needs of the service. */
+export interface Policy {
+  readonly settings: Settings
+  readonly gate: Gate
+  readonly permits: Semaphore.Semaphore | undefined
+}
+
+/**
+ * Runs one request's `attempt` under the policy: each attempt passes the gate, holds a
+ * permit and has the timeout; failures a retry may mend are retried on the schedule (a
+ * `Retry-After` lengthens the wait, up to the cap; a 429 shuts the gate for everyone while
+ * it waits); the
+ * whole is bounded by the budget. A request whose body cannot be sent twice (`replayable`
+ * false: a streamed upload) is sent once, with no per-attempt timeout.
+ */
+export const run = <A, R>(
+  policy: Policy,
+  what: Described,
+  replayable: boolean,
+  attempt: Effect.Effect<A, RequestError, R>
+): Effect.Effect<A, RequestError, R> =>
+  Effect.gen(function*() {
+    const { retry, timeout, budget } = { ...policy.settings, ...(yield* Overrides) }
+    const cap = retry?.cap ?? defaultCap
+    const limited = policy.permits === undefined ? attempt : policy.permits.withPermits(1)(attempt)
+    const once = Effect.andThen(
+      passGate(policy.gate),
+      replayable ? within(timeout, limited, () => timedOut(what, `No complete reply within ${timeout} ms`)) : limited
+    )
+    const outOfTime = () => timedOut(what, `Out of time after ${budget} ms`)
+    if (retry === undefined || !replayable) {
+      const told = Effect.tapError(once, (error) =>
+        error._tag === "RateLimitExceeded" && error.retryAfter !== undefined
+          ? shutGate(policy.gate, Math.min(cap, error.retryAfter * 1000))
+          : Effect.void)
+      return yield* within(budget, told, outOfTime)
+    }
+    const step = yield* Schedule.toStep(retry.schedule)
+    const loop = (n: number): Effect.Effect<A, RequestError, R> =>
+      Effect.catch(once, (error) =>
+        retryable(error, what.method)
+          ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            step(now, error).pipe(
+              Effect.flatMap(([, delay]) => {
+                const asked = error._tag === "RateLimitExceeded" && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0
+                const millis = Math.round(Math.min(cap, Math.max(Duration.toMillis(delay), asked)))
+                return announce(what, n, millis, error).pipe(
+                  Effect.andThen(error._tag === "RateLimitExceeded" ? shutGate(policy.gate, millis) : Effect.void),
+                  Effect.andThen(Effect.sleep(millis)),
+                  Effect.andThen(loop(n + 1))
+                )
+              }),
+              Pull.catchDone(() => Effect.fail(error))
+            ))
+          : Effect.fail(error))
+    return yield* within(budget, loop(1), outOfTime)
+  })
