@@ -53,7 +53,7 @@ export class FakeKoordinates extends Context.Service<FakeKoordinates, FakeServer
  */
 export interface FakeKoordinatesOptions extends FakeServerOptions, Koordinates.RequestOptions {
   /** At most this many requests in flight at once from the client; default no limit. */
-  readonly maxConcurrent?: number
+  readonly maxConcurrent?: number | undefined
   /** Token the client sends; default: the first of `tokens` (`test-token` by default). */
   readonly token?: string
   /** API version the client asks for; default the client's own default. */
