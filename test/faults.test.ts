@@ -110,10 +110,10 @@ describe("fault matrix", () => {
           assert.isAbove(expected.length, 8_000)
           const pages = Math.ceil(expected.length / 100)
           const totals = { runs: 0, requests: 0, faults: 0, delivered: 0, failed: 0 }
-          for (const [name, scenario] of scenarios) {
+          for (const [index, [name, scenario]] of scenarios.entries()) {
             const counts = { requests: 0, delivered: 0, failed: 0 }
             for (let seed = 1; seed <= seeds; seed++) {
-              const run = yield* faultRun(fake, scenario(seed))
+              const run = yield* faultRun(fake, scenario(1_000 * index + seed))
               counts.requests += run.requests
               if (run.exit._tag === "Success") {
                 assert.deepStrictEqual(run.exit.value, expected, `${name}, seed ${seed}`)

@@ -72,6 +72,37 @@ describe("Koordinates.layer", () => {
       }))
   }
 
+  const badRequestOptions: ReadonlyArray<readonly [Koordinates.KoordinatesOptions, string]> = [
+    [{ maxConcurrent: 0 }, "maxConcurrent"],
+    [{ maxConcurrent: 2.5 }, "maxConcurrent"],
+    [{ retry: { times: -1 } }, "retry.times"],
+    [{ retry: { base: "soon" as never } }, "retry.base"],
+    [{ timeout: 0 }, "timeout"],
+    [{ budget: "a while" as never }, "budget"]
+  ]
+  for (const [options, field] of badRequestOptions) {
+    it.effect(`rejects request options ${JSON.stringify(options)} naming ${field}`, () =>
+      Effect.gen(function*() {
+        const error = yield* failure(build({ host: "labs.koordinates.com", token: "t", ...options }))
+        assert.strictEqual(error._tag, "ClientValidationError")
+        assert.strictEqual(error.field, field)
+      }))
+  }
+
+  it.effect("resolves the documented request defaults: retries on, a 30 s timeout, no budget, no limit", () =>
+    Effect.gen(function*() {
+      const k = yield* build({ host: "labs.koordinates.com", token: "t" })
+      assert.isDefined(k.settings.retry)
+      assert.strictEqual(k.settings.retry?.cap, 60_000)
+      assert.strictEqual(k.settings.timeout, 30_000)
+      assert.isUndefined(k.settings.budget)
+      assert.isUndefined(k.permits)
+      const off = yield* build({ host: "labs.koordinates.com", token: "t", retry: false, timeout: false, maxConcurrent: 4 })
+      assert.isUndefined(off.settings.retry)
+      assert.isUndefined(off.settings.timeout)
+      assert.isDefined(off.permits)
+    }))
+
   it.effect("accepts loopback and https origins, rejects other plain-http ones", () =>
     Effect.gen(function*() {
       for (const origin of ["http://127.0.0.1:8080", "http://localhost:3000", "https://example.org", "http://[::1]:9"]) {

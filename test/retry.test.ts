@@ -236,23 +236,6 @@ describe("per-call options", () => {
         yield* Layers.get(record.id)
         assert.lengthOf(fake.log.entries(), 3)
       }), { retry: quick }))
-
-  it.live("invalid options fail with ClientValidationError before any request", () =>
-    withFake((fake) =>
-      Effect.gen(function*() {
-        const cases: ReadonlyArray<readonly [Koordinates.RequestOptions, string]> = [
-          [{ timeout: "soon" as never }, "timeout"],
-          [{ budget: -5 }, "budget"],
-          [{ retry: { times: 1.5 } }, "retry.times"],
-          [{ retry: { maxDelay: "forever" as never } }, "retry.maxDelay"]
-        ]
-        for (const [options, field] of cases) {
-          const error = yield* failure(Layers.get(1).pipe(Koordinates.withRequestOptions(options)))
-          assert.strictEqual(error._tag, "ClientValidationError")
-          if (error._tag === "ClientValidationError") assert.strictEqual(error.field, field)
-        }
-        assert.lengthOf(fake.log.entries(), 0)
-      })))
 })
 
 describe("each retry is visible", () => {

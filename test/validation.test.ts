@@ -5,7 +5,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type { DownloadError, ImportFailed, KoordinatesError, TimeoutError } from "@koordinates-effect/client/Errors"
-import type { Koordinates } from "@koordinates-effect/client/Koordinates"
+import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Licenses from "@koordinates-effect/client/Licenses"
 import * as Metadata from "@koordinates-effect/client/Metadata"
@@ -27,7 +27,7 @@ const layerUrl = "https://labs.koordinates.com/services/api/v1.x/layers/1/"
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "koordinates-validation-"))
 const existingFile = path.join(scratch, "roads.csv")
 fs.writeFileSync(existingFile, "id,name\n1,Main Road\n")
-const withFiles = <A, E>(effect: Effect.Effect<A, E, Koordinates | import("effect/FileSystem").FileSystem>) =>
+const withFiles = <A, E>(effect: Effect.Effect<A, E, Koordinates.Koordinates | import("effect/FileSystem").FileSystem>) =>
   Effect.provide(effect, NodeFileSystem.layer)
 const exportRequest: Exports.NewExport = { crs: "EPSG:2193", formats: { vector: "application/x-zipped-shp" }, items: [{ item: layerUrl }] }
 const completeExport = new Exports.Export({
@@ -42,7 +42,7 @@ const credentials = { email: "me@example.com", password: "secret" }
 
 /** input → the field its error must name → the call. */
 const cases: ReadonlyArray<
-  readonly [string, string, Effect.Effect<unknown, KoordinatesError | ImportFailed | TimeoutError | DownloadError, Koordinates>]
+  readonly [string, string, Effect.Effect<unknown, KoordinatesError | ImportFailed | TimeoutError | DownloadError, Koordinates.Koordinates>]
 > = [
   ["a blank layer name", "name", Layers.create({ name: "  ", data: { datasources: [1] } })],
   ["no datasources", "data.datasources", Layers.create({ name: "x", data: { datasources: [] } })],
@@ -97,7 +97,12 @@ const cases: ReadonlyArray<
   ["a permission on layer 0", "layerId", Permissions.create({ layer: 0 }, { user: 4, permission: "view" })],
   ["a permission id of the wrong form", "id", Permissions.get({ set: 1 }, "team.4" as never)],
   ["a permission for both a group and a user", "permissions[0]", Permissions.set({ set: 1 }, [{ group: 108, user: 4, permission: "view" }])],
-  ["a bad permission in a set", "permissions[1].user", Permissions.set({ source: 1 }, [{ group: "everyone", permission: "view" }, { user: -4, permission: "view" }])]
+  ["a bad permission in a set", "permissions[1].user", Permissions.set({ source: 1 }, [{ group: "everyone", permission: "view" }, { user: -4, permission: "view" }])],
+  ["a timeout that is not a duration", "timeout", Layers.get(1).pipe(Koordinates.withRequestOptions({ timeout: "soon" as never }))],
+  ["a negative budget", "budget", Layers.get(1).pipe(Koordinates.withRequestOptions({ budget: -5 }))],
+  ["a fractional retry count", "retry.times", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { times: 1.5 } }))],
+  ["a retry cap that is not a duration", "retry.maxDelay", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { maxDelay: "forever" as never } }))],
+  ["an infinite first retry wait", "retry.base", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { base: Infinity } }))]
 ]
 
 describe("bad input", () => {

@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import type { ClientValidationError } from "@koordinates-effect/client/Errors"
 import type { Koordinates } from "@koordinates-effect/client/Koordinates"
 import * as FakeKoordinates from "@koordinates-effect/testing"
+import { watchFake } from "./secrets.ts"
 
 /**
  * Runs `body` with a fresh fake (and `Koordinates` pointed at it), empty unless
@@ -16,7 +17,7 @@ export const withFake = <A, E>(
   body: (fake: FakeKoordinates.FakeServer) => Effect.Effect<A, E, Koordinates | FakeKoordinates.FakeKoordinates>,
   options: FakeKoordinates.FakeKoordinatesOptions = {}
 ): Effect.Effect<A, E | ClientValidationError> =>
-  Effect.flatMap(FakeKoordinates.FakeKoordinates, body).pipe(
+  Effect.flatMap(FakeKoordinates.FakeKoordinates, (fake) => watchFake(fake, body(fake))).pipe(
     Effect.provide(FakeKoordinates.layer({ catalogSize: 0, retry: false, ...options }))
   )
 
