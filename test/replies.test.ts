@@ -390,6 +390,20 @@ const cases: ReadonlyArray<Case> = [
     atMost: 2
   },
   {
+    reply: "JSON where the XML document was due",
+    call: getXml,
+    inject: () => [{ path: metadataPath, status: 200, body: { detail: "no metadata" } }],
+    outcome: { fails: "ResponseDecodeError", with: { status: 200, method: "GET", url: metadataPath, path: "" } },
+    atMost: 8
+  },
+  {
+    reply: "a 200 HTML page where the XML document was due",
+    call: getXml,
+    inject: () => [{ path: metadataPath, status: 200, headers: html, body: htmlPage("Sign in") }],
+    outcome: { fails: "ResponseDecodeError", with: { status: 200, method: "GET", url: metadataPath, path: "" } },
+    atMost: 8
+  },
+  {
     reply: "document cut in half, then the connection closed",
     call: getXml,
     inject: () => [{ path: metadataPath, fault: "resetDuringBody" }],
@@ -403,6 +417,13 @@ const cases: ReadonlyArray<Case> = [
     inject: () => [{ path: downloadPath, status: 503, headers: html, body: htmlPage("Service Unavailable") }],
     outcome: { fails: "ServiceUnavailable", with: { status: 503, method: "GET", url: /\/exports\/7\/download\/$/ } },
     atMost: 8
+  },
+  {
+    reply: "a 200 HTML page instead of the file",
+    call: download,
+    inject: () => [{ path: downloadPath, status: 200, headers: html, body: htmlPage("Sign in") }],
+    outcome: { fails: "DownloadError", with: { exportId: 7 } },
+    atMost: 2
   },
   {
     reply: "file cut in half, then the connection closed",

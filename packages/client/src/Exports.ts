@@ -408,7 +408,8 @@ const completeExport = (exported: Export | number) =>
 /**
  * Downloads a complete export as a byte `Stream`, never holding it whole. The download URL
  * may redirect to a storage host: bytes come from there, without the token. Fails with
- * `DownloadError` when the export is not complete or the body ends short.
+ * `DownloadError` when the export is not complete, the reply is an HTML page, or the body
+ * ends short.
  *
  * @example
  * ```ts
@@ -422,6 +423,9 @@ export const download = (
   Stream.unwrap(Effect.gen(function*() {
     const { exported: current, url } = yield* completeExport(exported)
     const response = yield* Http.send({ method: "GET", path: url, headers: { accept: "*/*" }, elsewhere: "withoutToken" })
+    if (/^text\/html\b/i.test(response.headers["content-type"] ?? "")) {
+      return yield* new DownloadError({ exportId: current.id, message: `The download came back as an HTML page, not the export: ${url}` })
+    }
     const length = Number(response.headers["content-length"])
     const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined
     let received = 0

@@ -20,7 +20,7 @@ import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import * as Versioned from "./internal/versioned.ts"
-import type { XmlInput } from "./internal/xml.ts"
+import * as Xml from "./internal/xml.ts"
 
 /**
  * Where an object's metadata can be read, one URL per format (`native` is the document as
@@ -93,7 +93,7 @@ export const getXml: (
   format?: MetadataFormat
 ) => Effect.Effect<string, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
   function*(metadata: Metadata, format: MetadataFormat = "native") {
-    return yield* Http.text(xmlRequest(yield* formatUrl(metadata, format)))
+    return yield* Http.text(xmlRequest(yield* formatUrl(metadata, format)), Xml.notDocument)
   }
 )
 
@@ -125,9 +125,9 @@ export const getXmlStream = (
  */
 export const setXml: (
   objectUrl: string,
-  xml: XmlInput
+  xml: Xml.XmlInput
 ) => Effect.Effect<void, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.setXml")(
-  function*(objectUrl: string, xml: XmlInput) {
+  function*(objectUrl: string, xml: Xml.XmlInput) {
     if (!URL.canParse(objectUrl) || !objectUrl.endsWith("/")) {
       return yield* new ClientValidationError({
         field: "objectUrl",

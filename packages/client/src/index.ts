@@ -49,9 +49,10 @@ export {
   Koordinates,
   layer as koordinatesLayer,
   layerConfig as koordinatesLayerConfig,
-  make as makeKoordinates
+  make as makeKoordinates,
+  withRequestOptions
 } from "./Koordinates.ts"
-export type { KoordinatesOptions, KoordinatesService } from "./Koordinates.ts"
+export type { KoordinatesOptions, KoordinatesService, RequestOptions, RetryableError, RetryOptions } from "./Koordinates.ts"
 export {
   Category,
   create as createLayer,

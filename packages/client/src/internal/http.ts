@@ -230,9 +230,25 @@ export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.Http
 export const bodyStream = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, Errors.TransportError> =>
   Stream.mapError(response.stream, transportError(response.request.method, requestUrl(response.request)))
 
-/** Sends a request and reads its reply body as text. */
-export const text = (request: ApiRequest): Effect.Effect<string, RequestError, Koordinates> =>
-  run(request, (response) => readText(response, response.request.method, requestUrl(response.request)))
+/**
+ * Sends a request and reads its reply body as text; `problem`, when given, says what is
+ * wrong with a body that is not what was asked for (a `ResponseDecodeError`, retried like
+ * a garbled body).
+ */
+export const text = (
+  request: ApiRequest,
+  problem: (body: string) => string | undefined = () => undefined
+): Effect.Effect<string, RequestError, Koordinates> =>
+  run(request, (response) => {
+    const method = response.request.method
+    const url = requestUrl(response.request)
+    return Effect.flatMap(readText(response, method, url), (body) => {
+      const message = problem(body)
+      return message === undefined
+        ? Effect.succeed(body)
+        : Effect.fail(new Errors.ResponseDecodeError({ status: response.status, method, url, path: "", message }))
+    })
+  })
 
 /** Sends a request whose reply body does not matter (DELETE, metadata upload…). */
 export const discard = (request: ApiRequest): Effect.Effect<void, RequestError, Koordinates> =>

@@ -207,12 +207,18 @@ export const run = <A, R>(
           : Effect.void)
       return yield* within(budget, told, outOfTime)
     }
-    const step = yield* Schedule.toStep(retry.schedule)
+    // The schedule's state is made at the first failure: most requests never need it.
+    let step: ((now: number, input: RetryableError) => Pull.Pull<[unknown, Duration.Duration], never, unknown>) | undefined
+    const decide = (now: number, error: RetryableError) =>
+      Effect.flatMap(
+        step === undefined ? Effect.map(Schedule.toStep(retry.schedule), (made) => (step = made)) : Effect.succeed(step),
+        (next) => next(now, error)
+      )
     const loop = (n: number): Effect.Effect<A, RequestError, R> =>
       Effect.catch(once, (error) =>
         retryable(error, what.method)
           ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            step(now, error).pipe(
+            decide(now, error).pipe(
               Effect.flatMap(([, delay]) => {
                 const asked = error._tag === "RateLimitExceeded" && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0
                 const millis = Math.round(Math.min(cap, Math.max(Duration.toMillis(delay), asked)))

@@ -16,6 +16,12 @@ const contentType = "text/xml"
 /** Whether text starts like an XML document (after white space and a byte-order mark). */
 const looksLikeXml = (start: string) => /^\uFEFF?\s*</.test(start)
 
+/** What is wrong with a reply that should be an XML document: not XML, or an HTML page. */
+export const notDocument = (text: string): string | undefined =>
+  looksLikeXml(text) && !/^\uFEFF?\s*<(?:!doctype\s+html|html)\b/i.test(text)
+    ? undefined
+    : `The reply is not an XML document: ${text.trim().slice(0, 80) || "(empty body)"}`
+
 /** The request body for an XML document; text and bytes must look like XML. */
 export const body = (xml: XmlInput): Effect.Effect<HttpBody.HttpBody, ClientValidationError> => {
   if (typeof xml === "string") {
