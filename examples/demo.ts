@@ -17,12 +17,9 @@ import * as path from "node:path"
 import * as Data from "./data.ts"
 import * as Publishing from "./publishing.ts"
 import { quickstart } from "./quickstart.ts"
+import { resilience } from "./resilience.ts"
 
 const real = process.env["KOORDINATES_HOST"] !== undefined && process.env["KOORDINATES_TOKEN"] !== undefined
-
-const live = real
-  ? Koordinates.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
-  : FakeKoordinates.layer({ catalogSize: 200 })
 
 console.log(real ? `Against ${process.env["KOORDINATES_HOST"]}` : "Against an embedded FakeKoordinates (set KOORDINATES_HOST and KOORDINATES_TOKEN for a real site)")
 
@@ -48,9 +45,24 @@ const data = Effect.gen(function*() {
   yield* Data.exportAndDownload(layers.map((layer) => layer.url), directory)
 }).pipe(Effect.provide(NodeFileSystem.layer))
 
-const program = real ? quickstart : Effect.andThen(quickstart, Effect.andThen(publishing, data))
+/** The resilience example under injected faults: one catalog page in five fails at first. */
+const faults = Effect.gen(function*() {
+  yield* Effect.log("Resilience example (embedded FakeKoordinates, with faults injected):")
+  const fake = yield* FakeKoordinates.FakeKoordinates
+  fake.inject({ path: "/data/", status: 503, probability: 0.2, seed: 7, times: Infinity })
+  fake.inject({ path: "/data/", fault: "resetDuringBody", probability: 0.1, seed: 8, times: Infinity })
+  yield* resilience
+  fake.clearInjections()
+})
 
-Effect.runPromise(Effect.provide(program, live)).catch((error: unknown) => {
+const program = real
+  ? Effect.provide(quickstart, Koordinates.layerConfig().pipe(Layer.provide(FetchHttpClient.layer)))
+  : Effect.provide(
+    Effect.andThen(quickstart, Effect.andThen(publishing, Effect.andThen(data, faults))),
+    FakeKoordinates.layer({ catalogSize: 200 })
+  )
+
+Effect.runPromise(program).catch((error: unknown) => {
   console.error(String(error))
   process.exitCode = 1
 })

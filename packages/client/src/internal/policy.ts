@@ -181,9 +181,8 @@ export interface Policy {
  * Runs one request's `attempt` under the policy: each attempt passes the gate, holds a
  * permit and has the timeout; failures a retry may mend are retried on the schedule (a
  * `Retry-After` lengthens the wait, up to the cap; a 429 shuts the gate for everyone while
- * it waits); the
- * whole is bounded by the budget. A request whose body cannot be sent twice (`replayable`
- * false: a streamed upload) is sent once, with no per-attempt timeout.
+ * it waits); the whole is bounded by the budget. A request whose body cannot be sent twice
+ * (`replayable` false: a streamed upload) is sent once, with no per-attempt timeout.
  */
 export const run = <A, R>(
   policy: Policy,
