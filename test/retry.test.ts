@@ -183,6 +183,17 @@ describe("concurrency limit", () => {
       const free = yield* arrivals(undefined)
       assert.isBelow(free[5]!, held, "all six go before any is answered")
     }))
+
+  it.live("waiting for a turn does not count toward the timeout", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const ids = Array.from({ length: 3 }, () => fake.store.addLayer().id)
+        fake.inject({ path: layerPath, status: 200, body: {}, delayMs: 150, times: Infinity })
+        // The canned `{}` does not decode: each call ends in ResponseDecodeError, none in TimeoutError.
+        const tags = yield* Effect.forEach(ids, (id) => Effect.map(failure(Layers.get(id)), (e) => e._tag), { concurrency: "unbounded" })
+        assert.deepStrictEqual(tags, ["ResponseDecodeError", "ResponseDecodeError", "ResponseDecodeError"])
+        assert.lengthOf(fake.log.entries(), 3)
+      }), { maxConcurrent: 1, timeout: "250 millis", retry: false }))
 })
 
 describe("timeouts", () => {

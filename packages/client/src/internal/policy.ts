@@ -193,11 +193,9 @@ export const run = <A, R>(
   Effect.gen(function*() {
     const { retry, timeout, budget } = { ...policy.settings, ...(yield* Overrides) }
     const cap = retry?.cap ?? defaultCap
-    const limited = policy.permits === undefined ? attempt : policy.permits.withPermits(1)(attempt)
-    const once = Effect.andThen(
-      passGate(policy.gate),
-      replayable ? within(timeout, limited, () => timedOut(what, `No complete reply within ${timeout} ms`)) : limited
-    )
+    // The timeout runs once the permit is held: waiting for a turn is not the server's fault.
+    const timed = replayable ? within(timeout, attempt, () => timedOut(what, `No complete reply within ${timeout} ms`)) : attempt
+    const once = Effect.andThen(passGate(policy.gate), policy.permits === undefined ? timed : policy.permits.withPermits(1)(timed))
     const outOfTime = () => timedOut(what, `Out of time after ${budget} ms`)
     if (retry === undefined || !replayable) {
       const told = Effect.tapError(once, (error) =>
