@@ -164,5 +164,5 @@ describe("fault matrix", () => {
           )
         }),
       { catalogSize: 10_000 }
-    ), 600_000)
+    ), 60_000 + seeds * 20_000)
 })
