@@ -166,6 +166,55 @@ describe("Exports.download", () => {
       })
     ))
 
+  /** The bytes of a download, collected, with their SHA-256. */
+  const downloaded = (done: Exports.Export) =>
+    Effect.map(Stream.runCollect(Exports.download(done)), (chunks) => {
+      const hash = crypto.createHash("sha256")
+      let size = 0
+      for (const chunk of chunks) {
+        hash.update(chunk)
+        size += chunk.length
+      }
+      return { size, sha256: hash.digest("hex") }
+    })
+
+  it.live("with retries, a download that breaks off goes on where it stopped (Range), however often", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        fake.store.setExportSize(300_000)
+        const done = yield* completeExport
+        fake.store.truncateNextDownload(100_000)
+        fake.store.truncateNextDownload(50_000)
+        const bytes = yield* downloaded(done)
+        assert.deepStrictEqual(bytes, { size: 300_000, sha256: exportSha256(done.id, 300_000) })
+        const storage = fake.storageLog.entries()
+        assert.deepStrictEqual(storage.map((entry) => entry.headers["range"]), [undefined, "bytes=100000-", "bytes=150000-"])
+        assert.isTrue(storage.every((entry) => entry.headers["authorization"] === undefined))
+      }), { retry: { base: "1 millis" } }))
+
+  it.live("with retries, a server that ignores Range is read again from the start, the bytes already had dropped", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        fake.store.setExportSize(300_000)
+        fake.store.downloadRanges = false
+        const done = yield* completeExport
+        fake.store.truncateNextDownload(120_000)
+        const bytes = yield* downloaded(done)
+        assert.deepStrictEqual(bytes, { size: 300_000, sha256: exportSha256(done.id, 300_000) })
+        assert.lengthOf(fake.storageLog.entries(), 2)
+      }), { retry: { base: "1 millis" } }))
+
+  it.live("resuming stops when the retries run out", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        fake.store.setExportSize(300_000)
+        const done = yield* completeExport
+        for (let cut = 0; cut < 5; cut++) fake.store.truncateNextDownload(10_000)
+        const error = yield* failure(downloaded(done))
+        assert.include(["DownloadError", "TransportError"], error._tag)
+        assert.lengthOf(fake.storageLog.entries(), 3)
+      }), { retry: { base: "1 millis", times: 2 } }))
+
   it.live("an export that is not complete is a DownloadError before any download", () =>
     withFake(
       (fake) =>

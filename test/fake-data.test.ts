@@ -1128,6 +1128,31 @@ describe("exports", () => {
     }).toThrow(/exportSize/)
   })
 
+  it("serves Range: bytes=N- as 206 with Content-Range, 416 past the end, and ignores it when downloadRanges is off", async () => {
+    server.store.exportSize = 200_000
+    const record = await createExport()
+    server.store.completeExports()
+    const location = (await call(server, `/exports/${record.id}/download/`)).headers.get("location") ?? ""
+    const whole = new Uint8Array(await (await call(server, location, { token: null })).arrayBuffer())
+
+    const tail = await call(server, location, { token: null, headers: { Range: "bytes=150000-" } })
+    expect(tail.status).toBe(206)
+    expect(tail.headers.get("content-range")).toBe("bytes 150000-199999/200000")
+    expect(tail.headers.get("content-length")).toBe("50000")
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(whole.subarray(150_000))
+
+    const past = await call(server, location, { token: null, headers: { Range: "bytes=200000-" } })
+    expect(past.status).toBe(416)
+    expect(past.headers.get("content-range")).toBe("bytes */200000")
+
+    server.store.downloadRanges = false
+    const ignored = await call(server, location, { token: null, headers: { Range: "bytes=150000-" } })
+    expect(ignored.status).toBe(200)
+    expect(ignored.headers.get("accept-ranges")).toBeNull()
+    expect((await ignored.arrayBuffer()).byteLength).toBe(200_000)
+    server.store.downloadRanges = true
+  })
+
   it("answers OPTIONS with the formats of each kind of data", async () => {
     const { status, body } = await request(server, "/exports/", { method: "OPTIONS" })
     expect(status).toBe(200)

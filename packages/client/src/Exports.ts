@@ -407,9 +407,10 @@ const completeExport = (exported: Export | number) =>
 
 /**
  * Downloads a complete export as a byte `Stream`, never holding it whole. The download URL
- * may redirect to a storage host: bytes come from there, without the token. Fails with
- * `DownloadError` when the export is not complete, the reply is an HTML page, or the body
- * ends short.
+ * may redirect to a storage host: bytes come from there, without the token. A download that
+ * breaks off is resumed where it stopped (`Range`), as retries of the request allow. Fails
+ * with `DownloadError` when the export is not complete, the reply is an HTML page, or the
+ * body ends short.
  *
  * @example
  * ```ts
@@ -422,7 +423,8 @@ export const download = (
 ): Stream.Stream<Uint8Array, KoordinatesError | DownloadError, Koordinates> =>
   Stream.unwrap(Effect.gen(function*() {
     const { exported: current, url } = yield* completeExport(exported)
-    const response = yield* Http.send({ method: "GET", path: url, headers: { accept: "*/*" }, elsewhere: "withoutToken" })
+    const request: Http.ApiRequest = { method: "GET", path: url, headers: { accept: "*/*" }, elsewhere: "withoutToken" }
+    const response = yield* Http.send(request)
     if (/^text\/html\b/i.test(response.headers["content-type"] ?? "")) {
       return yield* new DownloadError({ exportId: current.id, message: `The download came back as an HTML page, not the export: ${url}` })
     }
@@ -430,7 +432,7 @@ export const download = (
     const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined
     let received = 0
     const report = options.onProgress ?? (() => Effect.void)
-    const body = Http.bodyStream(response).pipe(
+    const body = Http.resumingBody(request, response).pipe(
       Stream.tap((chunk) => {
         received += chunk.length
         return report({ received, total })

@@ -250,6 +250,53 @@ export const text = (
     })
   })
 
+/**
+ * A download's body as a byte stream that, when it breaks off and retries are on, goes on
+ * from where it stopped: the request is sent again (under the policy) with
+ * `Range: bytes=N-`; a 206 from byte N continues the stream, a 200 (the server ignored the
+ * range) is read from its start with the first N bytes dropped. Each resumption counts as
+ * a retry of the request and waits as one.
+ */
+export const resumingBody = (
+  request: ApiRequest,
+  response: HttpClientResponse.HttpClientResponse
+): Stream.Stream<Uint8Array, RequestError, Koordinates> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const k = yield* Koordinates
+    const again = yield* Policy.retries(k, { method: request.method, url: requestUrl(response.request) })
+    let received = 0
+    const resume = (error: RequestError): Stream.Stream<Uint8Array, RequestError, Koordinates> =>
+      Stream.unwrap(Effect.gen(function*() {
+        yield* again(error)
+        const next = yield* send({ ...request, headers: { ...request.headers, range: `bytes=${received}-` } })
+        const range = /^bytes (\d+)-/.exec(next.headers["content-range"] ?? "")
+        if (next.status === 206 && Number(range?.[1]) !== received) {
+          return yield* new Errors.ResponseDecodeError({
+            status: 206,
+            method: request.method,
+            url: requestUrl(next.request),
+            path: "Content-Range",
+            message: `Asked for the bytes from ${received}, got ${next.headers["content-range"] ?? "no Content-Range"}`
+          })
+        }
+        return read(next, next.status === 206 ? 0 : received)
+      }))
+    const read = (current: HttpClientResponse.HttpClientResponse, skip: number): Stream.Stream<Uint8Array, RequestError, Koordinates> => {
+      let left = skip
+      return bodyStream(current).pipe(
+        Stream.map((chunk) => {
+          const kept = left === 0 ? chunk : chunk.subarray(Math.min(left, chunk.length))
+          left -= chunk.length - kept.length
+          received += kept.length
+          return kept
+        }),
+        Stream.filter((chunk) => chunk.length > 0),
+        Stream.catch(resume)
+      )
+    }
+    return read(response, 0)
+  }))
+
 /** Sends a request whose reply body does not matter (DELETE, metadata upload…). */
 export const discard = (request: ApiRequest): Effect.Effect<void, RequestError, Koordinates> =>
   run(request, (response) => Effect.asVoid(readBody(response)))

@@ -178,6 +178,46 @@ export interface Policy {
 }
 
 /**
+ * The retry decisions of one request, on `retry`'s schedule: given a failure, waits
+ * (announcing the retry; a 429 shuts the gate meanwhile) and succeeds when the request may
+ * be made again, or fails with that failure. The schedule's state is made at the first
+ * failure: most requests never need it.
+ */
+const retrier = (retry: NonNullable<Settings["retry"]>, gate: Gate, what: Described) => {
+  let step: ((now: number, input: RetryableError) => Pull.Pull<[unknown, Duration.Duration], never, unknown>) | undefined
+  let attempt = 0
+  return (error: RequestError): Effect.Effect<void, RequestError> =>
+    !retryable(error, what.method) ? Effect.fail(error) : Clock.currentTimeMillis.pipe(
+      Effect.flatMap((now) =>
+        Effect.flatMap(
+          step === undefined ? Effect.map(Schedule.toStep(retry.schedule), (made) => (step = made)) : Effect.succeed(step),
+          (next) => next(now, error)
+        )
+      ),
+      Effect.flatMap(([, delay]) => {
+        const asked = error._tag === "RateLimitExceeded" && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0
+        const millis = Math.round(Math.min(retry.cap, Math.max(Duration.toMillis(delay), asked)))
+        attempt += 1
+        return announce(what, attempt, millis, error).pipe(
+          Effect.andThen(error._tag === "RateLimitExceeded" ? shutGate(gate, millis) : Effect.void),
+          Effect.andThen(Effect.sleep(millis))
+        )
+      }),
+      Pull.catchDone(() => Effect.fail(error))
+    )
+}
+
+/**
+ * The retry decisions of one request under `policy` and the call's overrides (see
+ * `retrier`); with retries off, every failure is final.
+ */
+export const retries = (policy: Policy, what: Described) =>
+  Effect.map(Overrides, (overrides) => {
+    const retry = "retry" in overrides ? overrides.retry : policy.settings.retry
+    return retry === undefined ? Effect.fail<RequestError> : retrier(retry, policy.gate, what)
+  })
+
+/**
  * Runs one request's `attempt` under the policy: each attempt passes the gate, holds a
  * permit and has the timeout; failures a retry may mend are retried on the schedule (a
  * `Retry-After` lengthens the wait, up to the cap; a 429 shuts the gate for everyone while
@@ -192,7 +232,6 @@ export const run = <A, R>(
 ): Effect.Effect<A, RequestError, R> =>
   Effect.gen(function*() {
     const { retry, timeout, budget } = { ...policy.settings, ...(yield* Overrides) }
-    const cap = retry?.cap ?? defaultCap
     // The timeout runs once the permit is held: waiting for a turn is not the server's fault.
     const timed = replayable ? within(timeout, attempt, () => timedOut(what, `No complete reply within ${timeout} ms`)) : attempt
     const once = Effect.andThen(passGate(policy.gate), policy.permits === undefined ? timed : policy.permits.withPermits(1)(timed))
@@ -200,33 +239,11 @@ export const run = <A, R>(
     if (retry === undefined || !replayable) {
       const told = Effect.tapError(once, (error) =>
         error._tag === "RateLimitExceeded" && error.retryAfter !== undefined
-          ? shutGate(policy.gate, Math.min(cap, error.retryAfter * 1000))
+          ? shutGate(policy.gate, Math.min(retry?.cap ?? defaultCap, error.retryAfter * 1000))
           : Effect.void)
       return yield* within(budget, told, outOfTime)
     }
-    // The schedule's state is made at the first failure: most requests never need it.
-    let step: ((now: number, input: RetryableError) => Pull.Pull<[unknown, Duration.Duration], never, unknown>) | undefined
-    const decide = (now: number, error: RetryableError) =>
-      Effect.flatMap(
-        step === undefined ? Effect.map(Schedule.toStep(retry.schedule), (made) => (step = made)) : Effect.succeed(step),
-        (next) => next(now, error)
-      )
-    const loop = (n: number): Effect.Effect<A, RequestError, R> =>
-      Effect.catch(once, (error) =>
-        retryable(error, what.method)
-          ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            decide(now, error).pipe(
-              Effect.flatMap(([, delay]) => {
-                const asked = error._tag === "RateLimitExceeded" && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0
-                const millis = Math.round(Math.min(cap, Math.max(Duration.toMillis(delay), asked)))
-                return announce(what, n, millis, error).pipe(
-                  Effect.andThen(error._tag === "RateLimitExceeded" ? shutGate(policy.gate, millis) : Effect.void),
-                  Effect.andThen(Effect.sleep(millis)),
-                  Effect.andThen(loop(n + 1))
-                )
-              }),
-              Pull.catchDone(() => Effect.fail(error))
-            ))
-          : Effect.fail(error))
-    return yield* within(budget, loop(1), outOfTime)
+    const again = retrier(retry, policy.gate, what)
+    const loop: Effect.Effect<A, RequestError, R> = Effect.catch(once, (error) => Effect.andThen(again(error), loop))
+    return yield* within(budget, loop, outOfTime)
   })

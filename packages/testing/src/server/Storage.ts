@@ -5,6 +5,8 @@
  * `Authorization` header is refused (400: the signature is the only credential it takes), a
  * missing or wrong signature is 403, an export that is gone or not complete 404; otherwise
  * the export's bytes stream out, generated from its id in 64 KiB chunks, never held whole.
+ * `Range: bytes=N-` is honoured (206 with `Content-Range`) unless the store's
+ * `downloadRanges` is off; other range forms are ignored.
  * Every request is logged, with how its exchange ended (a download the client cancelled
  * shows as aborted).
  */
@@ -60,6 +62,25 @@ function* cutAfter(chunks: Iterable<Uint8Array>, limit: number): Generator<Uint8
   throw new Error("Download cut by truncateNextDownload")
 }
 
+/** `chunks` without their first `offset` bytes. */
+function* skip(chunks: Iterable<Uint8Array>, offset: number): Generator<Uint8Array> {
+  let left = offset
+  for (const chunk of chunks) {
+    if (left >= chunk.length) {
+      left -= chunk.length
+      continue
+    }
+    yield chunk.subarray(left)
+    left = 0
+  }
+}
+
+/** The start of an open-ended `Range: bytes=N-`, when that is what `value` asks for. */
+const rangeStart = (value: string | undefined): number | undefined => {
+  const match = /^bytes=(\d+)-$/.exec(value?.trim() ?? "")
+  return match === null ? undefined : Number(match[1])
+}
+
 /** The path of an export's file on the storage server. */
 const downloadPath = (record: ExportRecord): string => `/exports/${record.id}/${record.name}.zip`
 
@@ -80,14 +101,21 @@ const answer = (store: Store, method: string, url: URL, headers: Readonly<Record
   }
   const record = store.getExport(Number(/^\/exports\/(\d+)\//.exec(url.pathname)?.[1]))
   if (record === undefined || record.state !== "complete" || downloadPath(record) !== url.pathname) throw notFound()
-  const bytes = exportBytes(record.id, record.size)
+  const start = store.downloadRanges ? rangeStart(headers["range"]) : undefined
+  if (start !== undefined && start >= record.size) {
+    throw new HttpError(416, "Requested range not satisfiable", { "Content-Range": `bytes */${record.size}` })
+  }
+  const offset = start ?? 0
+  const bytes = skip(exportBytes(record.id, record.size), offset)
   const cut = method === "GET" ? store.takeTruncation() : undefined
   return {
-    status: 200,
+    status: start === undefined ? 200 : 206,
     headers: {
       "Content-Type": "application/zip",
-      "Content-Length": String(record.size),
-      "Content-Disposition": `attachment; filename="${record.name}.zip"`
+      "Content-Length": String(record.size - offset),
+      "Content-Disposition": `attachment; filename="${record.name}.zip"`,
+      ...(store.downloadRanges ? { "Accept-Ranges": "bytes" } : {}),
+      ...(start === undefined ? {} : { "Content-Range": `bytes ${start}-${record.size - 1}/${record.size}` })
     },
     stream: cut === undefined ? bytes : cutAfter(bytes, cut)
   }

@@ -390,7 +390,9 @@ export class Store {
   #exports: Array<ExportRecord> = []
   #failNextExport = false
   #exportReads = new Reads<ExportRecord>()
-  #truncation: number | undefined
+  #truncations: Array<number> = []
+  /** Whether the storage server honours `Range: bytes=N-` on downloads (206); when off it ignores it (200). On by default. */
+  downloadRanges = true
   #nextItemId = firstItemId
   #nextVersionId = firstVersionId
   #nextPublishId = firstPublishId
@@ -907,16 +909,17 @@ export class Store {
     record.size = byteCount("size", bytes)
   }
 
-  /** Makes the storage server cut the next download's connection after `bytes` bytes. */
+  /**
+   * Makes the storage server cut a coming download's connection after `bytes` bytes of its
+   * body: each call cuts one more download, in order.
+   */
   truncateNextDownload(bytes: number): void {
-    this.#truncation = byteCount("truncateNextDownload", bytes)
+    this.#truncations.push(byteCount("truncateNextDownload", bytes))
   }
 
-  /** The cut {@link truncateNextDownload} asked for, once (the storage server takes it). */
+  /** The next cut {@link truncateNextDownload} asked for, once (the storage server takes it). */
   takeTruncation(): number | undefined {
-    const bytes = this.#truncation
-    this.#truncation = undefined
-    return bytes
+    return this.#truncations.shift()
   }
 
   /** The signature of a download path on the storage server (HMAC-SHA256, hex). */
@@ -944,7 +947,8 @@ export class Store {
     this.#permissions = new WeakMap()
     this.#exports = []
     this.#failNextExport = false
-    this.#truncation = undefined
+    this.#truncations = []
+    this.downloadRanges = true
     this.#nextItemId = firstItemId
     this.#nextVersionId = firstVersionId
     this.#nextPublishId = firstPublishId
