@@ -46,7 +46,7 @@ import * as Policy from "./internal/policy.ts"
  * const custom: Koordinates.RetryOptions = { schedule: Schedule.spaced("1 second").pipe(Schedule.upTo({ times: 10 })) }
  * ```
  */
-export interface RetryOptions extends Policy.RetryOptions {
+export interface RetryOptions {
   /** Retries at most this many times; default 3. Ignored when `schedule` is given. */
   readonly times?: number | undefined
   /** Wait before the first retry, doubled (with jitter) for each next one; default 200 ms. Ignored with `schedule`. */
@@ -79,7 +79,7 @@ export type RetryableError = Policy.RetryableError
  * const options: Koordinates.RequestOptions = { retry: { times: 5 }, timeout: "10 seconds", budget: "2 minutes" }
  * ```
  */
-export interface RequestOptions extends Policy.RequestOptions {
+export interface RequestOptions {
   /** How to retry (see {@link RetryOptions}); on by default, `false` turns it off. */
   readonly retry?: RetryOptions | false | undefined
   /**

@@ -92,8 +92,19 @@ export const canonicalUrl = (url: URL): string => {
 const transportError = (method: string, url: string) => (error: HttpClientError.HttpClientError) =>
   new Errors.TransportError({ method, url, message: error.message, cause: error })
 
-const readText = (response: HttpClientResponse.HttpClientResponse, method: string, url: string) =>
-  Effect.mapError(response.text, transportError(method, url))
+/** A response's body as text; a broken body is a `TransportError`. */
+const readText = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.mapError(response.text, transportError(response.request.method, requestUrl(response.request)))
+
+/** A reply that is not what was asked for, at `path` of it (`""`: the body as a whole; a header's name). */
+const unexpected = (response: HttpClientResponse.HttpClientResponse, path: string, message: string) =>
+  new Errors.ResponseDecodeError({
+    status: response.status,
+    method: response.request.method,
+    url: requestUrl(response.request),
+    path,
+    message
+  })
 
 /**
  * A URL a reply's header gives (`Location`, a `Link`), resolved against the request's URL;
@@ -105,15 +116,9 @@ export const headerUrl = (
   value: string
 ): Effect.Effect<URL, Errors.ResponseDecodeError> => {
   const base = response.request.url
-  return URL.canParse(value, base) ? Effect.succeed(new URL(value, base)) : Effect.fail(
-    new Errors.ResponseDecodeError({
-      status: response.status,
-      method: response.request.method,
-      url: requestUrl(response.request),
-      path: header,
-      message: `The ${header} header is not a URL: ${excerpt(value)}`
-    })
-  )
+  return URL.canParse(value, base)
+    ? Effect.succeed(new URL(value, base))
+    : Effect.fail(unexpected(response, header, `The ${header} header is not a URL: ${excerpt(value)}`))
 }
 
 /** Sends one request as is (no redirect following), with redirects left to the caller. */
@@ -239,16 +244,11 @@ export const text = (
   request: ApiRequest,
   problem: (body: string) => string | undefined = () => undefined
 ): Effect.Effect<string, RequestError, Koordinates> =>
-  run(request, (response) => {
-    const method = response.request.method
-    const url = requestUrl(response.request)
-    return Effect.flatMap(readText(response, method, url), (body) => {
+  run(request, (response) =>
+    Effect.flatMap(readText(response), (body) => {
       const message = problem(body)
-      return message === undefined
-        ? Effect.succeed(body)
-        : Effect.fail(new Errors.ResponseDecodeError({ status: response.status, method, url, path: "", message }))
-    })
-  })
+      return message === undefined ? Effect.succeed(body) : Effect.fail(unexpected(response, "", message))
+    }))
 
 /**
  * A download's body as a byte stream that, when it breaks off and retries are on, goes on
@@ -271,13 +271,8 @@ export const resumingBody = (
         const next = yield* send({ ...request, headers: { ...request.headers, range: `bytes=${received}-` } })
         const range = /^bytes (\d+)-/.exec(next.headers["content-range"] ?? "")
         if (next.status === 206 && Number(range?.[1]) !== received) {
-          return yield* new Errors.ResponseDecodeError({
-            status: 206,
-            method: request.method,
-            url: requestUrl(next.request),
-            path: "Content-Range",
-            message: `Asked for the bytes from ${received}, got ${next.headers["content-range"] ?? "no Content-Range"}`
-          })
+          const got = next.headers["content-range"] ?? "no Content-Range"
+          return yield* unexpected(next, "Content-Range", `Asked for the bytes from ${received}, got ${got}`)
         }
         return read(next, next.status === 206 ? 0 : received)
       }))
@@ -313,20 +308,16 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(
   response: HttpClientResponse.HttpClientResponse,
   schema: S
 ): Effect.Effect<S["Type"], Errors.TransportError | Errors.ResponseDecodeError, S["DecodingServices"]> => {
-  const method = response.request.method
-  const url = requestUrl(response.request)
-  const fail = (path: string, message: string) =>
-    new Errors.ResponseDecodeError({ status: response.status, method, url, path, message })
-  return Effect.flatMap(readText(response, method, url), (text) => {
+  return Effect.flatMap(readText(response), (text) => {
     let body: unknown
     try {
       body = JSON.parse(text)
     } catch {
-      return Effect.fail(fail("", `The reply is not JSON: ${excerpt(text) || "(empty body)"}`))
+      return Effect.fail(unexpected(response, "", `The reply is not JSON: ${excerpt(text) || "(empty body)"}`))
     }
     return Effect.mapError(
       Schema.decodeUnknownEffect(schema)(body, { reportInput: true }),
-      (error) => fail(issuePath(error.issue), excerpt(error.message))
+      (error) => unexpected(response, issuePath(error.issue), excerpt(error.message))
     )
   })
 }

@@ -16,27 +16,13 @@ import * as Pull from "effect/Pull"
 import * as Schedule from "effect/Schedule"
 import type * as Semaphore from "effect/Semaphore"
 import { ClientValidationError, type RequestError, TimeoutError } from "../Errors.ts"
+import type { RequestOptions, RetryOptions } from "../Koordinates.ts"
 
 /** A failure a retry may mend; the input of a retry `Schedule`. */
 export type RetryableError = Extract<
   RequestError,
   { readonly _tag: "RateLimitExceeded" | "ServiceUnavailable" | "TransportError" | "TimeoutError" | "ResponseDecodeError" }
 >
-
-/** How to retry; see `Koordinates.RetryOptions`. */
-export interface RetryOptions {
-  readonly times?: number | undefined
-  readonly base?: Duration.Input | undefined
-  readonly maxDelay?: Duration.Input | undefined
-  readonly schedule?: Schedule.Schedule<unknown, RetryableError> | undefined
-}
-
-/** Retries, timeout and budget; see `Koordinates.RequestOptions`. */
-export interface RequestOptions {
-  readonly retry?: RetryOptions | false | undefined
-  readonly timeout?: Duration.Input | false | undefined
-  readonly budget?: Duration.Input | false | undefined
-}
 
 /** Request options checked and resolved: `undefined` means off. */
 export interface Settings {
@@ -207,15 +193,16 @@ const retrier = (retry: NonNullable<Settings["retry"]>, gate: Gate, what: Descri
     )
 }
 
+/** The settings a request runs under: the service's, with the call's overrides on top. */
+const effective = (policy: Policy): Effect.Effect<Settings> =>
+  Effect.map(Overrides, (overrides) => ({ ...policy.settings, ...overrides }))
+
 /**
  * The retry decisions of one request under `policy` and the call's overrides (see
  * `retrier`); with retries off, every failure is final.
  */
 export const retries = (policy: Policy, what: Described) =>
-  Effect.map(Overrides, (overrides) => {
-    const retry = "retry" in overrides ? overrides.retry : policy.settings.retry
-    return retry === undefined ? Effect.fail<RequestError> : retrier(retry, policy.gate, what)
-  })
+  Effect.map(effective(policy), ({ retry }) => retry === undefined ? Effect.fail<RequestError> : retrier(retry, policy.gate, what))
 
 /**
  * Runs one request's `attempt` under the policy: each attempt passes the gate, holds a
@@ -231,7 +218,7 @@ export const run = <A, R>(
   attempt: Effect.Effect<A, RequestError, R>
 ): Effect.Effect<A, RequestError, R> =>
   Effect.gen(function*() {
-    const { retry, timeout, budget } = { ...policy.settings, ...(yield* Overrides) }
+    const { retry, timeout, budget } = yield* effective(policy)
     // The timeout runs once the permit is held: waiting for a turn is not the server's fault.
     const timed = replayable ? within(timeout, attempt, () => timedOut(what, `No complete reply within ${timeout} ms`)) : attempt
     const once = Effect.andThen(passGate(policy.gate), policy.permits === undefined ? timed : policy.permits.withPermits(1)(timed))

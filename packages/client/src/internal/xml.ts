@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import * as HttpBody from "effect/http/HttpBody"
 import { ClientValidationError } from "../Errors.ts"
+import { excerpt } from "./http.ts"
 
 /** An XML document: text, bytes, or a stream of bytes (sent as it is read). */
 export type XmlInput = string | Uint8Array | Stream.Stream<Uint8Array, unknown>
@@ -20,7 +21,7 @@ const looksLikeXml = (start: string) => /^\uFEFF?\s*</.test(start)
 export const notDocument = (text: string): string | undefined =>
   looksLikeXml(text) && !/^\uFEFF?\s*<(?:!doctype\s+html|html)\b/i.test(text)
     ? undefined
-    : `The reply is not an XML document: ${text.trim().slice(0, 80) || "(empty body)"}`
+    : `The reply is not an XML document: ${excerpt(text) || "(empty body)"}`
 
 /** The request body for an XML document; text and bytes must look like XML. */
 export const body = (xml: XmlInput): Effect.Effect<HttpBody.HttpBody, ClientValidationError> => {
