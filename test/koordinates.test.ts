@@ -78,6 +78,7 @@ describe("Koordinates.layer", () => {
     [{ retry: { times: -1 } }, "retry.times"],
     [{ retry: { base: "soon" as never } }, "retry.base"],
     [{ timeout: 0 }, "timeout"],
+    [{ idleTimeout: -1 }, "idleTimeout"],
     [{ budget: "a while" as never }, "budget"]
   ]
   for (const [options, field] of badRequestOptions) {
@@ -89,17 +90,19 @@ describe("Koordinates.layer", () => {
       }))
   }
 
-  it.effect("resolves the documented request defaults: retries on, a 30 s timeout, no budget, no limit", () =>
+  it.effect("resolves the documented request defaults: retries on, a 30 s timeout, a 60 s idle timeout, no budget, no limit", () =>
     Effect.gen(function*() {
       const k = yield* build({ host: "labs.koordinates.com", token: "t" })
       assert.isDefined(k.settings.retry)
       assert.strictEqual(k.settings.retry?.cap, 60_000)
       assert.strictEqual(k.settings.timeout, 30_000)
+      assert.strictEqual(k.settings.idle, 60_000)
       assert.isUndefined(k.settings.budget)
       assert.isUndefined(k.permits)
-      const off = yield* build({ host: "labs.koordinates.com", token: "t", retry: false, timeout: false, maxConcurrent: 4 })
+      const off = yield* build({ host: "labs.koordinates.com", token: "t", retry: false, timeout: false, idleTimeout: false, maxConcurrent: 4 })
       assert.isUndefined(off.settings.retry)
       assert.isUndefined(off.settings.timeout)
+      assert.isUndefined(off.settings.idle)
       assert.isDefined(off.permits)
     }))
 

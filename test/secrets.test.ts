@@ -3,10 +3,12 @@
  * line, span and failure of the whole suite for them, and checks that every request
  * carrying `Authorization` goes to the configured origin; these tests prove that scan can
  * fail (planted leaks are flagged in each place it looks), that it sees a real client
- * failure, and that an export download sent through a third host carries the token
- * nowhere but the configured origin.
+ * failure, that an export download sent through a third host carries the token
+ * nowhere but the configured origin, and that a server repeating the token (or a
+ * password) in its replies gets it masked in every error made from them.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -17,13 +19,17 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as TestConsole from "effect/testing/TestConsole"
 import * as crypto from "node:crypto"
+import type { IncomingMessage } from "node:http"
+import { inspect } from "node:util"
 import * as Exports from "@koordinates-effect/client/Exports"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
+import * as Query from "@koordinates-effect/client/Query"
 import * as Tokens from "@koordinates-effect/client/Tokens"
 import * as FakeKoordinates from "@koordinates-effect/testing"
 import { failure } from "./support/effect.ts"
 import { withFake } from "./support/fake.ts"
+import { type Handler, hostileServer } from "./support/hostile.ts"
 import { registerSecret, scanned, secretLabel, takeFindings } from "./support/secrets.ts"
 
 const planted = "planted-4e1d9c7a"
@@ -174,4 +180,141 @@ describe("no request to a host other than the configured one carries Authorizati
         assert.deepStrictEqual(fake.storageLog.entries().map((entry) => entry.headers["authorization"]), [undefined])
       }).pipe(Effect.scoped)
     ))
+})
+
+/** A token with characters that JSON and URLs escape, so every form of it is tried. */
+const echoedToken = "echo-\"tok/en+=9f3a"
+/** The forms an echoed token could take in an error's text. */
+const forms = [echoedToken, JSON.stringify(echoedToken).slice(1, -1), encodeURIComponent(echoedToken)]
+const echoPassword = "echo-password-7c21"
+
+/** Replies that repeat what the request carried: the token from its Authorization header, a password from its body. */
+const echoes: ReadonlyArray<{
+  readonly reply: string
+  readonly handler: (secret: string, origin: string) => Handler
+  readonly call: (origin: string) => Effect.Effect<unknown, unknown, Koordinates.Koordinates>
+  readonly fails: string
+}> = [
+  {
+    reply: "a 401 whose JSON detail repeats the token",
+    handler: (secret) => reply(401, { detail: `Invalid token: ${secret}` }),
+    call: () => Layers.get(1),
+    fails: "AuthenticationError"
+  },
+  {
+    reply: "a 400 whose field errors repeat it, in a key and a message",
+    handler: (secret) => reply(400, { name: [`${secret} is taken`], [secret]: ["unknown field"] }),
+    call: () => Layers.create({ name: "Roads", data: { datasources: [1] } }),
+    fails: "BadRequest"
+  },
+  {
+    reply: "a 500 whose plain-text body repeats it, JSON-escaped",
+    handler: (secret) => reply(500, `failed for ${JSON.stringify(secret)}`, "text/plain"),
+    call: () => Layers.get(1),
+    fails: "InternalServerError"
+  },
+  {
+    reply: "a 200 HTML page that repeats it",
+    handler: (secret) => reply(200, `<html><body>Signed in with ${secret}</body></html>`, "text/html"),
+    call: () => Layers.get(1),
+    fails: "ResponseDecodeError"
+  },
+  {
+    reply: "a 200 JSON object with the token where a number was due",
+    handler: (secret) => reply(200, { id: secret, url: "x", type: "layer", name: "Roads" }),
+    call: () => Layers.get(1),
+    fails: "ResponseDecodeError"
+  },
+  {
+    reply: "a 403 whose scope headers repeat it",
+    handler: (secret) => reply(403, { detail: "forbidden" }, "application/json", { "accepted-oauth-scopes": secret, "oauth-scopes": "layers:read" }),
+    call: () => Layers.get(1),
+    fails: "InvalidTokenScope"
+  },
+  {
+    reply: "a redirect to another origin with the token in its query",
+    handler: (secret) => reply(302, "", "text/plain", { location: `https://elsewhere.example/?key=${encodeURIComponent(secret)}` }),
+    call: () => Layers.get(1),
+    fails: "RedirectError"
+  },
+  {
+    reply: "a Link that does not parse and repeats the token",
+    handler: (secret) => reply(200, [], "application/json", { link: `<http://[::1/${secret}>; rel="page-next"` }),
+    call: () => Query.collect(Layers.list()),
+    fails: "ResponseDecodeError"
+  },
+  {
+    reply: "a next page on the same origin whose URL carries the token (not requested)",
+    handler: (secret, origin) =>
+      reply(200, [{ id: 1, url: `${origin}/layers/1/`, type: "layer", name: "Roads", first_published_at: null, published_at: null }], "application/json", {
+        link: `<${origin}/services/api/v1.x/layers/?page=2&key=${encodeURIComponent(secret)}>; rel="page-next"`
+      }),
+    call: () => Query.collect(Layers.list()),
+    fails: "RedirectError"
+  },
+  {
+    reply: "a Content-Range that repeats the token, on a resumed download",
+    handler: (secret) => (request, response, index, body) => {
+      if (index === 0) {
+        response.writeHead(200, { "content-type": "application/zip", "content-length": "100", etag: "\"v1\"" })
+        return response.write(new Uint8Array(40), () => response.destroy())
+      }
+      return reply(206, "rest", "application/zip", { "content-range": `bytes ${secret}`, etag: "\"v1\"" })(request, response, index, body)
+    },
+    call: (origin) =>
+      Stream.runDrain(Exports.download(
+        new Exports.Export({
+          id: 7,
+          url: `${origin}/services/api/v1.x/exports/7/`,
+          name: "kx",
+          state: "complete",
+          created_at: new Date(0),
+          download_url: `${origin}/services/api/v1.x/exports/7/download/`
+        })
+      )),
+    fails: "DownloadError"
+  },
+  {
+    reply: "a token create refused with a message that repeats the password",
+    handler: () => (request, response, index, body) =>
+      reply(400, { password: [`${JSON.parse(body.toString() || "{}").password} is too weak`] })(request, response, index, body),
+    call: () => Tokens.create({ name: "CI" }, { email: "me@example.com", password: echoPassword }),
+    fails: "BadRequest"
+  }
+]
+
+/** The token a request carried (`key …`), or "". */
+const carried = (request: IncomingMessage) => String(request.headers["authorization"] ?? "").replace(/^key /, "")
+
+const reply = (status: number, body: unknown, type = "application/json", headers: Record<string, string> = {}): Handler =>
+  (_request, response) => {
+    response.writeHead(status, { "content-type": type, ...headers })
+    response.end(typeof body === "string" ? body : JSON.stringify(body))
+  }
+
+describe("a server that echoes the token (or a password) gets it masked in every error", () => {
+  for (const { reply: what, handler, call, fails } of echoes) {
+    it.live(`${what} → ${fails}, masked`, () =>
+      Effect.gen(function*() {
+        let origin = ""
+        const server = yield* hostileServer((request, response, index, body) =>
+          handler(carried(request), origin)(request, response, index, body)
+        )
+        origin = server.origin
+        registerSecret(echoPassword, "the echoed password")
+        const client = Koordinates.layer({ origin, token: echoedToken, retry: { times: 1, base: "1 millis" } }).pipe(
+          Layer.provide(FetchHttpClient.layer)
+        )
+        const error = (yield* failure(call(origin).pipe(Effect.provide(client)))) as { _tag: string; message: string }
+        assert.strictEqual(error._tag, fails, error.message)
+        const texts = [String(error), error.message, JSON.stringify(error), inspect(error, { depth: 5 }), Cause.pretty(Cause.fail(error))]
+        for (const text of texts) {
+          for (const form of [...forms, echoPassword]) assert.notInclude(text, form)
+        }
+        assert.isTrue(texts.some((text) => text.includes("<redacted>")), `the error says where the secret was: ${error.message}`)
+        assert.isAtMost(server.received.length, 3)
+        assert.isFalse(server.received.some((r) => r.url.includes("key=")), "no request whose URL carries the token")
+        assert.deepStrictEqual(takeFindings(), [])
+      }).pipe(Effect.scoped))
+  }
 })

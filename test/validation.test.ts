@@ -100,6 +100,7 @@ const cases: ReadonlyArray<
   ["a bad permission in a set", "permissions[1].user", Permissions.set({ source: 1 }, [{ group: "everyone", permission: "view" }, { user: -4, permission: "view" }])],
   ["a timeout that is not a duration", "timeout", Layers.get(1).pipe(Koordinates.withRequestOptions({ timeout: "soon" as never }))],
   ["a negative budget", "budget", Layers.get(1).pipe(Koordinates.withRequestOptions({ budget: -5 }))],
+  ["an idle timeout that is not a duration", "idleTimeout", Layers.get(1).pipe(Koordinates.withRequestOptions({ idleTimeout: "never" as never }))],
   ["a fractional retry count", "retry.times", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { times: 1.5 } }))],
   ["a retry cap that is not a duration", "retry.maxDelay", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { maxDelay: "forever" as never } }))],
   ["an infinite first retry wait", "retry.base", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { base: Infinity } }))]

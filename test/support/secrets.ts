@@ -30,8 +30,10 @@
  *   `Logger.CurrentLoggers` to the previous loggers plus a capturing one. The previous
  *   loggers (console and span events) still see only what they saw before — the old
  *   minimum, or the one a test provides — so the console output is unchanged.
- * - `HttpClient.TracerHeaderFilter` lets HTTP client spans record headers (Effect
- *   records `authorization` as `<redacted>`), which shows which requests carried a token.
+ * - `HttpClient.TracerHeaderFilter` lets HTTP client spans record request headers
+ *   (Effect records `authorization` as `<redacted>`), which shows which requests carried
+ *   a token. Response headers stay unrecorded, as by default: they are the server's words,
+ *   and a hostile test server repeats the token in them on purpose.
  *
  * Out of reach: an effect given its own `Tracer`, loggers or minimum log level; and a
  * failure raised outside any span and never logged, such as the `ClientValidationError`
@@ -368,7 +370,7 @@ const installHooks = (): Hooks => {
     })
   consoleMinimum = swapDefault(References.MinimumLogLevel, () => "All")
   swapDefault(Logger.CurrentLoggers, (previous) => new Set([...[...previous].map(asBefore), capturing]))
-  swapDefault(HttpClient.TracerHeaderFilter, () => () => true)
+  swapDefault(HttpClient.TracerHeaderFilter, () => (_name, phase) => phase === "request")
   return hooks
 }
 

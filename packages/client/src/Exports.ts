@@ -21,8 +21,7 @@
  * @module
  */
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as FileSystem from "effect/FileSystem"
+import type * as FileSystem from "effect/FileSystem"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -31,6 +30,7 @@ import { ClientValidationError, DownloadError, type KoordinatesError, type Timeo
 import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
 import * as Query from "./Query.ts"
+import * as Download from "./internal/download.ts"
 import * as Http from "./internal/http.ts"
 import { optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -375,10 +375,7 @@ export const waitForExport: (
  * const onProgress = ({ received, total }: Exports.DownloadProgress) => Effect.log(`${received}/${total}`)
  * ```
  */
-export interface DownloadProgress {
-  readonly received: number
-  readonly total: number | undefined
-}
+export type DownloadProgress = Download.Progress
 
 /**
  * Options of the downloads: `onProgress` is called first with nothing received, then after
@@ -402,15 +399,23 @@ const completeExport = (exported: Export | number) =>
         message: `Download not available: export ${current.id} is ${current.state}`
       })
     }
-    return { exported: current, url: current.download_url }
+    return current
+  })
+
+const bytesOf = (current: Export, options: DownloadOptions) =>
+  Download.bytes({
+    request: { method: "GET", path: current.download_url!, headers: { accept: "*/*" }, elsewhere: "withoutToken" },
+    refuse: (message) => new DownloadError({ exportId: current.id, message }),
+    onProgress: options.onProgress
   })
 
 /**
  * Downloads a complete export as a byte `Stream`, never holding it whole. The download URL
  * may redirect to a storage host: bytes come from there, without the token. A download that
- * breaks off is resumed where it stopped (`Range`), as retries of the request allow. Fails
- * with `DownloadError` when the export is not complete, the reply is an HTML page, or the
- * body ends short.
+ * breaks off, or stalls for the idle timeout, is resumed where it stopped (`Range`, with
+ * `If-Range`), as retries of the request allow; every resumption must be the same file
+ * (content type, `ETag`/`Last-Modified`, size). Fails with `DownloadError` when the export
+ * is not complete, a reply is an HTML page or another file, or the body ends short.
  *
  * @example
  * ```ts
@@ -421,36 +426,19 @@ export const download = (
   exported: Export | number,
   options: DownloadOptions = {}
 ): Stream.Stream<Uint8Array, KoordinatesError | DownloadError, Koordinates> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const { exported: current, url } = yield* completeExport(exported)
-    const request: Http.ApiRequest = { method: "GET", path: url, headers: { accept: "*/*" }, elsewhere: "withoutToken" }
-    const response = yield* Http.send(request)
-    if (/^text\/html\b/i.test(response.headers["content-type"] ?? "")) {
-      return yield* new DownloadError({ exportId: current.id, message: `The download came back as an HTML page, not the export: ${url}` })
-    }
-    const length = Number(response.headers["content-length"])
-    const total = Number.isSafeInteger(length) && length >= 0 ? length : undefined
-    let received = 0
-    const report = options.onProgress ?? (() => Effect.void)
-    const body = Http.resumingBody(request, response).pipe(
-      Stream.tap((chunk) => {
-        received += chunk.length
-        return report({ received, total })
-      })
-    )
-    const short = Stream.fromEffectDrain(Effect.suspend(() =>
-      total !== undefined && received !== total
-        ? Effect.fail(new DownloadError({ exportId: current.id, message: `Download broke off after ${received} of ${total} bytes` }))
-        : Effect.void
-    ))
-    return Stream.concat(Stream.concat(Stream.fromEffectDrain(report({ received: 0, total })), body), short)
-  })).pipe(Stream.withSpan("Koordinates.Exports.download"))
+  Stream.unwrap(Effect.map(completeExport(exported), (current) => bytesOf(current, options))).pipe(
+    Stream.withSpan("Koordinates.Exports.download")
+  )
 
 /**
  * Downloads a complete export to a file and returns its path. Into an existing directory
- * the file is named after the export (`{name}.zip`). An existing file is refused unless
- * `overwrite` is set. Bytes go to a temporary file renamed into place at the end, so a
- * failed or interrupted download leaves no partial file. Needs a `FileSystem` service.
+ * the file is named after the export (`{name}.zip`, made a plain file name: separators,
+ * control characters and leading dots go, long names are cut — see the README), and is
+ * checked to lie in that directory. An existing file is refused unless `overwrite` is set,
+ * also when it appears while the download runs: of several downloads to one file, one
+ * wins and the others fail with `DownloadError`. Bytes go to a temporary file that takes
+ * the file's name at the end, so a failed or interrupted download leaves nothing behind.
+ * Needs a `FileSystem` service.
  *
  * @example
  * ```ts
@@ -467,33 +455,15 @@ export const downloadToFile: (
     target: string,
     options?: DownloadOptions & { readonly overwrite?: boolean }
   ) {
-    const fs = yield* FileSystem.FileSystem
     if (target.trim() === "") {
       return yield* new ClientValidationError({ field: "target", message: "Invalid target: empty download file path" })
     }
-    const { exported: current } = yield* completeExport(exported)
-    const targetInfo = yield* Effect.option(fs.stat(target))
-    const path = Option.isSome(targetInfo) && targetInfo.value.type === "Directory"
-      ? `${target.replace(/[/\\]+$/, "")}/${current.name}.zip`
-      : target
-    const existing = path === target ? targetInfo : yield* Effect.option(fs.stat(path))
-    if (Option.isSome(existing) && options?.overwrite !== true) {
-      return yield* new ClientValidationError({ field: "target", message: `Invalid target: download file already exists: ${path}` })
-    }
-    const partial = `${path}.partial-${crypto.randomUUID().slice(0, 8)}`
-    const written = Stream.run(download(current, options), fs.sink(partial)).pipe(
-      Effect.mapError((error) =>
-        error._tag === "PlatformError"
-          ? new DownloadError({ exportId: current.id, message: `Could not write ${path}: ${error.message}` })
-          : error
-      ),
-      Effect.andThen(Effect.mapError(
-        fs.rename(partial, path),
-        (error) => new DownloadError({ exportId: current.id, message: `Could not write ${path}: ${error.message}` })
-      ))
-    )
-    yield* Effect.onExit(written, (exit) => Exit.isSuccess(exit) ? Effect.void : Effect.ignore(fs.remove(partial)))
-    return path
+    const current = yield* completeExport(exported)
+    return yield* Download.toFile(bytesOf(current, options ?? {}), target, {
+      name: { name: current.name, fallback: `export-${current.id}`, extension: ".zip" },
+      overwrite: options?.overwrite === true,
+      refuse: (message) => new DownloadError({ exportId: current.id, message })
+    })
   })
 
 /**

@@ -83,12 +83,21 @@ export interface RequestOptions {
   /** How to retry (see {@link RetryOptions}); on by default, `false` turns it off. */
   readonly retry?: RetryOptions | false | undefined
   /**
-   * Longest wait for one attempt's complete reply (for streamed replies: its headers); on
-   * expiry the attempt fails with `TimeoutError` (retried for idempotent methods). Default
-   * 30 s; `false` for none. Not applied to streamed uploads.
+   * Longest wait for one attempt's complete reply (for streamed replies: its headers; for
+   * streamed uploads: from the last byte sent); on expiry the attempt fails with
+   * `TimeoutError` (retried for idempotent methods). Default 30 s; `false` for none.
    */
   readonly timeout?: Duration.Input | false | undefined
-  /** Longest time for a request, retries and waits included (`TimeoutError`); default none. */
+  /**
+   * Longest silence while a body is on its way — a download, a scan log, a metadata stream,
+   * any reply's body, or an upload being sent: no bytes for that long fails the attempt with
+   * `TimeoutError`, retried (a download resumed) like a cut. Default 60 s; `false` for none.
+   */
+  readonly idleTimeout?: Duration.Input | false | undefined
+  /**
+   * Longest time for a request as a whole — retries, waits, and a streamed body (download,
+   * scan log, upload) to its last byte included (`TimeoutError`); default none.
+   */
   readonly budget?: Duration.Input | false | undefined
 }
 
@@ -140,7 +149,7 @@ export interface KoordinatesService {
   readonly token: Redacted.Redacted<string>
   /** The HTTP client requests go through. */
   readonly httpClient: HttpClient.HttpClient
-  /** Retries, timeout and budget of every request (per-call overrides aside). */
+  /** Retries, timeouts and budget of every request (per-call overrides aside). */
   readonly settings: Policy.Settings
   /** The back-off gate shared by every request of this service: a 429 holds them all. */
   readonly gate: Policy.Gate

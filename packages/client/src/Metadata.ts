@@ -109,9 +109,9 @@ export const getXmlStream = (
   metadata: Metadata,
   format: MetadataFormat = "native"
 ): Stream.Stream<Uint8Array, MetadataError, Koordinates> =>
-  Stream.unwrap(
-    formatUrl(metadata, format).pipe(Effect.flatMap((url) => Http.send(xmlRequest(url))), Effect.map(Http.bodyStream))
-  ).pipe(Stream.withSpan("Koordinates.Metadata.getXmlStream"))
+  Stream.unwrap(Effect.map(formatUrl(metadata, format), (url) => Http.stream(xmlRequest(url)))).pipe(
+    Stream.withSpan("Koordinates.Metadata.getXmlStream")
+  )
 
 /**
  * Sets the metadata of the object at `objectUrl` — a layer version, a set or set version,

@@ -33,6 +33,7 @@ import { Group, User } from "./Users.ts"
 import * as Http from "./internal/http.ts"
 import * as Mime from "./internal/mime.ts"
 import * as Multipart from "./internal/multipart.ts"
+import * as Policy from "./internal/policy.ts"
 import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
 import * as Wait from "./internal/wait.ts"
@@ -428,8 +429,9 @@ export const createUpload: (
       content: Multipart.bytesStream(json),
       size: json.length
     }
+    const body = Multipart.body([source, ...parts], options?.onProgress)
     return yield* Http.json(
-      { method: "POST", path: "/sources/", body: Multipart.body([source, ...parts], options?.onProgress) },
+      { method: "POST", path: "/sources/", body, watched: Policy.watchUpload(body) },
       Source
     )
   }
@@ -521,8 +523,7 @@ export const cancelScan: (sourceId: number, scanId: number) => Effect.Effect<voi
 export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string, KoordinatesError, Koordinates> =>
   Stream.unwrap(Effect.gen(function*() {
     const path = `${yield* scanPath(sourceId, scanId)}log/`
-    const response = yield* Http.send({ method: "GET", path, headers: { accept: "text/plain" } })
-    return Http.bodyStream(response).pipe(Stream.decodeText, Stream.splitLines)
+    return Http.stream({ method: "GET", path, headers: { accept: "text/plain" } }).pipe(Stream.decodeText, Stream.splitLines)
   })).pipe(Stream.withSpan("Koordinates.Sources.scanLog"))
 
 const scanOutcome = (sourceId: number) => (scan: Scan) => {

@@ -196,7 +196,10 @@ export const create: (token: NewToken, credentials: Credentials) => Effect.Effec
       return yield* new ClientValidationError({ field: "password", message: "Invalid password: it is empty" })
     }
     const body = { grant_type: "password", username: credentials.email, password, ...toBody(checked) }
-    return yield* Http.json({ method: "POST", path: "/tokens/", body: HttpBody.jsonUnsafe(body) }, Token)
+    return yield* Http.json(
+      { method: "POST", path: "/tokens/", body: HttpBody.jsonUnsafe(body), secrets: [password] },
+      Token
+    )
   })
 
 /**

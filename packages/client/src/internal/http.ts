@@ -6,7 +6,9 @@
  * `Authorization: key …`, `Accept` and `User-Agent` headers, refuses to let the token
  * leave the configured origin, follows same-origin redirects itself, turns error statuses
  * into tagged errors, follows `Location` after a POST answered 201/202, and decodes JSON
- * through the endpoint's schema.
+ * through the endpoint's schema. Whatever it takes from a reply into an error has the
+ * request's secrets (the token, a password) masked first; a streamed upload is sent once,
+ * whatever the server answers; every body, sent or received, is watched for silence.
  *
  * @internal
  */
@@ -48,6 +50,10 @@ export interface ApiRequest {
    * requests them with no `Authorization` header (export downloads from a storage host).
    */
   readonly elsewhere?: "refuse" | "withoutToken" | undefined
+  /** Secrets the request carries besides the token (a password), masked in any error made from its reply. */
+  readonly secrets?: ReadonlyArray<string> | undefined
+  /** For a streamed upload: runs each attempt with the body watched (see `Policy.watchUpload`). */
+  readonly watched?: Policy.Watcher | undefined
 }
 
 /** Every way a request can fail once it is under way. */
@@ -56,25 +62,49 @@ export type RequestError = Errors.RequestError
 const maxRedirects = 5
 const userAgent = `koordinates-effect/${version}`
 
+/** Secrets shorter than this are not searched for: masking `"t"` would garble every message. */
+const shortestSecret = 6
+
+/**
+ * `text` with each secret — as it is, JSON-escaped and URL-encoded — replaced by
+ * `<redacted>`: for anything taken from a reply into an error.
+ */
+export const mask = (secrets: ReadonlyArray<string>, text: string): string => {
+  let masked = text
+  for (const secret of secrets) {
+    if (secret.length < shortestSecret) continue
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
+      masked = masked.split(form).join("<redacted>")
+    }
+  }
+  return masked
+}
+
+/** The secrets of a request made through `k`: its token, and those the request names. */
+const secretsOf = (k: KoordinatesService, request: ApiRequest): ReadonlyArray<string> =>
+  [Redacted.value(k.token), ...(request.secrets ?? [])]
+
 /** The absolute URL of a request: API paths go under the root; other origins only when the request allows them. */
 export const resolveUrl = (
   k: KoordinatesService,
   request: ApiRequest
 ): Effect.Effect<URL, Errors.RedirectError> => {
   const text = request.path.startsWith("/") ? k.apiRoot + request.path : request.path
-  if (!URL.canParse(text)) {
-    return Effect.fail(new Errors.RedirectError({ method: request.method, url: k.origin, location: text, message: `Not a URL: ${excerpt(text)}` }))
-  }
-  const url = new URL(text)
-  for (const [name, value] of request.params ?? []) url.searchParams.append(name, value)
-  return url.origin === k.origin || request.elsewhere === "withoutToken"
-    ? Effect.succeed(url)
-    : Effect.fail(new Errors.RedirectError({
+  const secrets = secretsOf(k, request)
+  const refuse = (location: string, message: string) =>
+    Effect.fail(new Errors.RedirectError({
       method: request.method,
       url: k.origin,
-      location: url.href,
-      message: `Refusing to send the token to ${url.origin}: only ${k.origin} is configured`
+      location: mask(secrets, location),
+      message: mask(secrets, message)
     }))
+  if (!URL.canParse(text)) return refuse(text, `Not a URL: ${excerpt(text)}`)
+  const url = new URL(text)
+  for (const [name, value] of request.params ?? []) url.searchParams.append(name, value)
+  if (mask(secrets, url.href) !== url.href) return refuse(url.href, `Refusing a URL that carries the token: ${url.href}`)
+  return url.origin === k.origin || request.elsewhere === "withoutToken"
+    ? Effect.succeed(url)
+    : refuse(url.href, `Refusing to send the token to ${url.origin}: only ${k.origin} is configured`)
 }
 
 /** The full URL a request went to, query string included, in a canonical form. */
@@ -89,22 +119,88 @@ export const canonicalUrl = (url: URL): string => {
   return `${url.origin}${url.pathname}${search === "" ? "" : `?${search}`}`
 }
 
+/**
+ * How a reply is read: the idle timeout for its body, the timeout of its attempt, and the
+ * secrets to mask in whatever goes from it into an error. {@link run} records it for each
+ * reply as it arrives.
+ */
+interface Reading {
+  readonly idle: number | undefined
+  readonly timeout: number | undefined
+  readonly secrets: ReadonlyArray<string>
+}
+
+const readings = /* @__PURE__ */ new WeakMap<HttpClientResponse.HttpClientResponse, Reading>()
+
+/** The token a request carried in its `Authorization: key …` header, or "". */
+const carried = (request: HttpClientRequest.HttpClientRequest): string =>
+  (request.headers["authorization"] ?? "").replace(/^key /, "")
+
+const readingOf = (response: HttpClientResponse.HttpClientResponse): Reading =>
+  readings.get(response) ?? { idle: undefined, timeout: undefined, secrets: [carried(response.request)] }
+
 const transportError = (method: string, url: string) => (error: HttpClientError.HttpClientError) =>
   new Errors.TransportError({ method, url, message: error.message, cause: error })
 
-/** A response's body as text; a broken body is a `TransportError`. */
-const readText = (response: HttpClientResponse.HttpClientResponse) =>
-  Effect.mapError(response.text, transportError(response.request.method, requestUrl(response.request)))
+const described = (response: HttpClientResponse.HttpClientResponse): Policy.Described => ({
+  method: response.request.method,
+  url: requestUrl(response.request)
+})
 
-/** A reply that is not what was asked for, at `path` of it (`""`: the body as a whole; a header's name). */
-const unexpected = (response: HttpClientResponse.HttpClientResponse, path: string, message: string) =>
-  new Errors.ResponseDecodeError({
+/** A response's body as a byte stream, read as it arrives; a broken body is a `TransportError`. */
+const rawBody = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, Errors.TransportError> =>
+  Stream.mapError(response.stream, transportError(response.request.method, requestUrl(response.request)))
+
+/**
+ * A response's body as a byte stream, read as it arrives, under the idle timeout of the
+ * request it answers (`TimeoutError` after that long without a byte); a broken body is a
+ * `TransportError`.
+ */
+export const bodyStream = (
+  response: HttpClientResponse.HttpClientResponse
+): Stream.Stream<Uint8Array, Errors.TransportError | Errors.TimeoutError> =>
+  Policy.watchIdle(rawBody(response), readingOf(response).idle, described(response))
+
+/**
+ * A response's body as text, read whole; a broken body is a `TransportError`. It must be
+ * complete within the idle timeout of its headers — a check the attempt's own timeout
+ * makes already when it is the shorter (by default), so only then is none added.
+ */
+const readText = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, Errors.TransportError | Errors.TimeoutError> => {
+  const { idle, timeout } = readingOf(response)
+  const text = Effect.mapError(response.text, transportError(response.request.method, requestUrl(response.request)))
+  if (idle === undefined || (timeout !== undefined && timeout <= idle)) return text
+  const { method, url } = described(response)
+  return Effect.timeoutOrElse(text, {
+    duration: idle,
+    orElse: () =>
+      Effect.fail(new Errors.TimeoutError({
+        operation: `${method} ${url}`,
+        message: `The reply's body was not complete within ${idle} ms of its headers: ${method} ${url}`
+      }))
+  })
+}
+
+/**
+ * A reply that is not what was asked for, at `path` of it (`""`: the body as a whole; a
+ * header's name), with the request's secrets masked in the message.
+ */
+export const unexpected = (
+  response: HttpClientResponse.HttpClientResponse,
+  path: string,
+  message: string
+): Errors.ResponseDecodeError => {
+  const secrets = [...readingOf(response).secrets, carried(response.request)]
+  return new Errors.ResponseDecodeError({
     status: response.status,
     method: response.request.method,
-    url: requestUrl(response.request),
+    url: mask(secrets, requestUrl(response.request)),
     path,
-    message
+    message: mask(secrets, message)
   })
+}
 
 /**
  * A URL a reply's header gives (`Location`, a `Link`), resolved against the request's URL;
@@ -148,7 +244,7 @@ const execute = (
 }
 
 /** Reads a body whose content is optional (error replies) or unwanted (redirects); never fails. */
-const readBody = (response: HttpClientResponse.HttpClientResponse) => Effect.orElseSucceed(response.text, () => "")
+const readBody = (response: HttpClientResponse.HttpClientResponse) => Effect.orElseSucceed(readText(response), () => "")
 
 const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 ||
   status === 308
@@ -157,12 +253,14 @@ const isRedirect = (status: number) => status === 301 || status === 302 || statu
  * One attempt at a request: redirects are followed (at most 5) while they stay on the
  * configured origin — elsewhere only when the request allows it, and then without the
  * token — and error statuses become tagged errors. A POST answered 201/202 with a
- * `Location` gives that location, to be read with a GET.
+ * `Location` gives that location, to be read with a GET. A streamed body is never sent
+ * twice: a 307/308 asking for it again is a `RedirectError`.
  */
 const exchange = (
   k: KoordinatesService,
   request: ApiRequest,
-  start: URL
+  start: URL,
+  reading: Reading
 ): Effect.Effect<HttpClientResponse.HttpClientResponse | URL, RequestError> =>
   Effect.gen(function*() {
     let url = start
@@ -171,27 +269,36 @@ const exchange = (
     let withToken = url.origin === k.origin
     for (let hops = 0;; hops++) {
       const response = yield* execute(k, method, url, request.headers ?? {}, body, withToken)
+      readings.set(response, reading)
       const location = response.headers["location"]
+      // Status 0 is a browser's opaque answer to `redirect: "manual"`: a redirect whose target it hides.
       if (response.status === 0 || (isRedirect(response.status) && location !== undefined)) {
         const target = location === undefined ? undefined : yield* headerUrl(response, "Location", location)
         const allowed = target !== undefined && (target.origin === k.origin || request.elsewhere === "withoutToken")
-        if (!allowed || hops >= maxRedirects) {
+        const keepsBody = response.status === 307 || response.status === 308
+        const problem = !allowed
+          ? `Redirect to another origin not followed: ${url.href} -> ${target?.href ?? "(hidden by the runtime)"}`
+          : hops >= maxRedirects
+          ? `More than ${maxRedirects} redirects`
+          : keepsBody && (body?._tag === "Stream" || request.watched !== undefined)
+          ? `${response.status} redirect to ${target.href} not followed: the body was streamed and is never sent twice`
+          : undefined
+        if (problem !== undefined) {
+          const { secrets } = reading
           return yield* new Errors.RedirectError({
             method,
-            url: url.href,
-            location: target?.href ?? "",
-            message: allowed
-              ? `More than ${maxRedirects} redirects`
-              : `Redirect to another origin not followed: ${url.href} -> ${target?.href ?? "(hidden by the runtime)"}`
+            url: mask(secrets, url.href),
+            location: mask(secrets, target?.href ?? ""),
+            message: mask(secrets, problem)
           })
         }
         yield* readBody(response)
-        if (response.status === 303 || (method === "POST" && response.status !== 307 && response.status !== 308)) {
+        if (response.status === 303 || (method === "POST" && !keepsBody)) {
           method = "GET"
           body = undefined
         }
-        withToken = withToken && target.origin === k.origin
-        url = target
+        withToken = withToken && target!.origin === k.origin
+        url = target!
         continue
       }
       if (response.status >= 400) return yield* statusError(response, method, url.href)
@@ -205,9 +312,10 @@ const exchange = (
 
 /**
  * Sends a request and reads its reply with `read`, under the service's request policy
- * (retries, shared back-off, concurrency limit, timeout, budget — see `Koordinates`):
+ * (retries, shared back-off, concurrency limit, timeouts, budget — see `Koordinates`):
  * a failed attempt is made again as a whole, reading included. A POST answered 201/202
- * with a `Location` is followed by a GET of that location, a request of its own.
+ * with a `Location` is followed by a GET of that location, a request of its own. A
+ * streamed upload is sent once, watched while it goes out and bounded by `timeout` after.
  */
 export const run = <A, R>(
   request: ApiRequest,
@@ -216,14 +324,20 @@ export const run = <A, R>(
   Effect.gen(function*() {
     const k = yield* Koordinates
     const url = yield* resolveUrl(k, request)
-    const outcome: URL | { readonly value: A } = yield* Policy.run(
-      k,
-      { method: request.method, url: url.href },
-      request.body?._tag !== "Stream",
-      Effect.flatMap(exchange(k, request, url), (reply): Effect.Effect<URL | { readonly value: A }, RequestError, R> =>
-        reply instanceof URL ? Effect.succeed(reply) : Effect.map(read(reply), (value) => ({ value })))
-    )
-    if (outcome instanceof URL) return yield* run({ method: "GET", path: outcome.href }, read)
+    const what = { method: request.method, url: url.href }
+    const secrets = secretsOf(k, request)
+    const attempt = (sent: ApiRequest, settings: Policy.Settings) =>
+      Effect.flatMap(
+        exchange(k, sent, url, { idle: settings.idle, timeout: settings.timeout, secrets }),
+        (reply): Effect.Effect<URL | { readonly value: A }, RequestError, R> =>
+          reply instanceof URL ? Effect.succeed(reply) : Effect.map(read(reply), (value) => ({ value }))
+      )
+    const replayable = request.body?._tag !== "Stream" && request.watched === undefined
+    const outcome = yield* Policy.run(k, what, replayable, (settings) =>
+      request.watched === undefined
+        ? attempt(request, settings)
+        : request.watched((body) => attempt({ ...request, body }, settings), settings, what))
+    if (outcome instanceof URL) return yield* run({ method: "GET", path: outcome.href, secrets: request.secrets }, read)
     return outcome.value
   })
 
@@ -231,9 +345,16 @@ export const run = <A, R>(
 export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError, Koordinates> =>
   run(request, Effect.succeed)
 
-/** A response's body as a byte stream, read as it arrives; a broken body is a `TransportError`. */
-export const bodyStream = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<Uint8Array, Errors.TransportError> =>
-  Stream.mapError(response.stream, transportError(response.request.method, requestUrl(response.request)))
+/**
+ * Sends a request and streams its reply body as it arrives: every gap between bytes
+ * bounded by the idle timeout, the whole — headers and body — by the budget.
+ */
+export const stream = (request: ApiRequest): Stream.Stream<Uint8Array, RequestError, Koordinates> =>
+  Stream.unwrap(Effect.map(Koordinates, (k) => {
+    const url = request.path.startsWith("/") ? k.apiRoot + request.path : request.path
+    const body = Stream.unwrap(Effect.map(send(request), bodyStream))
+    return Policy.withinBudget(k, { method: request.method, url }, body)
+  }))
 
 /**
  * Sends a request and reads its reply body as text; `problem`, when given, says what is
@@ -250,48 +371,6 @@ export const text = (
       return message === undefined ? Effect.succeed(body) : Effect.fail(unexpected(response, "", message))
     }))
 
-/**
- * A download's body as a byte stream that, when it breaks off and retries are on, goes on
- * from where it stopped: the request is sent again (under the policy) with
- * `Range: bytes=N-`; a 206 from byte N continues the stream, a 200 (the server ignored the
- * range) is read from its start with the first N bytes dropped. Each resumption counts as
- * a retry of the request and waits as one.
- */
-export const resumingBody = (
-  request: ApiRequest,
-  response: HttpClientResponse.HttpClientResponse
-): Stream.Stream<Uint8Array, RequestError, Koordinates> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const k = yield* Koordinates
-    const again = yield* Policy.retries(k, { method: request.method, url: requestUrl(response.request) })
-    let received = 0
-    const resume = (error: RequestError): Stream.Stream<Uint8Array, RequestError, Koordinates> =>
-      Stream.unwrap(Effect.gen(function*() {
-        yield* again(error)
-        const next = yield* send({ ...request, headers: { ...request.headers, range: `bytes=${received}-` } })
-        const range = /^bytes (\d+)-/.exec(next.headers["content-range"] ?? "")
-        if (next.status === 206 && Number(range?.[1]) !== received) {
-          const got = next.headers["content-range"] ?? "no Content-Range"
-          return yield* unexpected(next, "Content-Range", `Asked for the bytes from ${received}, got ${got}`)
-        }
-        return read(next, next.status === 206 ? 0 : received)
-      }))
-    const read = (current: HttpClientResponse.HttpClientResponse, skip: number): Stream.Stream<Uint8Array, RequestError, Koordinates> => {
-      let left = skip
-      return bodyStream(current).pipe(
-        Stream.map((chunk) => {
-          const kept = left === 0 ? chunk : chunk.subarray(Math.min(left, chunk.length))
-          left -= chunk.length - kept.length
-          received += kept.length
-          return kept
-        }),
-        Stream.filter((chunk) => chunk.length > 0),
-        Stream.catch(resume)
-      )
-    }
-    return read(response, 0)
-  }))
-
 /** Sends a request whose reply body does not matter (DELETE, metadata upload…). */
 export const discard = (request: ApiRequest): Effect.Effect<void, RequestError, Koordinates> =>
   run(request, (response) => Effect.asVoid(readBody(response)))
@@ -307,8 +386,12 @@ export const json = <S extends Schema.Decoder<unknown>>(
 export const decodeJson = <S extends Schema.Decoder<unknown>>(
   response: HttpClientResponse.HttpClientResponse,
   schema: S
-): Effect.Effect<S["Type"], Errors.TransportError | Errors.ResponseDecodeError, S["DecodingServices"]> => {
-  return Effect.flatMap(readText(response), (text) => {
+): Effect.Effect<
+  S["Type"],
+  Errors.TransportError | Errors.TimeoutError | Errors.ResponseDecodeError,
+  S["DecodingServices"]
+> =>
+  Effect.flatMap(readText(response), (text) => {
     let body: unknown
     try {
       body = JSON.parse(text)
@@ -320,7 +403,6 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(
       (error) => unexpected(response, issuePath(error.issue), excerpt(error.message))
     )
   })
-}
 
 /** A body or value shortened for a message. */
 export const excerpt = (text: string) => {
@@ -399,16 +481,22 @@ const errorByStatus: Record<
 const statusError = (response: HttpClientResponse.HttpClientResponse, method: string, url: string) =>
   Effect.flatMap(readBody(response), (text): Effect.Effect<never, Errors.ApiError> => {
     const { status, headers } = response
-    const { message = `HTTP ${status} from ${method} ${url}`, fields } = describeBody(text)
-    const common = { status, method, url, message }
+    const masked = (value: string) => mask(readingOf(response).secrets, value)
+    const described = describeBody(text)
+    const message = masked(described.message ?? `HTTP ${status} from ${method} ${url}`)
+    const fields = described.fields === undefined ? undefined : Object.fromEntries(
+      Object.entries(described.fields).map(([key, values]) => [masked(key), values.map(masked)])
+    )
+    const common = { status, method, url: masked(url), message }
     const required = scopes(headers["accepted-oauth-scopes"])
     const granted = scopes(headers["oauth-scopes"])
     if (status === 403 && required.length > 0 && !required.some((s) => granted.includes(s))) {
+      const [requiredScopes, tokenScopes] = [required.map(masked), granted.map(masked)]
       return Effect.fail(new Errors.InvalidTokenScope({
         ...common,
-        message: `${message} (needs scope ${required.join(" or ")}; the token has ${granted.join(", ") || "none"})`,
-        requiredScopes: required,
-        tokenScopes: granted
+        message: `${message} (needs scope ${requiredScopes.join(" or ")}; the token has ${tokenScopes.join(", ") || "none"})`,
+        requiredScopes,
+        tokenScopes
       }))
     }
     const retryAfter = retryAfterSeconds(headers["retry-after"])

@@ -40,7 +40,7 @@ export const bytesStream = (bytes: Uint8Array): Stream.Stream<Uint8Array> =>
 export const body = (
   parts: ReadonlyArray<Part>,
   onProgress: ((progress: Progress) => Effect.Effect<void>) | undefined
-): HttpBody.HttpBody => {
+): HttpBody.Stream => {
   const boundary = `koordinates-effect-${crypto.randomUUID()}`
   const heads = parts.map((part) =>
     encoder.encode(

@@ -3,18 +3,22 @@
  * `Schedule` (429 for any method, honouring `Retry-After`; 502/503/504, transport failures,
  * timed-out attempts and garbled bodies for idempotent methods only), one back-off gate
  * shared by every request of a `Koordinates` service, an optional limit on requests in
- * flight, a timeout per attempt and an optional budget per request.
+ * flight, a timeout per attempt, an idle timeout on every body (sent or received) and an
+ * optional budget per request, body included.
  *
  * @internal
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Pull from "effect/Pull"
 import * as Schedule from "effect/Schedule"
 import type * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
+import * as HttpBody from "effect/http/HttpBody"
 import { ClientValidationError, type RequestError, TimeoutError } from "../Errors.ts"
 import type { RequestOptions, RetryOptions } from "../Koordinates.ts"
 
@@ -29,6 +33,8 @@ export interface Settings {
   readonly retry: { readonly schedule: Schedule.Schedule<unknown, RetryableError>; readonly cap: number } | undefined
   /** Milliseconds. */
   readonly timeout: number | undefined
+  /** Milliseconds without a byte of a body, sent or received, before the attempt fails. */
+  readonly idle: number | undefined
   /** Milliseconds. */
   readonly budget: number | undefined
 }
@@ -45,6 +51,7 @@ export const Overrides = /* @__PURE__ */ Context.Reference<Partial<Settings>>(
 )
 
 const defaultTimeout = "30 seconds"
+const defaultIdle = "60 seconds"
 const defaultCap = 60_000
 
 const invalid = (field: string, message: string) => new ClientValidationError({ field, message })
@@ -82,16 +89,18 @@ export const settings = (options: RequestOptions): Effect.Effect<Settings, Clien
   Effect.gen(function*() {
     const retry = yield* retrySettings(options.retry)
     const timeout = yield* optionalDuration("timeout", options.timeout, defaultTimeout)
+    const idle = yield* optionalDuration("idleTimeout", options.idleTimeout, defaultIdle)
     const budget = yield* optionalDuration("budget", options.budget)
-    return { retry, timeout, budget }
+    return { retry, timeout, idle, budget }
   })
 
 /** Checks `options` and resolves only those given, to override a service's settings. */
 export const overrides = (options: RequestOptions): Effect.Effect<Partial<Settings>, ClientValidationError> =>
   Effect.map(settings(options), (all) => {
     const given: { -readonly [K in keyof Settings]?: Settings[K] } = {}
-    for (const key of ["retry", "timeout", "budget"] as const) {
-      if (key in options) Object.assign(given, { [key]: all[key] })
+    const names = { retry: "retry", timeout: "timeout", idle: "idleTimeout", budget: "budget" } as const
+    for (const key of ["retry", "timeout", "idle", "budget"] as const) {
+      if (names[key] in options) Object.assign(given, { [key]: all[key] })
     }
     return given
   })
@@ -194,7 +203,7 @@ const retrier = (retry: NonNullable<Settings["retry"]>, gate: Gate, what: Descri
 }
 
 /** The settings a request runs under: the service's, with the call's overrides on top. */
-const effective = (policy: Policy): Effect.Effect<Settings> =>
+export const effective = (policy: Policy): Effect.Effect<Settings> =>
   Effect.map(Overrides, (overrides) => ({ ...policy.settings, ...overrides }))
 
 /**
@@ -205,32 +214,102 @@ export const retries = (policy: Policy, what: Described) =>
   Effect.map(effective(policy), ({ retry }) => retry === undefined ? Effect.fail<RequestError> : retrier(retry, policy.gate, what))
 
 /**
+ * A body arriving, watched for silence: no chunk for `idle` milliseconds fails it with
+ * `TimeoutError` (a cut, to be retried or resumed like one).
+ */
+export const watchIdle = <A, E, R>(
+  body: Stream.Stream<A, E, R>,
+  idle: number | undefined,
+  what: Described
+): Stream.Stream<A, E | TimeoutError, R> =>
+  idle === undefined ? body : Stream.timeoutOrElse(body, {
+    duration: idle,
+    orElse: () => Stream.fail(timedOut(what, `No bytes received for ${idle} ms`))
+  })
+
+/**
+ * A request whose reply is streamed, bounded as a whole — headers, body and any
+ * resumption — by the budget: past it the stream fails with `TimeoutError`.
+ */
+export const withinBudget = <A, E, R>(
+  policy: Policy,
+  what: Described,
+  stream: Stream.Stream<A, E, R>
+): Stream.Stream<A, E | TimeoutError, R> =>
+  Stream.unwrap(Effect.map(effective(policy), ({ budget }) =>
+    budget === undefined ? stream : Stream.interruptWhen(
+      stream,
+      Effect.andThen(Effect.sleep(budget), Effect.fail(timedOut(what, `Out of time after ${budget} ms`)))
+    )))
+
+/** Runs an attempt with the body it is given, watched under the attempt's settings. */
+export type Watcher = <A, E, R>(
+  attempt: (body: HttpBody.HttpBody) => Effect.Effect<A, E, R>,
+  settings: Settings,
+  what: Described
+) => Effect.Effect<A, E | TimeoutError, R>
+
+/**
+ * Watches an upload's body while it is sent and after: each attempt fails with
+ * `TimeoutError` when no chunk has gone out for the idle timeout — whether the body's own
+ * stream stalls or the connection stops taking it — or when no reply has come `timeout`
+ * milliseconds after the last byte went out.
+ */
+export const watchUpload = (upload: HttpBody.Stream): Watcher => (attempt, settings, what) =>
+  Effect.suspend(() => {
+    const sent = Deferred.makeUnsafe<void>()
+    const { idle, timeout } = settings
+    let last: number | undefined
+    const moved = Effect.map(Clock.currentTimeMillis, (now) => {
+      last = now
+    })
+    // Polls the time of the last chunk: it never succeeds, and fails once the body is quiet too long.
+    const quiet = (limit: number): Effect.Effect<never, TimeoutError> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const since = now - (last ??= now)
+        return since >= limit
+          ? Effect.fail(timedOut(what, `No bytes taken for ${limit} ms while sending`))
+          : Effect.andThen(Effect.sleep(limit - since), quiet(limit))
+      })
+    const sending = idle === undefined ? Deferred.await(sent) : Effect.raceFirst(Deferred.await(sent), quiet(idle))
+    const watch = sending.pipe(
+      Effect.andThen(timeout === undefined ? Effect.never : Effect.sleep(timeout)),
+      Effect.andThen(Effect.fail(timedOut(what, `No reply within ${timeout} ms of sending the body`)))
+    )
+    const body = upload.stream.pipe(Stream.tap(() => moved), Stream.onEnd(Deferred.succeed(sent, undefined)))
+    return Effect.raceFirst(attempt(HttpBody.stream(body, upload.contentType, upload.contentLength)), watch)
+  })
+
+/**
  * Runs one request's `attempt` under the policy: each attempt passes the gate, holds a
  * permit and has the timeout; failures a retry may mend are retried on the schedule (a
  * `Retry-After` lengthens the wait, up to the cap; a 429 shuts the gate for everyone while
  * it waits); the whole is bounded by the budget. A request whose body cannot be sent twice
- * (`replayable` false: a streamed upload) is sent once, with no per-attempt timeout.
+ * (`replayable` false: a streamed upload) is sent once, its timeouts left to
+ * {@link watchUpload}. The attempt is given the settings it runs under.
  */
 export const run = <A, R>(
   policy: Policy,
   what: Described,
   replayable: boolean,
-  attempt: Effect.Effect<A, RequestError, R>
+  attempt: (settings: Settings) => Effect.Effect<A, RequestError, R>
 ): Effect.Effect<A, RequestError, R> =>
   Effect.gen(function*() {
-    const { retry, timeout, budget } = yield* effective(policy)
+    const settings = yield* effective(policy)
+    const { retry, timeout, budget } = settings
+    const once = attempt(settings)
     // The timeout runs once the permit is held: waiting for a turn is not the server's fault.
-    const timed = replayable ? within(timeout, attempt, () => timedOut(what, `No complete reply within ${timeout} ms`)) : attempt
-    const once = Effect.andThen(passGate(policy.gate), policy.permits === undefined ? timed : policy.permits.withPermits(1)(timed))
+    const timed = replayable ? within(timeout, once, () => timedOut(what, `No complete reply within ${timeout} ms`)) : once
+    const gated = Effect.andThen(passGate(policy.gate), policy.permits === undefined ? timed : policy.permits.withPermits(1)(timed))
     const outOfTime = () => timedOut(what, `Out of time after ${budget} ms`)
     if (retry === undefined || !replayable) {
-      const told = Effect.tapError(once, (error) =>
+      const told = Effect.tapError(gated, (error) =>
         error._tag === "RateLimitExceeded" && error.retryAfter !== undefined
           ? shutGate(policy.gate, Math.min(retry?.cap ?? defaultCap, error.retryAfter * 1000))
           : Effect.void)
       return yield* within(budget, told, outOfTime)
     }
     const again = retrier(retry, policy.gate, what)
-    const loop: Effect.Effect<A, RequestError, R> = Effect.catch(once, (error) => Effect.andThen(again(error), loop))
+    const loop: Effect.Effect<A, RequestError, R> = Effect.catch(gated, (error) => Effect.andThen(again(error), loop))
     return yield* within(budget, loop, outOfTime)
   })
