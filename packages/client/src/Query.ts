@@ -205,7 +205,7 @@ export const filter: {
     filters: T
   ): <A, F extends string, S extends string, X>(self: Query<A, F, S, X> & OnlyKeys<T, F>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>): Query<A, F, S, X>
-} = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>) =>
+} = /* @__PURE__ */ dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>) =>
   update(self, { filters: [...self.filters, ...toParams(filters)] }))
 
 /**
@@ -222,7 +222,7 @@ export const orderBy: {
     key: K
   ): <A, F extends string, S extends string, X>(self: Query<A, F, S, X> & SortAllowed<K, S>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, key: SortKey<S> | undefined): Query<A, F, S, X>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, key: SortKey<S> | undefined) =>
     update(self, { sort: key })
@@ -252,7 +252,7 @@ export const expand = <A, F extends string, S extends string, X>(self: Query<A, 
 export const limit: {
   (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number): Query<A, F, S, X>
-} = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { limit: n }))
+} = /* @__PURE__ */ dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { limit: n }))
 
 /**
  * Sets how many items each page request asks for (`page_size`).
@@ -265,7 +265,7 @@ export const limit: {
 export const pageSize: {
   (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number): Query<A, F, S, X>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { pageSize: n })
 )
@@ -287,7 +287,7 @@ export const extra: {
     self: Query<A, F, S, X>,
     params: Record<string, FilterValue | ReadonlyArray<FilterValue>>
   ): Query<A, F, S, X>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <A, F extends string, S extends string, X>(
     self: Query<A, F, S, X>,
