@@ -3,6 +3,7 @@
  * and that decoders fed any JSON fail with a typed error instead of throwing.
  */
 import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -12,9 +13,12 @@ import { Layer, LayerVersion } from "@koordinates-effect/client/Layers"
 import * as Layers from "@koordinates-effect/client/Layers"
 import { Publish } from "@koordinates-effect/client/Publishing"
 import * as Query from "@koordinates-effect/client/Query"
+import type { Koordinates } from "@koordinates-effect/client/Koordinates"
 import { Source } from "@koordinates-effect/client/Sources"
 import { linkUrl, resourceTotal } from "../packages/client/src/internal/pagination.ts"
 import { describeBody } from "../packages/client/src/internal/http.ts"
+import { failure } from "./support/effect.ts"
+import { withFake } from "./support/fake.ts"
 
 const filterValue = fc.oneof(
   fc.string(),
@@ -44,6 +48,41 @@ describe("Query.toUrl", () => {
       }
     ))
   })
+
+  /** Anything a filter cannot send as one of its values. */
+  const badValue = fc.oneof(
+    fc.constantFrom(null, new Date(Number.NaN), Number.NaN, Infinity, -Infinity),
+    fc.bigInt(),
+    fc.object(),
+    fc.array(filterValue, { minLength: 1, maxLength: 2 })
+  )
+  const goodValues = fc.array(filterValue, { maxLength: 2 })
+
+  it("leaves out any value that is not a filter value, and never throws", () => {
+    fc.assert(fc.property(fc.string(), goodValues, badValue, (kind, good, bad) => {
+      const base = Query.filter(Layers.list(), { kind })
+      assert.strictEqual(Query.toUrl(Query.filter(base, { group: [...good, bad] as never })), Query.toUrl(Query.filter(base, { group: good })))
+      if (!Array.isArray(bad)) assert.strictEqual(Query.toUrl(Query.filter(base, { group: bad as never })), Query.toUrl(base))
+    }))
+  })
+
+  it.live("any value that is not a filter value is refused by every interpreter before any request", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        for (const [good, bad] of fc.sample(fc.tuple(goodValues, badValue), 40)) {
+          const value = good.length === 0 && !Array.isArray(bad) ? bad : [...good, bad]
+          const q = Query.filter(Layers.list(), { kind: "vector", group: value as never })
+          const runs: ReadonlyArray<Effect.Effect<unknown, Query.QueryError, Koordinates>> = [Query.collect(q), Query.count(q), Query.first(q)]
+          for (const run of runs) {
+            const error = yield* failure(run)
+            if (error._tag !== "ClientValidationError") return assert.fail(error._tag)
+            assert.strictEqual(error.field, "filter")
+            assert.match(error.message, /^Invalid filter value for "group": /)
+          }
+        }
+        assert.lengthOf(fake.log.entries(), 0)
+      })
+    ))
 
   it("encodes any free text as one form parameter", () => {
     fc.assert(fc.property(fc.string(), (q) => {

@@ -24,6 +24,9 @@ const allIds = (fake: FakeServer, path: string) =>
     }).then((r) => r.json() as Promise<Array<{ id: number }>>)
   ).pipe(Effect.map((items) => items.map((item) => item.id)), Effect.tap(() => Effect.sync(() => fake.log.clear())))
 
+/** A layer list element. */
+const summary = (id: number) => ({ id, url: "u", type: "layer", name: `Layer ${id}`, first_published_at: null, published_at: null })
+
 describe("Query values", () => {
   it("render the first page's URL: filters in order, repeated keys repeated, then sort, extra and page size", () => {
     const q = Layers.list().pipe(
@@ -65,6 +68,23 @@ describe("Query values", () => {
     // @ts-expect-error: `version` is only a filter of the latest-versions catalog
     Catalog.list().pipe(Query.filter({ "version.status": "ok" }))
     Catalog.listLatest().pipe(Query.filter({ "version.status": "ok" }))
+    // @ts-expect-error: an object is not a filter value
+    Layers.list().pipe(Query.filter({ kind: { not: "raster" } }))
+    // @ts-expect-error: null is not a filter value
+    Layers.list().pipe(Query.filter({ group: null }))
+    // @ts-expect-error: nor is an array inside an array
+    Layers.list().pipe(Query.filter({ tag: ["roads", ["rail"]] }))
+    // @ts-expect-error: extra parameters take filter values too
+    Layers.list().pipe(Query.extra({ bbox: { west: 174 } }))
+  })
+
+  it("leave a value that is not a filter value out of the URL, without throwing", () => {
+    const q = Layers.list().pipe(
+      Query.filter({ kind: "vector", "created_at.gte": new Date(Number.NaN) }),
+      Query.filter({ group: { id: 1 } as never, tag: ["roads", null as never] }),
+      Query.extra({ bbox: [Infinity] })
+    )
+    assert.strictEqual(Query.toUrl(q), "/layers/?kind=vector&tag=roads")
   })
 
   const interpreters = <A, F extends string, S extends string, X>(q: Query.Query<A, F, S, X>) => [
@@ -193,12 +213,12 @@ describe("Query.stream", () => {
         Effect.gen(function*() {
           const other = yield* recorder
           fake.inject({
-            path: "/services/api/v1.x/data/",
+            path: "/services/api/v1.x/layers/",
             status: 200,
-            body: [],
-            headers: { Link: `<${other.origin}/services/api/v1.x/data/?page=2>; rel="page-next"` }
+            body: [summary(1)],
+            headers: { Link: `<${other.origin}/services/api/v1.x/layers/?page=2>; rel="page-next"` }
           })
-          const error = yield* failure(Query.collect(Catalog.list()))
+          const error = yield* failure(Query.collect(Layers.list()))
           assert.strictEqual(error._tag, "RedirectError")
           assert.lengthOf(other.hits, 0)
         }).pipe(Effect.scoped),
@@ -225,9 +245,7 @@ describe("Query.stream", () => {
         fake.inject({
           path: "/services/api/v1.x/layers/",
           status: 200,
-          body: [{ id: 1, url: "u", type: "layer", name: "ok", first_published_at: null, published_at: null }, {
-            id: "2"
-          }]
+          body: [summary(1), { id: "2" }]
         })
         const error = yield* failure(Query.collect(Layers.list()))
         if (error._tag !== "ResponseDecodeError") return assert.fail(error._tag)

@@ -1,7 +1,7 @@
 /**
  * Bad replies, one table: broken, cut or empty JSON, the wrong content type, HTML error
  * pages, missing headers, absurd `X-Resource-Range` values, and `Link` or `Location`
- * headers that are malformed or loop — each met by a call to a different kind of endpoint
+ * headers that are malformed, loop or never end — each met by a call to a different kind of endpoint
  * (JSON objects, lists, counts, a POST that creates, a text document, a download), and
  * each ending in a typed error or handled, never in a defect or an endless loop.
  *
@@ -67,6 +67,8 @@ const summary = (id: number) => ({
   published_at: null
 })
 const twoSummaries = [summary(1), summary(2)]
+/** A `Link` to the next page, relative: `more/` under whatever page it is on. */
+const linkOn = { Link: `<more/>; rel="page-next"` }
 
 /** A complete export whose file is at `downloadPath` on the fake. */
 const completeExport = (fake: FakeServer) =>
@@ -322,19 +324,64 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     reply: "Link from page 2 back to page 2",
-    call: catalogStream,
-    inject: (fake) => [{ path: "/data/", status: 200, headers: { Link: `<${root(fake)}/data/?page=2>; rel="page-next"` }, body: [] }],
-    outcome: { fails: "ResponseDecodeError", with: { method: "GET", url: /\/data\/\?page=2$/, path: "Link" } },
+    call: layersCollect,
+    inject: (fake) => [{ path: "/layers/", status: 200, headers: { Link: `<${root(fake)}/layers/?page=2>; rel="page-next"` }, body: twoSummaries }],
+    outcome: { fails: "ResponseDecodeError", with: { method: "GET", url: /\/layers\/\?page=2$/, path: "Link" } },
     atMost: 2
   },
   {
     reply: "relative Link from page 2 back to page 1",
-    call: catalogStream,
+    call: layersCollect,
     inject: (fake) => [
-      { path: "/data/", status: 200, headers: { Link: `<${root(fake)}/data/more/?b=2&a=1>; rel="page-next"` }, body: [] },
-      { path: "/data/more/", status: 200, headers: { Link: `<../>; rel="page-next"` }, body: [] }
+      { path: "/layers/", status: 200, headers: { Link: `<${root(fake)}/layers/more/?b=2&a=1>; rel="page-next"` }, body: twoSummaries },
+      { path: "/layers/more/", status: 200, headers: { Link: `<../>; rel="page-next"` }, body: twoSummaries }
     ],
-    outcome: { fails: "ResponseDecodeError", with: { url: /\/data\/more\/\?b=2&a=1$/, path: "Link" } },
+    outcome: { fails: "ResponseDecodeError", with: { url: /\/layers\/more\/\?b=2&a=1$/, path: "Link" } },
+    atMost: 2
+  },
+  // Lists without end: every page links on to a new one (`more/`, relative, so each URL is longer)
+  {
+    reply: "empty pages, each linking to a new one",
+    call: catalogStream,
+    inject: () => [{ path: /\/data\/(more\/)*$/, status: 200, headers: linkOn, body: [] }],
+    outcome: { fails: "ResponseDecodeError", with: { method: "GET", url: /\/data\/$/, path: "Link", message: /empty/ } },
+    atMost: 1
+  },
+  {
+    reply: "a full page, then empty pages each linking to a new one",
+    call: layersCollect,
+    inject: () => [
+      { path: /\/layers\/more\//, status: 200, headers: linkOn, body: [] },
+      { path: "/layers/", status: 200, headers: linkOn, body: twoSummaries }
+    ],
+    outcome: { fails: "ResponseDecodeError", with: { url: /\/layers\/more\/$/, path: "Link", message: /empty/ } },
+    atMost: 2
+  },
+  {
+    reply: "full pages, each linking to a new one, past the total of 3 the first page announced",
+    call: layersCollect,
+    inject: () => [{ path: /\/layers\/(more\/)*$/, status: 200, headers: { ...linkOn, "X-Resource-Range": "0-1/3" }, body: twoSummaries }],
+    outcome: { fails: "ResponseDecodeError", with: { url: /\/layers\/more\/$/, path: "Link", message: /more items \(4 so far\) than the 3/ } },
+    atMost: 2
+  },
+  {
+    reply: "the announced total delivered, then pages announcing ever larger totals",
+    call: layersCollect,
+    inject: () => [
+      { path: /\/layers\/more\//, status: 200, headers: { ...linkOn, "X-Resource-Range": "2-3/4" }, body: twoSummaries },
+      { path: "/layers/", status: 200, headers: { ...linkOn, "X-Resource-Range": "0-1/2" }, body: twoSummaries }
+    ],
+    outcome: { fails: "ResponseDecodeError", with: { url: /\/layers\/more\/$/, path: "Link", message: /than the 2 the first page/ } },
+    atMost: 2
+  },
+  {
+    reply: "the announced total delivered, then a link to an empty last page",
+    call: layersCollect,
+    inject: () => [
+      { path: "/layers/more/", status: 200, body: [] },
+      { path: "/layers/", status: 200, headers: { ...linkOn, "X-Resource-Range": "0-1/2" }, body: twoSummaries }
+    ],
+    outcome: { succeeds: 2 },
     atMost: 2
   },
   // Counts

@@ -15,6 +15,8 @@ import * as Tokens from "@koordinates-effect/client/Tokens"
 import * as Exports from "@koordinates-effect/client/Exports"
 import * as Permissions from "@koordinates-effect/client/Permissions"
 import * as Sources from "@koordinates-effect/client/Sources"
+import * as Query from "@koordinates-effect/client/Query"
+import * as Stream from "effect/Stream"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as fs from "node:fs"
 import * as os from "node:os"
@@ -103,7 +105,15 @@ const cases: ReadonlyArray<
   ["an idle timeout that is not a duration", "idleTimeout", Layers.get(1).pipe(Koordinates.withRequestOptions({ idleTimeout: "never" as never }))],
   ["a fractional retry count", "retry.times", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { times: 1.5 } }))],
   ["a retry cap that is not a duration", "retry.maxDelay", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { maxDelay: "forever" as never } }))],
-  ["an infinite first retry wait", "retry.base", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { base: Infinity } }))]
+  ["an infinite first retry wait", "retry.base", Layers.get(1).pipe(Koordinates.withRequestOptions({ retry: { base: Infinity } }))],
+  ["an invalid Date as a filter value", "filter", Query.collect(Query.filter(Layers.list(), { "created_at.gte": new Date(Number.NaN) }))],
+  ["an object as a filter value", "filter", Query.count(Query.filter(Layers.list(), { kind: { not: "raster" } as never }))],
+  ["null as a filter value", "filter", Query.first(Query.filter(Layers.list(), { group: null as never }))],
+  ["NaN as a filter value", "filter", Stream.runDrain(Query.stream(Query.filter(Layers.list(), { group: Number.NaN })))],
+  ["Infinity among a filter's values", "filter", Stream.runDrain(Query.pages(Query.filter(Layers.list(), { group: [1, Infinity] })))],
+  ["an array inside a filter's values", "filter", Query.collect(Query.filter(Layers.list(), { tag: ["roads", ["rail"]] as never }))],
+  ["an object as an extra parameter", "extra", Query.collect(Query.extra(Layers.list(), { bbox: { west: 174 } as never }))],
+  ["an invalid Date as an extra parameter", "extra", Query.count(Query.extra(Layers.list(), { since: [new Date("soon")] }))]
 ]
 
 describe("bad input", () => {

@@ -4,7 +4,9 @@
  * `Equal.equals`) and nothing is requested until an interpreter runs it: {@link stream},
  * {@link pages}, {@link collect}, {@link first} or {@link count}. Pages are followed through
  * the `Link: <…>; rel="page-next"` header, verbatim, and a limit stops requesting as soon as
- * enough items have arrived.
+ * enough items have arrived. A server cannot keep a query paging forever: a link back to a
+ * page already read, an empty page that links on, or more items than the first page's
+ * `X-Resource-Range` total ends the stream with `ResponseDecodeError` at `Link`.
  *
  * @example
  * ```ts
@@ -33,8 +35,10 @@ import { linkUrl, resourceTotal } from "./internal/pagination.ts"
 import * as Validate from "./internal/validate.ts"
 
 /**
- * A value a filter compares with (dates are sent as ISO strings); give an array of them for
- * a repeated parameter (any of them matches).
+ * A value a filter compares with: a string, a finite number, a boolean or a valid `Date`
+ * (sent as an ISO string); give an array of them for a repeated parameter (any of them
+ * matches). Any other value (`null`, an object, `NaN`, an invalid `Date`…) is refused with
+ * `ClientValidationError` before any request.
  *
  * @example
  * ```ts
@@ -76,7 +80,7 @@ export type SortKey<S extends string> = S | `-${S}`
 
 /**
  * Everything a query interpreter can fail with: the request errors, and
- * `ClientValidationError` for a bad key, limit or page size.
+ * `ClientValidationError` for a bad key, filter value, limit or page size.
  *
  * @example
  * ```ts
@@ -100,13 +104,16 @@ interface QueryFields<A, X> {
   readonly sortKeys: ReadonlyArray<string>
   /** Ids in the path, checked before any request. */
   readonly ids: Readonly<Record<string, number>>
-  readonly filters: Http.Params
+  readonly filters: ReadonlyArray<Param>
   readonly sort: string | undefined
   readonly expanded: boolean
   readonly limit: number | undefined
   readonly pageSize: number | undefined
-  readonly extra: Http.Params
+  readonly extra: ReadonlyArray<Param>
 }
+
+/** A query parameter as given: its name and text, or, for a value that cannot be sent, no text and why. */
+type Param = readonly [name: string, text: string] | readonly [name: string, text: undefined, problem: string]
 
 /**
  * A list request, as data. `A` is the item type, `F` the filterable attributes, `S` the
@@ -161,17 +168,32 @@ export const make = <A, F extends string = never, S extends string = never, X = 
 const update = <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, changes: Partial<QueryFields<A, X>>) =>
   new Query<A, F, S, X>({ ...self, ...changes })
 
-const paramValue = (value: FilterValue): string => value instanceof Date ? value.toISOString() : String(value)
+/** The parameter a filter value is sent as; a value that is not a {@link FilterValue} is kept as its problem. */
+const toParam = (name: string, value: unknown): Param => {
+  if (typeof value === "string") return [name, value]
+  if (typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))) return [name, String(value)]
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return [name, value.toISOString()]
+  const got = value instanceof Date ? "an invalid Date"
+    : Array.isArray(value) ? "an array inside an array"
+    : typeof value === "number" || value === null || value === undefined ? String(value)
+    : `a value of type ${typeof value}`
+  return [name, undefined, got]
+}
 
-const toParams = (entries: Record<string, FilterValue | ReadonlyArray<FilterValue> | undefined>): Http.Params =>
-  Object.entries(entries).flatMap(([key, value]) =>
-    value === undefined ? [] : [value].flat().map((v) => [key, paramValue(v)] as const)
+const toParams = (entries: Readonly<Record<string, unknown>>): Array<Param> =>
+  Object.entries(entries).flatMap(([name, value]) =>
+    value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v: unknown) => toParam(name, v))
   )
+
+/** The parameters that can be sent, in order. */
+const sendable = (params: ReadonlyArray<Param>): Http.Params =>
+  params.flatMap(([name, text]) => text === undefined ? [] : [[name, text] as const])
 
 /**
  * Adds filters. Each call appends; a key given again (or an array value) becomes a repeated
- * parameter, which the API reads as "any of". Keys are checked against the resource's
- * attributes at compile time and again before any request.
+ * parameter, which the API reads as "any of". Keys and values are checked at compile time
+ * and again when the query is run, before any request (`ClientValidationError`, field
+ * `filter`); building the query never throws.
  *
  * @example
  * ```ts
@@ -183,7 +205,7 @@ export const filter: {
     filters: T
   ): <A, F extends string, S extends string, X>(self: Query<A, F, S, X> & OnlyKeys<T, F>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>): Query<A, F, S, X>
-} = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>) =>
+} = /* @__PURE__ */ dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, filters: Filters<F>) =>
   update(self, { filters: [...self.filters, ...toParams(filters)] }))
 
 /**
@@ -200,7 +222,7 @@ export const orderBy: {
     key: K
   ): <A, F extends string, S extends string, X>(self: Query<A, F, S, X> & SortAllowed<K, S>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, key: SortKey<S> | undefined): Query<A, F, S, X>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, key: SortKey<S> | undefined) =>
     update(self, { sort: key })
@@ -230,7 +252,7 @@ export const expand = <A, F extends string, S extends string, X>(self: Query<A, 
 export const limit: {
   (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number): Query<A, F, S, X>
-} = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { limit: n }))
+} = /* @__PURE__ */ dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { limit: n }))
 
 /**
  * Sets how many items each page request asks for (`page_size`).
@@ -243,13 +265,14 @@ export const limit: {
 export const pageSize: {
   (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number): Query<A, F, S, X>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, n: number) => update(self, { pageSize: n })
 )
 
 /**
- * Adds raw query parameters, unchecked, after the filters and sort.
+ * Adds raw query parameters after the filters and sort. Their names are not checked; their
+ * values must be filter values (field `extra` otherwise).
  *
  * @example
  * ```ts
@@ -264,7 +287,7 @@ export const extra: {
     self: Query<A, F, S, X>,
     params: Record<string, FilterValue | ReadonlyArray<FilterValue>>
   ): Query<A, F, S, X>
-} = dual(
+} = /* @__PURE__ */ dual(
   2,
   <A, F extends string, S extends string, X>(
     self: Query<A, F, S, X>,
@@ -281,14 +304,24 @@ const effectivePageSize = <A, X>(self: QueryFields<A, X>) =>
 const firstPageParams = <A, X>(self: QueryFields<A, X>): Http.Params => {
   const size = effectivePageSize(self)
   return [
-    ...self.filters,
+    ...sendable(self.filters),
     ...(self.sort === undefined ? [] : [["sort", self.sort] as const]),
-    ...self.extra,
+    ...sendable(self.extra),
     ...(size === undefined ? [] : [["page_size", String(size)] as const])
   ]
 }
 
-/** Checks keys, limit and page size; fails before any request. */
+/** The error for a parameter whose value cannot be sent, if any. */
+const badValue = (field: string, params: ReadonlyArray<Param>): ClientValidationError | undefined => {
+  const bad = params.find((param) => param[1] === undefined)
+  return bad === undefined ? undefined : new ClientValidationError({
+    field,
+    message: `Invalid ${field} value for "${bad[0]}": ${bad[2]}; expected a string, a finite number, a boolean, ` +
+      `a valid Date, or an array of these`
+  })
+}
+
+/** Checks ids, keys, values, limit and page size; fails before any request. */
 const validate = <A, X>(self: QueryFields<A, X>): Effect.Effect<void, ClientValidationError> => {
   const fail = (field: string, message: string) => Effect.fail(new ClientValidationError({ field, message }))
   for (const [field, value] of Object.entries(self.ids)) {
@@ -303,6 +336,8 @@ const validate = <A, X>(self: QueryFields<A, X>): Effect.Effect<void, ClientVali
       )
     }
   }
+  const value = badValue("filter", self.filters) ?? badValue("extra", self.extra)
+  if (value !== undefined) return Effect.fail(value)
   if (self.sort !== undefined && !self.sortKeys.includes(self.sort.replace(/^-/, ""))) {
     return fail(
       "orderBy",
@@ -319,7 +354,9 @@ const validate = <A, X>(self: QueryFields<A, X>): Effect.Effect<void, ClientVali
 }
 
 /**
- * The first page's path and query string under the API root. Pure; for logs and tests.
+ * The first page's path and query string under the API root. Pure; for logs and tests. It
+ * never throws: a value that is not a filter value, which the interpreters refuse before any
+ * request, is left out.
  *
  * @example
  * ```ts
@@ -350,6 +387,11 @@ export interface Page<A> {
 
 /**
  * The pages of a query, as a `Stream`, requested one after another as the stream is pulled.
+ * Each page's `Link: <…>; rel="page-next"` is followed until there is none (or the limit is
+ * reached). The stream fails with `ResponseDecodeError` at `Link`, before the page's items,
+ * when a page links back to one already read, when a page is empty yet links on, or when the
+ * items received exceed the total the first page announced in `X-Resource-Range` (so once
+ * that total has arrived, at most one more page is read, and it must be empty and the last).
  *
  * @example
  * ```ts
@@ -364,28 +406,37 @@ export const pages = <A, F extends string, S extends string, X>(
     const items = /* @__PURE__ */ Schema.Array(self.schema)
     const headers = self.expanded ? { expand: "list" } : undefined
     let delivered = 0
+    let received = 0
+    let announced: Option.Option<number> | undefined
     const first: Http.ApiRequest = { method: "GET", path: self.path, params: firstPageParams(self), headers }
     return Stream.paginate(first, (request) =>
       Effect.gen(function*() {
         const { response, all } = yield* Http.run(request, (response) =>
           Effect.map(Http.decodeJson(response, items), (all) => ({ response, all })))
         const url = Http.requestUrl(response.request)
+        const total = resourceTotal(response.headers["x-resource-range"])
+        const stop = (message: string) =>
+          new ResponseDecodeError({ status: response.status, method: "GET", url, path: "Link", message })
         seen.add(Http.canonicalUrl(new URL(url)))
-        const page = self.limit === undefined ? all : all.slice(0, self.limit - delivered)
-        delivered += page.length
+        announced ??= total
+        received += all.length
         const link = linkUrl(response.headers["link"], "page-next")
         const next = Option.isSome(link) ? Option.some(yield* Http.headerUrl(response, "Link", link.value)) : Option.none()
         if (Option.isSome(next) && seen.has(Http.canonicalUrl(next.value))) {
-          return yield* new ResponseDecodeError({
-            status: response.status,
-            method: "GET",
-            url,
-            path: "Link",
-            message: `The page-next link loops back to a page already read (${next.value.href})`
-          })
+          return yield* stop(`The page-next link loops back to a page already read (${next.value.href})`)
         }
+        if (Option.isSome(next) && all.length === 0) {
+          return yield* stop(`The page is empty yet its page-next link points on (${next.value.href})`)
+        }
+        if (Option.isSome(announced) && received > announced.value) {
+          return yield* stop(
+            `The pages hold more items (${received} so far) than the ${announced.value} the first page announced in X-Resource-Range`
+          )
+        }
+        const page = self.limit === undefined ? all : all.slice(0, self.limit - delivered)
+        delivered += page.length
         const done = self.limit !== undefined && delivered >= self.limit
-        const result: Page<A> = { items: page, total: resourceTotal(response.headers["x-resource-range"]), url }
+        const result: Page<A> = { items: page, total, url }
         return [
           [result],
           done ? Option.none() : Option.map(next, (target): Http.ApiRequest => ({ method: "GET", path: target.href, headers }))
