@@ -28,7 +28,7 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClientValidationError, type KoordinatesError, ResponseDecodeError } from "./Errors.ts"
+import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import { linkUrl, resourceTotal } from "./internal/pagination.ts"
@@ -415,8 +415,7 @@ export const pages = <A, F extends string, S extends string, X>(
           Effect.map(Http.decodeJson(response, items), (all) => ({ response, all })))
         const url = Http.requestUrl(response.request)
         const total = resourceTotal(response.headers["x-resource-range"])
-        const stop = (message: string) =>
-          new ResponseDecodeError({ status: response.status, method: "GET", url, path: "Link", message })
+        const stop = (message: string) => Http.unexpected(response, "Link", message)
         seen.add(Http.canonicalUrl(new URL(url)))
         announced ??= total
         received += all.length
@@ -516,11 +515,5 @@ export const count = <A, F extends string, S extends string, X>(
     })
     if (Option.isSome(total)) return atMostLimit(total.value)
     if (Option.isNone(linkUrl(response.headers["link"], "page-next"))) return atMostLimit(items.length)
-    return yield* new ResponseDecodeError({
-      status: response.status,
-      method: "GET",
-      url: Http.requestUrl(response.request),
-      path: "X-Resource-Range",
-      message: "The server reports no item count and the list has more than one page"
-    })
+    return yield* Http.unexpected(response, "X-Resource-Range", "The server reports no item count and the list has more than one page")
   }).pipe(Effect.withSpan(`${self.name}.count`))
