@@ -23,6 +23,7 @@ import { Koordinates } from "./Koordinates.ts"
 import { Layer } from "./Layers.ts"
 import * as Query from "./Query.ts"
 import { Set } from "./Sets.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import { Publish, PublishState } from "./internal/publish.ts"
 import * as Validate from "./internal/validate.ts"
@@ -67,19 +68,18 @@ export const list = (): Query.Query<Publish> =>
   Query.make({ name: "Koordinates.Publishing.list", path: "/publish/", schema: Publish })
 
 /**
- * A publish by id.
+ * A publish by id; `expand` names related objects to embed (`Expand` header).
  *
  * @example
  * ```ts
  * const publish = yield* Publishing.get(2054)
  * ```
  */
-export const get: (id: number) => Effect.Effect<Publish, PublishError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Publishing.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/publish/${id}/` }, Publish)
-})
+export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Publish, PublishError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Publishing.get")(function*(id: number, options?: Get.GetOptions) {
+    yield* Validate.id("id", id)
+    return yield* Get.object(`/publish/${id}/`, Publish, options)
+  })
 
 /**
  * A draft version by ids: `{ layer, version }`, `{ table, version }` or `{ set, version }`.

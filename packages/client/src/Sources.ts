@@ -30,6 +30,7 @@ import { License } from "./Licenses.ts"
 import { Metadata } from "./Metadata.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import * as Mime from "./internal/mime.ts"
 import * as Multipart from "./internal/multipart.ts"
@@ -223,19 +224,18 @@ export const list = (): Query.Query<SourceSummary, never, never, Source> =>
   })
 
 /**
- * A source by id.
+ * A source by id; `expand` names related objects to embed (`Expand` header).
  *
  * @example
  * ```ts
  * const source = yield* Sources.get(21836)
  * ```
  */
-export const get: (id: number) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/sources/${id}/` }, Source)
-})
+export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Source, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Sources.get")(function*(id: number, options?: Get.GetOptions) {
+    yield* Validate.id("id", id)
+    return yield* Get.object(`/sources/${id}/`, Source, options)
+  })
 
 /**
  * Creates a source on a remote server (`BadRequest` when the server cannot reach it).
