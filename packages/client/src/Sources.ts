@@ -309,17 +309,29 @@ export type UploadFile =
   }
 
 /**
- * A new upload source: a title and its files.
+ * A new upload source: a title and its files; optionally a description, the owning group
+ * and user (ids), categories (slugs) and tags.
  *
  * @example
  * ```ts
- * const upload: Sources.NewUpload = { title: "Test single-file upload", files: [{ path: "roads.csv" }] }
+ * const upload: Sources.NewUpload = {
+ *   title: "Test single-file upload",
+ *   files: [{ path: "roads.csv" }],
+ *   categories: ["transport"],
+ *   tags: ["roads"]
+ * }
  * ```
  */
 export interface NewUpload {
   readonly title: string
   readonly description?: string
   readonly group?: number
+  /** The user who owns the source (an id). @since 0.2.0 */
+  readonly user?: number
+  /** Category slugs. @since 0.2.0 */
+  readonly categories?: ReadonlyArray<string>
+  /** @since 0.2.0 */
+  readonly tags?: ReadonlyArray<string>
   readonly files: ReadonlyArray<UploadFile>
 }
 
@@ -383,13 +395,16 @@ const filePart = (
 const UploadFields = /* @__PURE__ */ Schema.Struct({
   title: NonBlank,
   description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  group: /* @__PURE__ */ Schema.optionalKey(Id)
+  group: /* @__PURE__ */ Schema.optionalKey(Id),
+  user: /* @__PURE__ */ Schema.optionalKey(Id),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
 })
 
 /**
  * Creates an upload source from files, streamed as `multipart/form-data`: files are read as
- * they are sent, never whole into memory. Missing files, duplicate upload paths and a blank
- * title are refused before any request.
+ * they are sent, never whole into memory. Missing files, duplicate upload paths, a blank
+ * title and bad ids are refused before any request.
  *
  * @example
  * ```ts
@@ -404,11 +419,7 @@ export const createUpload: (
   options?: UploadOptions
 ) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sources.createUpload")(
   function*(upload: NewUpload, options?: UploadOptions) {
-    const fields = yield* Validate.input(UploadFields, {
-      title: upload.title,
-      ...(upload.description === undefined ? {} : { description: upload.description }),
-      ...(upload.group === undefined ? {} : { group: upload.group })
-    })
+    const fields = yield* Validate.input(UploadFields, upload)
     if (!Array.isArray(upload.files) || upload.files.length === 0) {
       return yield* new ClientValidationError({ field: "files", message: "Invalid files: give at least one file to upload" })
     }

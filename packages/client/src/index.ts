@@ -158,6 +158,7 @@ export {
   filter,
   first,
   limit,
+  nth,
   orderBy,
   pages,
   pageSize,
