@@ -226,5 +226,7 @@ export {
 } from "./Sources.ts"
 export type { NewUpload, ScanFilter, ScanSort, UploadFile, UploadOptions } from "./Sources.ts"
 export { get as getUser, list as listUsers, me } from "./Users.ts"
+export { get as getWithJson, schema as withJsonSchema, unknownKeys, withJson } from "./Raw.ts"
+export type { WithJson } from "./Raw.ts"
 export { get as getByUrl, getSource as getSourceOf, parse as parseUrl } from "./Urls.ts"
 export type { Models as UrlModels, Reference as UrlReference } from "./Urls.ts"
