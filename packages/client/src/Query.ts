@@ -493,7 +493,7 @@ export const nth: {
     self: Query<A, F, S, X>,
     index: number
   ): Effect.Effect<Option.Option<A>, QueryError, Koordinates>
-} = dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, index: number) =>
+} = /* @__PURE__ */ dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, index: number) =>
   Validate.isId(index + 1)
     ? Effect.map(
       collect(limit(self, Math.min(index + 1, self.limit ?? index + 1))),
