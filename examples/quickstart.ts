@@ -1,6 +1,7 @@
 /**
  * The Quick Start of the Koordinates client, read side: stream layers, filter and sort the
- * catalog, take the first few, count, expand a list, and fetch one layer in full.
+ * catalog, take the first few, count, expand a list (the catalog's too), and fetch one layer
+ * in full.
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -29,6 +30,17 @@ export const quickstart = Effect.gen(function*() {
 
   const expanded = yield* Query.collect(Layers.list().pipe(Query.expand, Query.limit(2)))
   yield* Console.log(`Two layers in full (Expand: list): ${expanded.map((l) => `${l.name} [${l.data.crs ?? "no CRS"}]`).join(", ")}`)
+
+  const catalog = yield* Query.collect(Catalog.list().pipe(Query.expand, Query.limit(5)))
+  yield* Console.log(`The catalog in full (Expand: list), first five:`)
+  for (const entry of catalog) {
+    const detail = entry._tag === "Layer" || entry._tag === "Table"
+      ? `${entry.name} [${entry.data.crs ?? "no CRS"}]`
+      : entry._tag === "Document"
+      ? entry.name
+      : entry.title
+    yield* Console.log(`  ${entry._tag} ${entry.id}  ${detail}`)
+  }
 
   const newest = yield* Query.first(Layers.list().pipe(Query.orderBy("-created_at")))
   if (Option.isSome(newest)) {

@@ -25,7 +25,8 @@ const markers = {
   query: ["page-next", "x-resource-range", "Invalid filter attribute"],
   catalog: ["@koordinates-effect/client/CatalogLayer", "Koordinates.Catalog.list"],
   layerLists: ["Layers.listDrafts", "/layers/drafts/"],
-  writes: ["Koordinates.Layers.create", "Koordinates.Layers.waitForImport", "Gave up waiting"]
+  writes: ["Koordinates.Layers.create", "Koordinates.Layers.waitForImport", "Gave up waiting"],
+  urls: ["names nothing this client reads", "exports/croplayers/{cropLayerId}"]
 }
 
 const kilobyte = 1024
@@ -38,12 +39,12 @@ describe.skipIf(!built)("bundle size", () => {
 
   const base = bundle("Layers.get", app(`import { get } from "@koordinates-effect/client/Layers"`, "get(1474)"))
 
-  it("Layers.get alone stays within its 52.5 KiB gzip budget, request policy included, and carries no Query, Catalog or pagination code", async () => {
+  it("Layers.get alone stays within its 52.5 KiB gzip budget, request policy included, and carries no Query, Catalog, pagination or URL-reading code", async () => {
     const report = await base
     reports.push(report)
     expect(report.gzipped).toBeLessThanOrEqual(52.5 * kilobyte)
     expect(report.text).toContain("Koordinates: retry")
-    for (const marker of [...markers.query, ...markers.catalog, ...markers.layerLists, ...markers.writes]) {
+    for (const marker of [...markers.query, ...markers.catalog, ...markers.layerLists, ...markers.writes, ...markers.urls]) {
       expect(report.text, marker).not.toContain(marker)
     }
     expect(report.text).toContain(`path:"/layers/"`)

@@ -21,6 +21,10 @@ describe("examples", () => {
         assert.include(lines[0], "Five layers")
         assert.isTrue(lines.some((line) => line.startsWith("Creative Commons layers: ")))
         assert.isTrue(lines.some((line) => line.startsWith("Newest layer: ")))
+        const catalog = lines.findIndex((line) => line.startsWith("The catalog in full"))
+        assert.isAbove(catalog, 0)
+        assert.match(lines[catalog + 1] ?? "", /^ {2}(Layer|Table|Set|Document) \d+ {2}\S/)
+        assert.isTrue(fake.log.entries().some((entry) => entry.path.endsWith("/data/") && entry.headers["expand"] === "list"))
         assert.isAtLeast(fake.log.count((entry) => entry.method === "HEAD"), 1)
       }).pipe(Effect.provide(TestConsole.layer)), { catalogSize: 200 }))
 

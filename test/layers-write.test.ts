@@ -14,6 +14,7 @@ import * as Query from "@koordinates-effect/client/Query"
 import * as Tables from "@koordinates-effect/client/Tables"
 import { failure } from "./support/effect.ts"
 import { requested, withFake } from "./support/fake.ts"
+import { fixturesPresent, readFixture } from "./support/fixtures.ts"
 
 const api = "/services/api/v1.x"
 const quick = { schedule: Schedule.spaced("5 millis") } as const
@@ -39,6 +40,34 @@ describe("Layers.create", () => {
         assert.strictEqual(post?.headers["content-type"], "application/json")
         assert.strictEqual(follow?.method, "GET")
         assert.strictEqual(follow?.path, `${api}/layers/${draft.id}/versions/${draft.version?.id}/`)
+      })
+    ))
+
+  it.live("accepts the recorded reply: 201 whose body is the new version, no Location; reads the layer at that version", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const record = fake.store.addLayer({ name: "A Test Layer", publishedVersions: 0, draft: "importing" })
+        const version = record.versions.at(-1)!
+        const recorded = fixturesPresent
+          ? readFixture("responses_8__layer_create_good_simulated_response.json") as Record<string, unknown>
+          : { status: "importing", created_at: "2015-06-11T11:14:10.018Z", created_by: 18504, reference: "", progress: 0.0 }
+        const url = `${fake.origin}${api}/layers/${record.id}/versions/${version.id}/`
+        fake.inject({ method: "POST", path: `${api}/layers/`, status: 201, body: { ...recorded, id: version.id, url } })
+        const draft = yield* Layers.create({ name: "A Test Layer", data: { datasources: [144355] } })
+        assert.instanceOf(draft, Layers.Layer)
+        assert.strictEqual(draft.id, record.id)
+        assert.strictEqual(draft.version?.id, version.id)
+        assert.deepStrictEqual(requested(fake), [`POST ${api}/layers/`, `GET ${api}/layers/${record.id}/versions/${version.id}/`])
+      })
+    ))
+
+  it.live("a 201 body that is neither a layer nor a version is a ResponseDecodeError, with no further request", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        fake.inject({ method: "POST", path: `${api}/layers/`, status: 201, body: { id: 1, status: "importing" } })
+        const error = yield* failure(Layers.create({ name: "A Test Layer", data: { datasources: [1] } }))
+        assert.strictEqual(error._tag, "ResponseDecodeError")
+        assert.strictEqual(fake.log.count(), 1)
       })
     ))
 

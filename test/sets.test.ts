@@ -5,12 +5,15 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Publishing from "@koordinates-effect/client/Publishing"
 import * as Query from "@koordinates-effect/client/Query"
 import * as Sets from "@koordinates-effect/client/Sets"
 import { failure } from "./support/effect.ts"
 import { requested, withFake } from "./support/fake.ts"
+import { fixturesPresent, readFixture } from "./support/fixtures.ts"
+import { request } from "./support/raw.ts"
 
 const api = "/services/api/v1.x"
 
@@ -25,7 +28,9 @@ describe("Sets reads", () => {
         assert.instanceOf(set, Sets.Set)
         assert.strictEqual(set.title, "Transport")
         assert.isTrue(Sets.isPublishedVersion(set))
-        assert.deepStrictEqual(set.items?.map((url) => new URL(url).pathname), [`${api}/layers/${roads.id}/`])
+        assert.deepStrictEqual(set.items?.map((item) => typeof item === "string" ? new URL(item).pathname : item), [
+          `${api}/layers/${roads.id}/`
+        ])
         assert.deepStrictEqual((yield* Query.collect(Sets.list())).map((s) => s.id), [published.id])
         assert.deepStrictEqual((yield* Query.collect(Sets.listDrafts())).map((s) => s.id), [draftOnly.id])
         const versions = yield* Query.collect(Sets.listVersions(published.id))
@@ -49,6 +54,58 @@ describe("Sets reads", () => {
         const items = yield* Sets.getItems(set)
         assert.deepStrictEqual(items.map((layer) => layer.name), ["Roads", "Rail"])
         for (const item of items) assert.instanceOf(item, Layers.Layer)
+      })
+    ))
+})
+
+describe("Sets items, expanded", () => {
+  it.live("get with expand: [\"items\"] sends Expand: items; getItems then uses the layers it holds, with no request", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const roads = fake.store.addLayer({ name: "Roads" })
+        const rail = fake.store.addLayer({ name: "Rail", kind: "table" })
+        const record = fake.store.addSet({ items: [roads.id, rail.id] })
+        const raw = (path: string) => Effect.promise(() => request(fake, path)).pipe(Effect.map((reply) => reply.body))
+        const plain = yield* raw(`/sets/${record.id}/`)
+        const layers = [yield* raw(`/layers/${roads.id}/`), yield* raw(`/layers/${rail.id}/`)]
+        fake.inject({ method: "GET", path: `${api}/sets/${record.id}/`, status: 200, body: { ...plain, items: layers } })
+        fake.log.clear()
+        const set = yield* Sets.get(record.id, { expand: ["items"] })
+        assert.strictEqual(fake.log.entries()[0]?.headers["expand"], "items")
+        for (const item of set.items ?? []) assert.instanceOf(item, Layers.Layer)
+        const items = yield* Sets.getItems(set)
+        assert.deepStrictEqual(items.map((layer) => layer.name), ["Roads", "Rail"])
+        assert.strictEqual(fake.log.count(), 1)
+      })
+    ))
+
+  it.live("items given partly by URL and partly in full: only the URLs are fetched", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const roads = yield* Layers.get(fake.store.addLayer({ name: "Roads" }).id)
+        const rail = fake.store.addLayer({ name: "Rail" })
+        const set = yield* Sets.get(fake.store.addSet({ items: [rail.id] }).id)
+        fake.log.clear()
+        const items = yield* Sets.getItems(new Sets.Set({ ...set, items: [roads, ...(set.items ?? [])] }))
+        assert.deepStrictEqual(items.map((layer) => layer.name), ["Roads", "Rail"])
+        assert.deepStrictEqual(requested(fake), [`GET ${api}/layers/${rail.id}/`])
+      })
+    ))
+
+  it.live("a recorded set, its items expanded into the recorded layer, decodes and needs no further request", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        if (!fixturesPresent) return
+        const recorded = readFixture("responses_3__sets_single_good_simulated_response.json") as Record<string, unknown>
+        const layer = readFixture("responses_2__layers_single_good_simulated_response.json")
+        fake.inject({ method: "GET", path: `${api}/sets/933/`, status: 200, body: { ...recorded, items: [layer] } })
+        const set = yield* Sets.get(933, { expand: ["items"] })
+        const [item] = yield* Sets.getItems(set)
+        assert.strictEqual(item?.data.crs, "EPSG:2193")
+        assert.strictEqual(fake.log.count(), 1)
+        const byUrl = Schema.decodeUnknownSync(Sets.Set)(recorded)
+        assert.strictEqual(byUrl.items?.length, 6)
+        for (const url of byUrl.items ?? []) assert.isString(url)
       })
     ))
 })

@@ -2,6 +2,7 @@
  * The Data Catalog: every published item of the site — layers, tables, sets, documents
  * and more — in one list. Entries are told apart by their URL and decoded into a tagged
  * union; kinds this client does not know yet come through as {@link CatalogOther}.
+ * `Query.expand` gives layers and tables in full ({@link CatalogEntryDetail}).
  *
  * @example
  * ```ts
@@ -17,11 +18,10 @@
  */
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
-import { type LayerFilter, layerFilterKeys, type LayerSort, layerSortKeys } from "./Layers.ts"
-import { Category } from "./Layers.ts"
-import { Metadata } from "./Metadata.ts"
+import { Layer, type LayerFilter, layerFilterKeys, type LayerSort, layerSortKeys } from "./Layers.ts"
 import * as Query from "./Query.ts"
-import { Group, User } from "./Users.ts"
+import { Set } from "./Sets.ts"
+import { Group } from "./Users.ts"
 import { optionalNullable, Timestamp } from "./internal/schema.ts"
 
 const knownResources = ["layers", "tables", "sets", "documents"] as const
@@ -70,30 +70,18 @@ export class CatalogTable extends /* @__PURE__ */ Schema.TaggedClass<CatalogTabl
 }
 
 /**
- * A set (a curated group of layers and tables) in the catalog.
+ * A set (a curated group of layers and tables) in the catalog: the catalog lists sets in
+ * full, so this is a {@link Sets.Set} with a `_tag`.
  *
  * @example
  * ```ts
  * if (entry._tag === "Set") console.log(entry.items?.length)
  * ```
  */
-export class CatalogSet extends /* @__PURE__ */ Schema.TaggedClass<CatalogSet>("@koordinates-effect/client/CatalogSet")("Set", {
-  url: /* @__PURE__ */ urlOf("sets"),
-  id: Schema.Number,
-  title: Schema.String,
-  description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  description_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Category)),
-  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
-  user: /* @__PURE__ */ Schema.optionalKey(User),
-  group: /* @__PURE__ */ Schema.optionalKey(Group),
-  items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
-  url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  metadata: /* @__PURE__ */ optionalNullable(Metadata),
-  publish_to_catalog_services: /* @__PURE__ */ Schema.optionalKey(Schema.Boolean),
-  permissions: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  created_at: /* @__PURE__ */ optionalNullable(Timestamp),
-  ...published
+export class CatalogSet extends /* @__PURE__ */ Set.extend<CatalogSet>("@koordinates-effect/client/CatalogSet")({
+  _tag: /* @__PURE__ */ Schema.tag("Set"),
+  first_published_at: published.first_published_at,
+  published_at: published.published_at
 }) {
 }
 
@@ -156,14 +144,70 @@ export class CatalogOther extends /* @__PURE__ */ Schema.TaggedClass<CatalogOthe
  */
 export type CatalogEntry = CatalogLayer | CatalogTable | CatalogSet | CatalogDocument | CatalogOther
 
+/**
+ * A layer in the expanded catalog (`Query.expand`): the full {@link Layers.Layer}, with a
+ * `_tag`.
+ *
+ * @example
+ * ```ts
+ * if (entry._tag === "Layer") console.log(entry.data.crs)
+ * ```
+ * @since 0.2.0
+ */
+export class CatalogLayerDetail extends /* @__PURE__ */ Layer.extend<CatalogLayerDetail>(
+  "@koordinates-effect/client/CatalogLayerDetail"
+)({ _tag: /* @__PURE__ */ Schema.tag("Layer") }) {
+}
+
+/**
+ * A table in the expanded catalog (`Query.expand`): the full table (a {@link Layers.Layer}),
+ * with a `_tag`.
+ *
+ * @example
+ * ```ts
+ * if (entry._tag === "Table") console.log(entry.data.fields?.length)
+ * ```
+ * @since 0.2.0
+ */
+export class CatalogTableDetail extends /* @__PURE__ */ Layer.extend<CatalogTableDetail>(
+  "@koordinates-effect/client/CatalogTableDetail"
+)({ _tag: /* @__PURE__ */ Schema.tag("Table") }) {
+}
+
+/**
+ * One entry of the expanded catalog (`Query.expand(Catalog.list())`): layers and tables
+ * in full; sets, documents and other kinds as the catalog always gives them.
+ *
+ * @example
+ * ```ts
+ * const crs = (e: CatalogEntryDetail) => e._tag === "Layer" || e._tag === "Table" ? e.data.crs : undefined
+ * ```
+ * @since 0.2.0
+ */
+export type CatalogEntryDetail = CatalogLayerDetail | CatalogTableDetail | CatalogSet | CatalogDocument | CatalogOther
+
+const resourceTags = { layers: "Layer", tables: "Table", sets: "Set", documents: "Document" } as const
+
 const tagOf = (url: unknown): CatalogEntry["_tag"] => {
   const resource = typeof url === "string" ? /\/(layers|tables|sets|documents)\/\d+\//.exec(url)?.[1] : undefined
   return resource === undefined ? "Other" : resourceTags[resource as (typeof knownResources)[number]]
 }
 
-const resourceTags = { layers: "Layer", tables: "Table", sets: "Set", documents: "Document" } as const
-
-const entries = /* @__PURE__ */ Schema.Union([CatalogLayer, CatalogTable, CatalogSet, CatalogDocument, CatalogOther])
+/** A schema that tags each object by its URL (the API sends no discriminator) and decodes it with `members`. */
+const byUrl = <A extends { readonly _tag: string }>(members: Schema.Codec<A, unknown>): Schema.Decoder<A> =>
+  Schema.Unknown.pipe(
+    Schema.decodeTo(members, {
+      decode: SchemaGetter.transform((input: unknown) =>
+        typeof input === "object" && input !== null && !Array.isArray(input)
+          ? { ...input, _tag: tagOf((input as { readonly url?: unknown }).url) }
+          : input
+      ),
+      encode: SchemaGetter.transform((entry: unknown) => {
+        const { _tag, ...fields } = entry as A
+        return fields
+      })
+    })
+  )
 
 /**
  * Schema of a catalog entry: the entry's URL decides its kind (the API sends no
@@ -175,18 +219,23 @@ const entries = /* @__PURE__ */ Schema.Union([CatalogLayer, CatalogTable, Catalo
  * entry._tag // "Table"
  * ```
  */
-export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ Schema.Unknown.pipe(
-  /* @__PURE__ */ Schema.decodeTo(entries, {
-    decode: /* @__PURE__ */ SchemaGetter.transform((input: unknown) =>
-      (typeof input === "object" && input !== null && !Array.isArray(input)
-        ? { ...input, _tag: tagOf((input as { readonly url?: unknown }).url) }
-        : input) as typeof entries.Encoded
-    ),
-    encode: /* @__PURE__ */ SchemaGetter.transform((entry: unknown) => {
-      const { _tag, ...fields } = entry as CatalogEntry
-      return fields
-    })
-  })
+export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ byUrl(
+  /* @__PURE__ */ Schema.Union([CatalogLayer, CatalogTable, CatalogSet, CatalogDocument, CatalogOther])
+)
+
+/**
+ * Schema of an expanded catalog entry: dispatched by URL like {@link CatalogEntry}, with
+ * layers and tables decoded in full.
+ *
+ * @example
+ * ```ts
+ * const entry = Schema.decodeUnknownSync(CatalogEntryDetail)(layerJson)
+ * entry._tag === "Layer" && entry.data.crs
+ * ```
+ * @since 0.2.0
+ */
+export const CatalogEntryDetail: Schema.Decoder<CatalogEntryDetail> = /* @__PURE__ */ byUrl(
+  /* @__PURE__ */ Schema.Union([CatalogLayerDetail, CatalogTableDetail, CatalogSet, CatalogDocument, CatalogOther])
 )
 
 /**
@@ -221,11 +270,12 @@ const catalogFilterKeys: ReadonlyArray<CatalogFilter> = [...layerFilterKeys, "ty
  * const first3 = yield* Query.collect(Catalog.list().pipe(Query.limit(3)))
  * ```
  */
-export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort> =>
+export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort, CatalogEntryDetail> =>
   Query.make({
     name: "Koordinates.Catalog.list",
     path: "/data/",
     schema: CatalogEntry,
+    expandedSchema: CatalogEntryDetail,
     filterKeys: catalogFilterKeys,
     sortKeys: layerSortKeys
   })
@@ -238,11 +288,12 @@ export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort> =>
  * const importing = Catalog.listLatest().pipe(Query.filter({ "version.status": "importing" }))
  * ```
  */
-export const listLatest = (): Query.Query<CatalogEntry, CatalogLatestFilter, LayerSort> =>
+export const listLatest = (): Query.Query<CatalogEntry, CatalogLatestFilter, LayerSort, CatalogEntryDetail> =>
   Query.make({
     name: "Koordinates.Catalog.listLatest",
     path: "/data/latest/",
     schema: CatalogEntry,
+    expandedSchema: CatalogEntryDetail,
     filterKeys: [...catalogFilterKeys, "version"],
     sortKeys: layerSortKeys
   })

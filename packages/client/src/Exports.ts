@@ -31,6 +31,7 @@ import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
 import * as Query from "./Query.ts"
 import * as Download from "./internal/download.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import { optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -203,12 +204,11 @@ export const list = (): Query.Query<Export> => Query.make({ name: "Koordinates.E
  * const e = yield* Exports.get(3)
  * ```
  */
-export const get: (id: number) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/exports/${id}/` }, Export)
-})
+export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Export, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Exports.get")(function*(id: number, options?: Get.GetOptions) {
+    yield* Validate.id("id", id)
+    return yield* Get.object(`/exports/${id}/`, Export, options)
+  })
 
 /**
  * Requests an export; the server builds it in the background (see {@link waitForExport}).
@@ -485,11 +485,15 @@ export const listCropLayers = (): Query.Query<CropLayer> =>
  * const regions = yield* Exports.getCropLayer(1)
  * ```
  */
-export const getCropLayer: (id: number) => Effect.Effect<CropLayer, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Exports.getCropLayer")(function*(id: number) {
+export const getCropLayer: (
+  id: number,
+  options?: Get.GetOptions
+) => Effect.Effect<CropLayer, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Exports.getCropLayer")(
+  function*(id: number, options?: Get.GetOptions) {
     yield* Validate.id("id", id)
-    return yield* Http.json({ method: "GET", path: `/exports/croplayers/${id}/` }, CropLayer)
-  })
+    return yield* Get.object(`/exports/croplayers/${id}/`, CropLayer, options)
+  }
+)
 
 /**
  * The features (areas) of a crop layer.

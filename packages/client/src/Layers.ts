@@ -409,9 +409,13 @@ export const LayerChanges = /* @__PURE__ */ NewLayer.mapFields((fields) => ({
 /** Changes to a draft version (see {@link LayerChanges}). */
 export type LayerChanges = typeof LayerChanges.Type
 
+/** What `POST /layers/` answers: the layer (when the reply's `Location` was followed), or its new version. */
+const CreateReply = /* @__PURE__ */ Schema.Union([Layer, LayerVersion])
+
 /**
  * Creates a layer from datasources; its first version is a draft that starts importing.
- * Returns the layer at that version.
+ * Returns the layer at that version: the server answers 201 with a `Location` (followed),
+ * or with the new version itself, whose `url` is then read.
  *
  * @example
  * ```ts
@@ -423,7 +427,8 @@ export const create: (layer: NewLayer) => Effect.Effect<Layer, LayerError, Koord
   "Koordinates.Layers.create"
 )(function*(layer: NewLayer) {
   const checked = yield* Validate.input(NewLayer, layer)
-  return yield* Http.json({ method: "POST", path: "/layers/", body: HttpBody.jsonUnsafe(checked) }, Layer)
+  const reply = yield* Http.json({ method: "POST", path: "/layers/", body: HttpBody.jsonUnsafe(checked) }, CreateReply)
+  return reply instanceof Layer ? reply : yield* Http.json({ method: "GET", path: reply.url }, Layer)
 })
 
 /**

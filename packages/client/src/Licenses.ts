@@ -13,6 +13,7 @@ import * as Schema from "effect/Schema"
 import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import * as Validate from "./internal/validate.ts"
 
@@ -54,10 +55,10 @@ export const list = (): Query.Query<License> =>
  * const license = yield* Licenses.get(9)
  * ```
  */
-export const get: (id: number) => Effect.Effect<License, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Licenses.get")(function*(id: number) {
+export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<License, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Licenses.get")(function*(id: number, options?: Get.GetOptions) {
     yield* Validate.id("id", id)
-    return yield* Http.json({ method: "GET", path: `/licenses/${id}/` }, License)
+    return yield* Get.object(`/licenses/${id}/`, License, options)
   })
 
 const creativeCommonsSlug = /^cc-by(?:-nc)?(?:-sa|-nd)?$/

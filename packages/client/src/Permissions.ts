@@ -21,6 +21,7 @@ import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import { Id } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -135,14 +136,19 @@ export const list = (target: Target): Query.Query<Permission> => {
  * const everyone = yield* Permissions.get({ set: 933 }, "group.everyone")
  * ```
  */
-export const get: (target: Target, id: PermissionId) => Effect.Effect<Permission, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(function*(target: Target, id: PermissionId) {
+export const get: (
+  target: Target,
+  id: PermissionId,
+  options?: Get.GetOptions
+) => Effect.Effect<Permission, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(
+  function*(target: Target, id: PermissionId, options?: Get.GetOptions) {
     const path = yield* permissionsPath(target)
     if (!/^(?:group\.[\w-]+|user\.\d+)$/.test(id)) {
       return yield* new ClientValidationError({ field: "id", message: `Invalid permission id "${id}": expected group.{id} or user.{id}` })
     }
-    return yield* Http.json({ method: "GET", path: `${path}${id}/` }, Permission)
-  })
+    return yield* Get.object(`${path}${id}/`, Permission, options)
+  }
+)
 
 /**
  * Grants one permission (replacing the subject's previous one) and returns it.

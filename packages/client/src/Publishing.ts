@@ -19,10 +19,11 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
 import { ClientValidationError, PublishFailed, type TimeoutError } from "./Errors.ts"
-import type { Koordinates } from "./Koordinates.ts"
+import { Koordinates } from "./Koordinates.ts"
 import { Layer } from "./Layers.ts"
 import * as Query from "./Query.ts"
 import { Set } from "./Sets.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import { Publish, PublishState } from "./internal/publish.ts"
 import * as Validate from "./internal/validate.ts"
@@ -67,31 +68,47 @@ export const list = (): Query.Query<Publish> =>
   Query.make({ name: "Koordinates.Publishing.list", path: "/publish/", schema: Publish })
 
 /**
- * A publish by id.
+ * A publish by id; `expand` names related objects to embed (`Expand` header).
  *
  * @example
  * ```ts
  * const publish = yield* Publishing.get(2054)
  * ```
  */
-export const get: (id: number) => Effect.Effect<Publish, PublishError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Publishing.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/publish/${id}/` }, Publish)
-})
-
-/** A layer, table or set at a draft version, or the URL of such a version. */
-export type PublishItem = string | Layer | Set
+export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Publish, PublishError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Publishing.get")(function*(id: number, options?: Get.GetOptions) {
+    yield* Validate.id("id", id)
+    return yield* Get.object(`/publish/${id}/`, Publish, options)
+  })
 
 /**
- * What to publish and how: the items (draft versions, or their URLs), `publishStrategy`
+ * A draft version by ids: `{ layer, version }`, `{ table, version }` or `{ set, version }`.
+ *
+ * @example
+ * ```ts
+ * const item: Publishing.VersionIds = { layer: 8888, version: 9999 }
+ * ```
+ * @since 0.2.0
+ */
+export type VersionIds =
+  | { readonly layer: number; readonly version: number }
+  | { readonly table: number; readonly version: number }
+  | { readonly set: number; readonly version: number }
+
+/** A layer, table or set at a draft version, the URL of such a version, or its ids. */
+export type PublishItem = string | Layer | Set | VersionIds
+
+/**
+ * What to publish and how: the items (draft versions, their URLs or their ids), `publishStrategy`
  * (`together`, the default, or `individual`), `errorStrategy` (`abort`, the default, or
  * `ignore`) and an optional `publishAt` time.
  *
  * @example
  * ```ts
- * const request: Publishing.NewPublish = { items: [draft], publishAt: new Date("2030-01-01T00:00:00Z") }
+ * const request: Publishing.NewPublish = {
+ *   items: [draft, { layer: 8888, version: 9999 }, { table: 7777, version: 6666 }],
+ *   publishAt: new Date("2030-01-01T00:00:00Z")
+ * }
  * ```
  */
 export interface NewPublish {
@@ -105,11 +122,28 @@ const versionUrl = /^https?:\/\/[^/]+\/.*\/(layers|tables|sets)\/\d+\/versions\/
 
 const invalid = (field: string, message: string) => Effect.fail(new ClientValidationError({ field, message }))
 
-const itemUrl = (item: PublishItem, index: number): Effect.Effect<string, ClientValidationError> => {
+const collections = [["layer", "layers"], ["table", "tables"], ["set", "sets"]] as const
+
+/** The version URL that ids name, under the API root. */
+const idsUrl = (apiRoot: string, item: unknown, field: string): Effect.Effect<string, ClientValidationError> => {
+  const ids = (typeof item === "object" && item !== null ? item : {}) as Readonly<Record<string, number>>
+  const named = collections.find(([kind]) => kind in ids)
+  if (named === undefined || !("version" in ids)) {
+    return invalid(field, `Invalid ${field}: expected a draft version, its URL or its ids ({ layer, version }…)`)
+  }
+  const [kind, collection] = named
+  return Effect.map(
+    Effect.andThen(Validate.id(`${field}.${kind}`, ids[kind]!), Validate.id(`${field}.version`, ids["version"]!)),
+    (version) => `${apiRoot}/${collection}/${ids[kind]}/versions/${version}/`
+  )
+}
+
+const itemUrl = (apiRoot: string) => (item: PublishItem, index: number): Effect.Effect<string, ClientValidationError> => {
   const field = `items[${index}]`
   if (typeof item === "string") {
     return versionUrl.test(item) ? Effect.succeed(item) : invalid(field, `Invalid ${field}: "${item}" is not a version URL`)
   }
+  if (!(item instanceof Layer || item instanceof Set)) return idsUrl(apiRoot, item, field)
   const url = item.this_version
   return Versioned.isDraftVersion(item) && url != null
     ? Effect.succeed(url)
@@ -130,11 +164,13 @@ const publishAtIso = (value: Date | string): Effect.Effect<string, ClientValidat
 
 /**
  * Publishes draft versions. Layers, tables and sets given as objects must be draft versions
- * (`ClientValidationError` otherwise, before any request); URLs must be version URLs.
+ * (`ClientValidationError` otherwise, before any request); URLs must be version URLs; ids
+ * (`{ layer: 8888, version: 9999 }`) must be positive integers.
  *
  * @example
  * ```ts
  * const publish = yield* Publishing.create({ items: [layerDraft, setDraft], publishStrategy: "individual" })
+ * const byIds = yield* Publishing.create({ items: [{ layer: 8888, version: 9999 }, { table: 7777, version: 6666 }] })
  * ```
  */
 export const create: (publish: NewPublish) => Effect.Effect<Publish, PublishError, Koordinates> = /* @__PURE__ */ Effect
@@ -142,7 +178,8 @@ export const create: (publish: NewPublish) => Effect.Effect<Publish, PublishErro
     if (!Array.isArray(publish.items) || publish.items.length === 0) {
       return yield* invalid("items", "Invalid items: give at least one draft version to publish")
     }
-    const items = yield* Effect.forEach(publish.items, itemUrl)
+    const { apiRoot } = yield* Koordinates
+    const items = yield* Effect.forEach(publish.items, itemUrl(apiRoot))
     const options = yield* Validate.input(PublishOptions, {
       publishStrategy: publish.publishStrategy ?? "together",
       errorStrategy: publish.errorStrategy ?? "abort"

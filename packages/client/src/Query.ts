@@ -517,3 +517,30 @@ export const count = <A, F extends string, S extends string, X>(
     if (Option.isNone(linkUrl(response.headers["link"], "page-next"))) return atMostLimit(items.length)
     return yield* Http.unexpected(response, "X-Resource-Range", "The server reports no item count and the list has more than one page")
   }).pipe(Effect.withSpan(`${self.name}.count`))
+
+/**
+ * The item at `index` (counting from 0) of a query, if it has one: only the pages up to
+ * it are requested (with no page size set, an index below 100 takes one request of
+ * `index + 1` items). A negative or fractional index is a `ClientValidationError`.
+ *
+ * @example
+ * ```ts
+ * const third = yield* Query.nth(Layers.list().pipe(Query.orderBy("name")), 2) // Option<LayerSummary>
+ * ```
+ * @since 0.2.0
+ */
+export const nth: {
+  (index: number): <A, F extends string, S extends string, X>(
+    self: Query<A, F, S, X>
+  ) => Effect.Effect<Option.Option<A>, QueryError, Koordinates>
+  <A, F extends string, S extends string, X>(
+    self: Query<A, F, S, X>,
+    index: number
+  ): Effect.Effect<Option.Option<A>, QueryError, Koordinates>
+} = /* @__PURE__ */ dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, index: number) =>
+  Validate.isId(index + 1)
+    ? Effect.map(
+      collect(limit(self, Math.min(index + 1, self.limit ?? index + 1))),
+      (items) => Option.fromUndefinedOr(items[index])
+    )
+    : Effect.fail(new ClientValidationError({ field: "index", message: `Invalid index ${index}: expected an integer of 0 or more` })))

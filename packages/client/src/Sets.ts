@@ -44,7 +44,8 @@ export class SetVersion extends /* @__PURE__ */ Schema.Class<SetVersion>("@koord
 
 /**
  * A set at one version. Older sets carry fewer fields, so most are optional; `version` is
- * present when fetched through a version endpoint.
+ * present when fetched through a version endpoint. `items` are the URLs of its layers and
+ * tables, or the layers themselves when asked for with `{ expand: ["items"] }`.
  *
  * @example
  * ```ts
@@ -63,7 +64,7 @@ export class Set extends /* @__PURE__ */ Schema.Class<Set>("@koordinates-effect/
   tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
   group: /* @__PURE__ */ Schema.optionalKey(Group),
   user: /* @__PURE__ */ Schema.optionalKey(User),
-  items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(/* @__PURE__ */ Schema.Union([Schema.String, Layer]))),
   url_html: /* @__PURE__ */ Schema.optionalKey(Schema.String),
   thumbnail_url: /* @__PURE__ */ optionalNullable(Schema.String),
   metadata: /* @__PURE__ */ optionalNullable(Metadata),
@@ -338,17 +339,20 @@ export const setMetadata: (
 )
 
 /**
- * The set's items, fetched: each layer or table URL of the set as a `Layer`, in order.
+ * The set's items as `Layer`s, in order: items the set already holds in full (fetched with
+ * `{ expand: ["items"] }`) are used as they are; each one given by URL is fetched.
  *
  * @example
  * ```ts
- * const layers = yield* Sets.getItems(yield* Sets.get(933))
+ * const layers = yield* Sets.getItems(yield* Sets.get(933, { expand: ["items"] })) // no further request
  * ```
  */
 export const getItems: (set: Set) => Effect.Effect<Array<Layer>, SetError, Koordinates> = /* @__PURE__ */ Effect.fn(
   "Koordinates.Sets.getItems"
 )(function*(set: Set) {
-  return yield* Effect.forEach(set.items ?? [], (url) => Http.json({ method: "GET", path: url }, Layer), {
-    concurrency: 4
-  })
+  return yield* Effect.forEach(
+    set.items ?? [],
+    (item) => typeof item === "string" ? Http.json({ method: "GET", path: item }, Layer) : Effect.succeed(item),
+    { concurrency: 4 }
+  )
 })

@@ -30,6 +30,7 @@ import { License } from "./Licenses.ts"
 import { Metadata } from "./Metadata.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import * as Mime from "./internal/mime.ts"
 import * as Multipart from "./internal/multipart.ts"
@@ -224,19 +225,18 @@ export const list = (): Query.Query<SourceSummary, never, never, Source> =>
   })
 
 /**
- * A source by id.
+ * A source by id; `expand` names related objects to embed (`Expand` header).
  *
  * @example
  * ```ts
  * const source = yield* Sources.get(21836)
  * ```
  */
-export const get: (id: number) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/sources/${id}/` }, Source)
-})
+export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Source, KoordinatesError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Sources.get")(function*(id: number, options?: Get.GetOptions) {
+    yield* Validate.id("id", id)
+    return yield* Get.object(`/sources/${id}/`, Source, options)
+  })
 
 /**
  * Creates a source on a remote server (`BadRequest` when the server cannot reach it).
@@ -310,17 +310,29 @@ export type UploadFile =
   }
 
 /**
- * A new upload source: a title and its files.
+ * A new upload source: a title and its files; optionally a description, the owning group
+ * and user (ids), categories (slugs) and tags.
  *
  * @example
  * ```ts
- * const upload: Sources.NewUpload = { title: "Test single-file upload", files: [{ path: "roads.csv" }] }
+ * const upload: Sources.NewUpload = {
+ *   title: "Test single-file upload",
+ *   files: [{ path: "roads.csv" }],
+ *   categories: ["transport"],
+ *   tags: ["roads"]
+ * }
  * ```
  */
 export interface NewUpload {
   readonly title: string
   readonly description?: string
   readonly group?: number
+  /** The user who owns the source (an id). @since 0.2.0 */
+  readonly user?: number
+  /** Category slugs. @since 0.2.0 */
+  readonly categories?: ReadonlyArray<string>
+  /** @since 0.2.0 */
+  readonly tags?: ReadonlyArray<string>
   readonly files: ReadonlyArray<UploadFile>
 }
 
@@ -384,13 +396,16 @@ const filePart = (
 const UploadFields = /* @__PURE__ */ Schema.Struct({
   title: NonBlank,
   description: /* @__PURE__ */ Schema.optionalKey(Schema.String),
-  group: /* @__PURE__ */ Schema.optionalKey(Id)
+  group: /* @__PURE__ */ Schema.optionalKey(Id),
+  user: /* @__PURE__ */ Schema.optionalKey(Id),
+  categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
 })
 
 /**
  * Creates an upload source from files, streamed as `multipart/form-data`: files are read as
- * they are sent, never whole into memory. Missing files, duplicate upload paths and a blank
- * title are refused before any request.
+ * they are sent, never whole into memory. Missing files, duplicate upload paths, a blank
+ * title and bad ids are refused before any request.
  *
  * @example
  * ```ts
@@ -405,11 +420,7 @@ export const createUpload: (
   options?: UploadOptions
 ) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sources.createUpload")(
   function*(upload: NewUpload, options?: UploadOptions) {
-    const fields = yield* Validate.input(UploadFields, {
-      title: upload.title,
-      ...(upload.description === undefined ? {} : { description: upload.description }),
-      ...(upload.group === undefined ? {} : { group: upload.group })
-    })
+    const fields = yield* Validate.input(UploadFields, upload)
     if (!Array.isArray(upload.files) || upload.files.length === 0) {
       return yield* new ClientValidationError({ field: "files", message: "Invalid files: give at least one file to upload" })
     }

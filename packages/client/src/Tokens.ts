@@ -22,6 +22,7 @@ import * as HttpBody from "effect/http/HttpBody"
 import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
+import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
 import { NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -167,12 +168,11 @@ export const list = (): Query.Query<Token> => Query.make({ name: "Koordinates.To
  * const token = yield* Tokens.get(987654)
  * ```
  */
-export const get: (id: number) => Effect.Effect<Token, TokenError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Tokens.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/tokens/${id}/` }, Token)
-})
+export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Token, TokenError, Koordinates> =
+  /* @__PURE__ */ Effect.fn("Koordinates.Tokens.get")(function*(id: number, options?: Get.GetOptions) {
+    yield* Validate.id("id", id)
+    return yield* Get.object(`/tokens/${id}/`, Token, options)
+  })
 
 /**
  * Creates a token by signing in with an email and password. The reply carries the secret

@@ -12,10 +12,13 @@
 export {
   CatalogDocument,
   CatalogEntry,
+  CatalogEntryDetail,
   CatalogLayer,
+  CatalogLayerDetail,
   CatalogOther,
   CatalogSet,
   CatalogTable,
+  CatalogTableDetail,
   list as listCatalog,
   listLatest as listCatalogLatest
 } from "./Catalog.ts"
@@ -107,7 +110,7 @@ export {
   PublishState,
   waitForPublish
 } from "./Publishing.ts"
-export type { NewPublish, PublishItem } from "./Publishing.ts"
+export type { NewPublish, PublishItem, VersionIds } from "./Publishing.ts"
 export {
   create as createSet,
   createDraft as createSetDraft,
@@ -155,6 +158,7 @@ export {
   filter,
   first,
   limit,
+  nth,
   orderBy,
   pages,
   pageSize,
@@ -222,3 +226,7 @@ export {
 } from "./Sources.ts"
 export type { NewUpload, ScanFilter, ScanSort, UploadFile, UploadOptions } from "./Sources.ts"
 export { get as getUser, list as listUsers, me } from "./Users.ts"
+export { get as getWithJson, schema as withJsonSchema, unknownKeys, withJson } from "./Raw.ts"
+export type { WithJson } from "./Raw.ts"
+export { get as getByUrl, getSource as getSourceOf, parse as parseUrl } from "./Urls.ts"
+export type { Models as UrlModels, Reference as UrlReference } from "./Urls.ts"

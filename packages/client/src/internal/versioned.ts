@@ -11,6 +11,7 @@ import type * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
 import type { KoordinatesError } from "../Errors.ts"
 import type { Koordinates } from "../Koordinates.ts"
+import * as Get from "./get.ts"
 import * as Http from "./http.ts"
 import { Publish } from "./publish.ts"
 import * as Validate from "./validate.ts"
@@ -28,18 +29,8 @@ export interface Resource<A> {
   readonly schema: Schema.Decoder<A>
 }
 
-/**
- * Options of the single-object getters.
- *
- * @example
- * ```ts
- * Layers.get(1474, { expand: ["data"] })
- * ```
- */
-export interface GetOptions {
-  /** Names of related objects the server should embed (sent as `Expand: a,b`). */
-  readonly expand?: ReadonlyArray<string>
-}
+/** Options of the single-object getters. */
+export type GetOptions = Get.GetOptions
 
 /** Every way these endpoints fail. */
 export type Error = KoordinatesError
@@ -51,12 +42,6 @@ const span = <A>(resource: Resource<A>, name: string) => `Koordinates.${resource
 const ids = (fields: ReadonlyArray<readonly [string, number]>) =>
   Effect.forEach(fields, ([field, value]) => Validate.id(field, value), { discard: true })
 
-const getAt = <A>(resource: Resource<A>, path: string, options: GetOptions | undefined) =>
-  Effect.flatMap(
-    Validate.expandHeader(options?.expand),
-    (headers) => Http.json({ method: "GET", path, headers }, resource.schema)
-  )
-
 const versionPath = <A>(resource: Resource<A>, id: number, version: number | string) =>
   `${resource.path}${id}/versions/${version}/`
 
@@ -64,14 +49,14 @@ const versionPath = <A>(resource: Resource<A>, id: number, version: number | str
 export const get = <A>(resource: Resource<A>): Fn<[id: number, options?: GetOptions], A> =>
   Effect.fn(span(resource, "get"))(function*(id: number, options?: GetOptions) {
     yield* Validate.id("id", id)
-    return yield* getAt(resource, `${resource.path}${id}/`, options)
+    return yield* Get.object(`${resource.path}${id}/`, resource.schema, options)
   })
 
 /** `getVersion(id, versionId, options)`: the object at one version. */
 export const getVersion = <A>(resource: Resource<A>): Fn<[id: number, versionId: number, options?: GetOptions], A> =>
   Effect.fn(span(resource, "getVersion"))(function*(id: number, versionId: number, options?: GetOptions) {
     yield* ids([[resource.idField, id], ["versionId", versionId]])
-    return yield* getAt(resource, versionPath(resource, id, versionId), options)
+    return yield* Get.object(versionPath(resource, id, versionId), resource.schema, options)
   })
 
 /** `getDraft(id)` / `getPublished(id)`: the object at its draft or published version. */
@@ -82,7 +67,7 @@ export const getNamedVersion = <A>(
   Effect.fn(span(resource, version === "draft" ? "getDraft" : "getPublished"))(
     function*(id: number, options?: GetOptions) {
       yield* Validate.id(resource.idField, id)
-      return yield* getAt(resource, versionPath(resource, id, version), options)
+      return yield* Get.object(versionPath(resource, id, version), resource.schema, options)
     }
   )
 
