@@ -7,7 +7,6 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Schedule from "effect/Schedule"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
@@ -15,9 +14,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as Exports from "@koordinates-effect/client/Exports"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
-import * as Layers from "@koordinates-effect/client/Layers"
-import { exportSha256, FakeKoordinates } from "@koordinates-effect/testing"
+import { exportSha256 } from "@koordinates-effect/testing"
 import { failure } from "./support/effect.ts"
+import { completeExport, exportAt } from "./support/exports.ts"
 import { withFake } from "./support/fake.ts"
 import { type Handler, hostileServer, pattern } from "./support/hostile.ts"
 
@@ -25,20 +24,6 @@ const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "koordinates-files-"
 const sha256 = (bytes: Uint8Array) => crypto.createHash("sha256").update(bytes).digest("hex")
 /** Every file under `root`, relative to it, sorted. */
 const tree = (root: string): Array<string> => (fs.readdirSync(root, { recursive: true }) as Array<string>).sort()
-
-/** A complete export of a new layer on the fake, `size` bytes. */
-const completeExport = (size: number) =>
-  Effect.gen(function*() {
-    const fake = yield* FakeKoordinates
-    fake.store.setExportSize(size)
-    const layer = yield* Layers.get(fake.store.addLayer({ name: "Roads" }).id)
-    const created = yield* Exports.create({
-      crs: "EPSG:2193",
-      formats: { vector: "application/x-zipped-shp" },
-      items: [{ item: layer.url }]
-    })
-    return yield* Exports.waitForExport(created.id, { schedule: Schedule.spaced("5 millis") })
-  })
 
 /** The same export under another name, as a server could send it. */
 const named = (done: Exports.Export, name: string) => new Exports.Export({ ...done, name })
@@ -206,14 +191,7 @@ describe("a resumed download is checked as strictly as the first reply", () => {
         const client = Koordinates.layer({ origin: storage.origin, token: "hostile-test-token", retry: { times: 2, base: "1 millis" } })
           .pipe(Layer.provide(FetchHttpClient.layer))
         const folder = scratch()
-        const exported = new Exports.Export({
-          id: 7,
-          url: `${storage.origin}/services/api/v1.x/exports/7/`,
-          name: "kx-roads",
-          state: "complete",
-          created_at: new Date("2024-01-01T00:00:00Z"),
-          download_url: `${storage.origin}/download/7.zip`
-        })
+        const exported = exportAt(`${storage.origin}/download/7.zip`)
         const download = Effect.result(Exports.downloadToFile(exported, folder)).pipe(Effect.provide(client))
         const outcome = yield* download
         assert.strictEqual(storage.received.length, 2, "one resumption")

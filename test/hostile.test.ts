@@ -15,6 +15,7 @@ import * as Layers from "@koordinates-effect/client/Layers"
 import * as Metadata from "@koordinates-effect/client/Metadata"
 import * as Query from "@koordinates-effect/client/Query"
 import * as Sources from "@koordinates-effect/client/Sources"
+import { exportAt } from "./support/exports.ts"
 import { type Handler, type Hostile, hostileServer, pattern } from "./support/hostile.ts"
 
 const token = "hostile-test-token"
@@ -108,23 +109,13 @@ const stallAfter = (sent: number, length: number, headers: Record<string, string
   response.write(pattern(length).subarray(0, sent))
 }
 
-const exportAt = (server: Hostile) =>
-  new Exports.Export({
-    id: 7,
-    url: `${server.origin}/services/api/v1.x/exports/7/`,
-    name: "kx-roads",
-    state: "complete",
-    created_at: new Date("2024-01-01T00:00:00Z"),
-    download_url: `${server.origin}/download/7.zip`
-  })
-
 const idle = { idleTimeout: "300 millis" } as const
 
 describe("a body that stalls after its headers ends in TimeoutError", () => {
   it.live("a download, with retries off: TimeoutError after the idle timeout", () =>
     Effect.gen(function*() {
       const server = yield* hostileServer(stallAfter(100, 1_000))
-      const { outcome, ms } = yield* timed(Stream.runDrain(Exports.download(exportAt(server))).pipe(
+      const { outcome, ms } = yield* timed(Stream.runDrain(Exports.download(exportAt(`${server.origin}/download/7.zip`))).pipe(
         Effect.provide(client(server, idle))
       ))
       assert.strictEqual(failedWith(outcome), "TimeoutError")
@@ -135,7 +126,7 @@ describe("a body that stalls after its headers ends in TimeoutError", () => {
   it.live("a download, with retries on: resumed from where it stalled, each resumption stalling, then TimeoutError", () =>
     Effect.gen(function*() {
       const server = yield* hostileServer(stallAfter(100, 1_000, { etag: "\"v1\"" }))
-      const { outcome, ms } = yield* timed(Stream.runDrain(Exports.download(exportAt(server))).pipe(
+      const { outcome, ms } = yield* timed(Stream.runDrain(Exports.download(exportAt(`${server.origin}/download/7.zip`))).pipe(
         Effect.provide(client(server, { ...idle, retry: { times: 2, base: "1 millis" } }))
       ))
       assert.strictEqual(failedWith(outcome), "TimeoutError")
@@ -151,7 +142,7 @@ describe("a body that stalls after its headers ends in TimeoutError", () => {
         response.writeHead(206, { "content-type": "application/octet-stream", "content-range": "bytes 100-999/1000", etag: "\"v1\"" })
         response.end(file.subarray(100))
       })
-      const bytes = yield* Stream.runCollect(Exports.download(exportAt(server))).pipe(
+      const bytes = yield* Stream.runCollect(Exports.download(exportAt(`${server.origin}/download/7.zip`))).pipe(
         Effect.provide(client(server, { ...idle, retry: { times: 2, base: "1 millis" } }))
       )
       assert.isTrue(Buffer.concat(bytes).equals(file))
@@ -164,7 +155,7 @@ describe("a body that stalls after its headers ends in TimeoutError", () => {
         const tick = setInterval(() => response.write(new Uint8Array([1])), 50)
         response.on("close", () => clearInterval(tick))
       })
-      const { outcome, ms } = yield* timed(Stream.runDrain(Exports.download(exportAt(server))).pipe(
+      const { outcome, ms } = yield* timed(Stream.runDrain(Exports.download(exportAt(`${server.origin}/download/7.zip`))).pipe(
         Effect.provide(client(server, { ...idle, budget: "600 millis" }))
       ))
       assert.strictEqual(failedWith(outcome), "TimeoutError")

@@ -22,7 +22,8 @@ import * as Exports from "@koordinates-effect/client/Exports"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Query from "@koordinates-effect/client/Query"
 import * as Sources from "@koordinates-effect/client/Sources"
-import { FakeKoordinates, type FakeServer, type LoggedRequest, type RequestLog } from "@koordinates-effect/testing"
+import { type FakeServer, type LoggedRequest, type RequestLog } from "@koordinates-effect/testing"
+import { completeExport } from "./support/exports.ts"
 import { withFake } from "./support/fake.ts"
 
 const quick = { schedule: Schedule.spaced("5 millis") } as const
@@ -99,23 +100,6 @@ const interruptInFlight = <A, E, R>(
     assert.isAbove(started, 0)
     assert.strictEqual(ended, started, "every fiber the operation started has ended")
     return request
-  })
-
-/** A fake with one layer and a complete export of it, `size` bytes long; the logs cleared. */
-const completeExport = (size: number) =>
-  Effect.gen(function*() {
-    const fake = yield* FakeKoordinates
-    fake.store.setExportSize(size)
-    const layer = yield* Layers.get(fake.store.addLayer({ name: "Roads" }).id)
-    const created = yield* Exports.create({
-      crs: "EPSG:2193",
-      formats: { vector: "application/x-zipped-shp" },
-      items: [{ item: layer.url }]
-    })
-    const done = yield* Exports.waitForExport(created.id, quick)
-    fake.log.clear()
-    fake.storageLog.clear()
-    return done
   })
 
 describe("Interruption aborts the request in flight", () => {

@@ -22,6 +22,7 @@ import * as Query from "@koordinates-effect/client/Query"
 import * as Sets from "@koordinates-effect/client/Sets"
 import type { FakeServer, InjectRule } from "@koordinates-effect/testing"
 import { failure } from "./support/effect.ts"
+import { exportAt } from "./support/exports.ts"
 import { withFake } from "./support/fake.ts"
 
 /** A call that meets the bad reply, reduced to a small value to compare. */
@@ -70,17 +71,6 @@ const twoSummaries = [summary(1), summary(2)]
 /** A `Link` to the next page, relative: `more/` under whatever page it is on. */
 const linkOn = { Link: `<more/>; rel="page-next"` }
 
-/** A complete export whose file is at `downloadPath` on the fake. */
-const completeExport = (fake: FakeServer) =>
-  new Exports.Export({
-    id: 7,
-    url: `${root(fake)}/exports/7/`,
-    name: "kx-roads",
-    state: "complete",
-    created_at: new Date("2024-01-01T00:00:00Z"),
-    download_url: `${root(fake)}${downloadPath}`
-  })
-
 const layersGet: Call = {
   name: "Layers.get",
   run: (fake) => Effect.map(Layers.get(fake.store.addLayer({ name: "Roads" }).id), (layer) => layer.name)
@@ -118,7 +108,7 @@ const getXml: Call = {
 }
 const download: Call = {
   name: "Exports.download",
-  run: (fake) => Stream.runDrain(Exports.download(completeExport(fake)))
+  run: (fake) => Stream.runDrain(Exports.download(exportAt(`${root(fake)}${downloadPath}`)))
 }
 
 const cases: ReadonlyArray<Case> = [

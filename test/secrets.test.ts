@@ -13,7 +13,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
-import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
@@ -28,6 +27,7 @@ import * as Query from "@koordinates-effect/client/Query"
 import * as Tokens from "@koordinates-effect/client/Tokens"
 import * as FakeKoordinates from "@koordinates-effect/testing"
 import { failure } from "./support/effect.ts"
+import { completeExport, exportAt } from "./support/exports.ts"
 import { withFake } from "./support/fake.ts"
 import { type Handler, hostileServer } from "./support/hostile.ts"
 import { registerSecret, scanned, secretLabel, takeFindings } from "./support/secrets.ts"
@@ -143,14 +143,7 @@ describe("no request to a host other than the configured one carries Authorizati
   it.live("an export download sent through a third host reaches storage, with the token only on the API", () =>
     withFake((fake) =>
       Effect.gen(function*() {
-        fake.store.setExportSize(50_000)
-        const layer = yield* Layers.get(fake.store.addLayer({ name: "Roads" }).id)
-        const created = yield* Exports.create({
-          crs: "EPSG:2193",
-          formats: { vector: "application/x-zipped-shp" },
-          items: [{ item: layer.url }]
-        })
-        const done = yield* Exports.waitForExport(created.id, { schedule: Schedule.spaced("5 millis") })
+        const done = yield* completeExport(50_000)
         const downloadUrl = new URL(done.download_url ?? "", fake.origin)
         const signed = yield* Effect.promise(() =>
           fetch(downloadUrl, {
@@ -262,16 +255,7 @@ const echoes: ReadonlyArray<{
       return reply(206, "rest", "application/zip", { "content-range": `bytes ${secret}`, etag: "\"v1\"" })(request, response, index, body)
     },
     call: (origin) =>
-      Stream.runDrain(Exports.download(
-        new Exports.Export({
-          id: 7,
-          url: `${origin}/services/api/v1.x/exports/7/`,
-          name: "kx",
-          state: "complete",
-          created_at: new Date(0),
-          download_url: `${origin}/services/api/v1.x/exports/7/download/`
-        })
-      )),
+      Stream.runDrain(Exports.download(exportAt(`${origin}/services/api/v1.x/exports/7/download/`))),
     fails: "DownloadError"
   },
   {
