@@ -11,6 +11,7 @@ import {
   startServer,
   Store
 } from "../packages/testing/src/server/index.ts"
+import { rawExchange } from "./support/raw.ts"
 
 type Json = Record<string, unknown>
 
@@ -133,6 +134,34 @@ describe("authentication and routing", () => {
     const v1 = await getJson(server, `/layers/${layer.id}/`)
     expect(v1.body["url"]).toBe(`${server.origin}/services/api/v1/layers/${layer.id}/`)
     expect(v1.body["permissions"]).toBe(`${server.origin}/services/api/v1/layers/${layer.id}/permissions/`)
+  })
+})
+
+describe("request targets", () => {
+  let server: FakeServer
+  beforeAll(async () => {
+    server = await startServer({ catalogSize: 1 })
+  })
+  afterAll(() => server.close())
+
+  const exchange = (requestLine: string) =>
+    rawExchange(server, `${requestLine}\r\nHost: ${new URL(server.origin).host}\r\nAuthorization: key test-token\r\nConnection: close\r\n\r\n`)
+
+  it.each([
+    ["an absolute-form target", (origin: string) => `GET ${origin}/services/api/v1/data/ HTTP/1.1`],
+    ["the asterisk form", () => "OPTIONS * HTTP/1.1"],
+    ["a bad % escape in the query", () => "GET /services/api/v1/data/?q=%zz HTTP/1.1"],
+    ["a cut % escape at the end of the query", () => "GET /services/api/v1/data/?q=a% HTTP/1.1"]
+  ])("answers 400 with a JSON detail to %s", async (_, requestLine) => {
+    const reply = await exchange(requestLine(server.origin))
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /)
+    expect(reply).toMatch(/\r\ncontent-type: application\/json\r\n/i)
+    expect(reply).toContain('{"detail":"Bad request target')
+  })
+
+  it("still answers a well-escaped query", async () => {
+    const reply = await exchange("GET /services/api/v1/data/?q=%41b+c HTTP/1.1")
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /)
   })
 })
 

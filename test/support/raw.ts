@@ -2,6 +2,7 @@
  * Raw HTTP against a FakeKoordinates server (no client): what the fake's own tests use to
  * check its protocol.
  */
+import { connect } from "node:net"
 import type { FakeServer } from "../../packages/testing/src/server/index.ts"
 
 export type Json = Record<string, unknown>
@@ -51,3 +52,26 @@ export const remove = (server: FakeServer, path: string, options: CallOptions = 
 
 /** The path under the API root of an absolute URL. */
 export const pathOf = (server: FakeServer, url: unknown) => String(url).slice(root(server).length)
+
+/**
+ * Sends `text` as is over a plain TCP connection to the server and resolves to everything
+ * it answered until it closed the connection; rejects after `timeoutMs` without a close.
+ * `text` should ask for `Connection: close`.
+ */
+export const rawExchange = (server: FakeServer, text: string, timeoutMs = 5_000): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(server.origin)
+    const socket = connect({ host: hostname, port: Number(port) })
+    const chunks: Array<Buffer> = []
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error(`No close within ${timeoutMs} ms; received: ${Buffer.concat(chunks).toString("latin1")}`))
+    }, timeoutMs)
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk))
+    socket.on("error", () => undefined)
+    socket.on("close", () => {
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks).toString("latin1"))
+    })
+    socket.write(text)
+  })

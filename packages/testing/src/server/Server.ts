@@ -101,6 +101,24 @@ const writeFault = async (response: ServerResponse, reply: Reply, fault: Exclude
   response.end(fault === "truncate" ? half : bytes)
 }
 
+/** A `%` that does not start a two-hex-digit escape. */
+const badEscape = /%(?![0-9a-f]{2})/i
+
+/**
+ * The request target as a URL on this server, when it is in origin form (`/path?query`)
+ * with a well-escaped query; undefined for any other target (absolute form
+ * `http://host/path`, asterisk form `*`, a bad `%` escape), which is a bad request.
+ */
+const originFormUrl = (origin: string, target: string): URL | undefined => {
+  if (!target.startsWith("/") || !URL.canParse(`${origin}${target}`)) return undefined
+  const url = new URL(`${origin}${target}`)
+  return badEscape.test(url.search) ? undefined : url
+}
+
+/** The 400 reply to a request whose target the server does not take. */
+const badRequest = (target: string): Reply =>
+  new HttpError(400, `Bad request target "${target}": send a path, with a well-escaped query.`).toReply()
+
 /** Starts a fake server with a generated catalog and sources; resolves once it listens. */
 export const startServer = async (options: FakeServerOptions = {}): Promise<FakeServer> => {
   const store = new Store(options.seed ?? 1, options)
@@ -143,8 +161,13 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     const upload = isMultipart(headers["content-type"]) ? request : null
     const bytes = upload === null ? await readBody(request) : Buffer.alloc(0)
     const body = bytes.toString("utf8")
-    const url = new URL(`${origin}${request.url ?? "/"}`)
     const method = (request.method ?? "GET").toUpperCase()
+    const target = request.url ?? "/"
+    const url = originFormUrl(origin, target)
+    if (url === undefined) {
+      log.record({ method, path: target, query: [], headers, body, at: Date.now() }, response)
+      return writeReply(response, method, badRequest(target))
+    }
     const query = [...url.searchParams]
     log.record({ method, path: url.pathname, query, headers, body, at: Date.now() }, response)
     const api = API_ROOT.exec(url.pathname)
