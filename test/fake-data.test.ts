@@ -1020,23 +1020,25 @@ describe("exports", () => {
     expect((await call(server, `/exports/${mine[0]?.id}/download/`, { token: key })).status).toBe(404)
   })
 
-  it("cancels a processing export (202) and deletes a finished one (204)", async () => {
+  it("cancels a processing export (202); 409 for one that has ended, which stays", async () => {
     const processing = await createExport()
     const cancelled = await remove(server, `/exports/${processing.id}/`)
     expect(cancelled.status).toBe(202)
     expect(Object.keys(cancelled.body)).toEqual(EXPORT_KEYS)
     expect(cancelled.body).toMatchObject({ id: processing.id, state: "cancelled", download_url: null })
     expect((await request(server, `/exports/${processing.id}/`)).body["state"]).toBe("cancelled")
-    const gone = await remove(server, `/exports/${processing.id}/`)
-    expect(gone.status).toBe(204)
-    expect(server.store.getExport(processing.id)).toBeUndefined()
-    expect((await call(server, `/exports/${processing.id}/`)).status).toBe(404)
+    const again = await remove(server, `/exports/${processing.id}/`)
+    expect(again.status).toBe(409)
+    expect(again.body).toEqual({
+      detail: "This export has already ended (cancelled): only a processing export can be cancelled"
+    })
 
     const complete = await createExport()
     server.store.completeExports()
     expect(complete.state).toBe("complete")
-    expect((await remove(server, `/exports/${complete.id}/`)).status).toBe(204)
-    expect(server.store.getExport(complete.id)).toBeUndefined()
+    expect((await remove(server, `/exports/${complete.id}/`)).status).toBe(409)
+    expect(server.store.getExport(complete.id)?.state).toBe("complete")
+    expect((await request(server, `/exports/${complete.id}/`)).body["state"]).toBe("complete")
   })
 
   it("fails the next export on failNextExport: no download", async () => {

@@ -806,6 +806,7 @@ describe("metadata", () => {
     })
     const native = await call(server, `${base}metadata/`)
     expect(native.headers.get("content-type")).toBe("text/xml; charset=utf-8")
+    expect(native.headers.get("content-disposition")).toBe('attachment; filename="buildings.xml"')
     expect(new Uint8Array(await native.arrayBuffer())).toEqual(new TextEncoder().encode(document))
     expect((await request(server, `/layers/${layer.id}/`)).body["metadata"]).toBeNull()
   })
@@ -824,6 +825,9 @@ describe("metadata", () => {
     const base = `/layers/${layer.id}/versions/${layer.versions[0]?.id}/metadata/`
     const iso = await call(server, `${base}iso/`)
     expect(iso.headers.get("content-type")).toBe("text/xml; charset=utf-8")
+    expect(iso.headers.get("content-disposition")).toBe('attachment; filename="roads-tracks.iso.xml"')
+    expect((await call(server, `${base}dc/`)).headers.get("content-disposition"))
+      .toBe('attachment; filename="roads-tracks.dc.xml"')
     const isoText = await iso.text()
     expect(isoText).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<gmd:MD_Metadata /)
     expect(isoText).toContain("<gmd:title><gco:CharacterString>Roads &amp; Tracks</gco:CharacterString></gmd:title>")

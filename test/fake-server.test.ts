@@ -356,6 +356,22 @@ describe("filters, sorting and expansion", () => {
     }
   })
 
+  it("answers 400 for a value outside a filter's choices; free text matches nothing", async () => {
+    for (const [path, query] of [
+      ["/data/latest/", "version.status=bogus"],
+      ["/layers/drafts/", "version.status=bogus"],
+      ["/data/", "type=layers"],
+      ["/layers/", "kind=vectors"],
+      ["/sources/scans/", "status=done"]
+    ]) {
+      const response = await call(server, `${path}?${query}`)
+      expect(response.status, query).toBe(400)
+      expect((await response.json() as Json)["detail"], query).toMatch(/^Invalid value for [\w.]+: ".+" \(expected one of /)
+    }
+    expect((await call(server, "/data/latest/?version.status=ok&version.status=bogus")).status).toBe(400)
+    await expectLayers("tag=bogus&q=bogus&category=bogus", [])
+  })
+
   it("filters drafts and the latest catalog by version.status", async () => {
     await expectLayers("", ["delta", "epsilon"], "/layers/drafts/")
     await expectLayers("version.status=importing", ["delta"], "/layers/drafts/")

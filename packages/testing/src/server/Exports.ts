@@ -20,7 +20,6 @@ import {
   created,
   expandsList,
   HttpError,
-  noContent,
   notFound,
   ok,
   pathParam,
@@ -309,12 +308,14 @@ export const get = (context: RequestContext, params: PathParams): Reply => {
   return ok(renderExport(context.urls, record))
 }
 
-/** DELETE `/exports/{id}/`: cancels a processing export (202 with it); removes a finished one (204). */
+/**
+ * DELETE `/exports/{id}/`: cancels a processing export (202 with it, now `cancelled`); 409
+ * for one that has ended (complete, failed or cancelled), which stays as it is.
+ */
 export const remove = (context: RequestContext, params: PathParams): Reply => {
   const record = findExport(context, params)
   if (record.state !== "processing") {
-    context.store.removeExport(record)
-    return noContent()
+    throw new HttpError(409, `This export has already ended (${record.state}): only a processing export can be cancelled`)
   }
   context.store.cancelExport(record)
   return { status: 202, body: renderExport(context.urls, record) }

@@ -49,8 +49,11 @@ export interface Category {
   readonly slug: string
 }
 
-/** Import state of a version (versions of sets are always `ok`). */
-export type VersionStatus = "importing" | "ok" | "error"
+/** The import states of a version (versions of sets are always `ok`). */
+export const VERSION_STATUSES = ["importing", "ok", "error"] as const
+
+/** Import state of a version. */
+export type VersionStatus = (typeof VERSION_STATUSES)[number]
 
 /**
  * One version of a layer, table or set. `published_at` is null until the version is
@@ -259,8 +262,11 @@ export interface SetView {
 /** A catalog item as a list shows it: layers and sets at a version, documents as they are. */
 export type ItemView = LayerView | SetView | DocumentRecord
 
+/** The values of the catalog `type` filter. */
+export const ITEM_TYPES = ["layer", "table", "set", "document"] as const
+
 /** The value of the catalog `type` filter. */
-export type ItemType = "layer" | "table" | "set" | "document"
+export type ItemType = (typeof ITEM_TYPES)[number]
 
 /** The catalog type of a record. */
 export const itemType = (record: CatalogRecord): ItemType =>

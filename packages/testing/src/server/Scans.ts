@@ -9,7 +9,7 @@
  * line; it grows as the scan progresses (reading it does not move the scan on).
  */
 import { setTimeout as sleep } from "node:timers/promises"
-import { dateFilters, exact, type ListRules, select } from "./Filters.ts"
+import { choiceFilter, dateFilters, type ListRules, select } from "./Filters.ts"
 import {
   created,
   expandsList,
@@ -22,7 +22,7 @@ import {
   type Reply,
   type RequestContext
 } from "./Http.ts"
-import { isRunningScan, type ScanRecord } from "./Model.ts"
+import { isRunningScan, SCAN_STATES, type ScanRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
 import { renderScan, scanUrl } from "./Render.ts"
 import { findSource } from "./Sources.ts"
@@ -49,7 +49,7 @@ const scanRules: ListRules<ScanRecord, ScanFacets> = {
     completed: instant(scan.completed_at)
   }),
   filters: [
-    ["status", exact((facets: ScanFacets) => facets.status)],
+    choiceFilter<ScanFacets>("status", SCAN_STATES, (facets) => facets.status),
     ...dateFilters<ScanFacets>("started_at", (facets) => facets.started),
     ...dateFilters<ScanFacets>("completed_at", (facets) => facets.completed)
   ],
