@@ -101,7 +101,7 @@ describe("Exports", () => {
           assert.strictEqual((yield* failure(Exports.delete(created.id)))._tag, "Conflict")
           assert.strictEqual((yield* Exports.get(created.id)).state, "cancelled")
         }),
-      { exportPolls: 100 }
+      { exportTime: "1 hour" }
     ))
 
   it.live("a failed export makes waitForExport fail with DownloadError", () =>
@@ -224,7 +224,7 @@ describe("Exports.download", () => {
           assert.strictEqual(error._tag, "DownloadError")
           assert.lengthOf(fake.storageLog.entries(), 0)
         }),
-      { exportPolls: 100 }
+      { exportTime: "1 hour" }
     ))
 
   it.live("downloadToFile names the file after the export in a directory, refuses to overwrite, and can", () =>

@@ -1,7 +1,7 @@
 /**
  * The Data Catalog endpoints: `/data/` lists every published item at its published
  * version, `/data/latest/` every item at its newest version, drafts included. Listing an
- * importing version advances its import one step.
+ * importing version is a read of it (which moves its import on only with the `per-read` clock).
  */
 import { CATALOG_FILTERS, LATEST_FILTERS, selectItems, type FilterSet } from "./Filters.ts"
 import { expandsList, type Reply, type RequestContext } from "./Http.ts"
@@ -13,7 +13,7 @@ const catalogList = (views: (context: RequestContext) => ReadonlyArray<ItemView>
 (context: RequestContext): Reply => {
   const expand = expandsList(context)
   return listReply(context, selectItems(views(context), context.query, filters), (view) => {
-    if (view.entity === "layer") context.store.pollImport(view.layer, view.version)
+    if (view.entity === "layer") context.store.pollImport(view.version)
     return renderCatalogItem(context.urls, view, expand)
   })
 }

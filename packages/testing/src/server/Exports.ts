@@ -259,9 +259,9 @@ export const validateExport = (context: RequestContext): Reply =>
   ok(renderValidation(context, validate(context.store, exportRequest(context))))
 
 /** The name the server gives an export: `kx-{slug of the asked name or first item}-{YYYYMMDD}`. */
-const exportName = (request: ExportRequest): string => {
+const exportName = (request: ExportRequest, now: number): string => {
   const asked = request.name ?? request.items[0]?.layer.name ?? "export"
-  return `kx-${slugify(asked).replace(/^kx-/, "")}-${formatDate(Date.now()).replaceAll("-", "")}`
+  return `kx-${slugify(asked).replace(/^kx-/, "")}-${formatDate(now).replaceAll("-", "")}`
 }
 
 /**
@@ -271,7 +271,7 @@ const exportName = (request: ExportRequest): string => {
 export const create = (context: RequestContext): Reply => {
   const request = exportRequest(context)
   const record = context.store.createExport({
-    name: exportName(request),
+    name: exportName(request, context.store.clock.now()),
     user: callerOf(context).user,
     crs: request.crs,
     formats: request.formats,

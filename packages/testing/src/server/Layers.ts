@@ -66,12 +66,17 @@ const layerChanges = (store: Store, fields: Fields, creating: boolean): LayerCha
 })
 
 /** PUT body of a layer version: new `data` datasources replace the old ones and start an import. */
-const editLayer = (context: RequestContext, version: VersionRecord<LayerContent>, body: JsonObject): void => {
+const editLayer = (
+  context: RequestContext,
+  layer: LayerRecord,
+  version: VersionRecord<LayerContent>,
+  body: JsonObject
+): void => {
   const fields = new Fields(body)
   const changes = layerChanges(context.store, fields, false)
   fields.done()
   version.content = changedLayer(version.content, changes)
-  if (changes.datasources !== undefined) context.store.startImport(version)
+  if (changes.datasources !== undefined) context.store.startImport(layer, version)
 }
 
 const layerResource = (collection: Collection): Resource<LayerContent, LayerRecord> => ({
@@ -153,7 +158,7 @@ export const importVersion = (collection: Collection) => (context: RequestContex
   const { record, version } = locate(context, resource(collection), params, atParam)
   if (version.published_at !== null) throw new HttpError(409, "This version is already published")
   ensureDatasources(version)
-  context.store.startImport(version)
+  context.store.startImport(record, version)
   return importing(context, record, version)
 }
 

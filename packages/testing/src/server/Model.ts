@@ -10,6 +10,45 @@
  * published one, else the draft).
  */
 
+/** Every scope a Koordinates token can carry. */
+export const ALL_SCOPES: ReadonlyArray<string> = [
+  "query",
+  "tiles",
+  "catalog",
+  "wxs:wfs",
+  "wxs:wms",
+  "wxs:wcs",
+  "documents:read",
+  "documents:write",
+  "layers:read",
+  "layers:write",
+  "sets:read",
+  "sets:write",
+  "sources:read",
+  "sources:write",
+  "users:read",
+  "users:write",
+  "tokens:read",
+  "tokens:write"
+]
+
+/** Token keys and their scopes. */
+export type TokenScopes = Readonly<Record<string, ReadonlyArray<string>>>
+
+/** The element of `list` with this id; throws naming `what` when there is none. */
+export const byId = <T extends { readonly id: number }>(list: ReadonlyArray<T>, id: number, what: string): T => {
+  const found = list.find((item) => item.id === id)
+  if (found === undefined) throw new Error(`Unknown ${what} id ${id}`)
+  return found
+}
+
+/** {@link byId}, or null for a null id. */
+export const byIdOrNull = <T extends { readonly id: number }>(
+  list: ReadonlyArray<T>,
+  id: number | null,
+  what: string
+): T | null => id === null ? null : byId(list, id, what)
+
 /** A group: a publisher, or the built-in "Everyone" (no country). */
 export interface GroupRecord {
   readonly id: number
@@ -482,6 +521,9 @@ export const permissionId = (permission: PermissionRecord): string =>
 
 /** What permissions are set on. */
 export type PermissionKind = "layer" | "set" | "source"
+
+/** Anything permissions are set on. */
+export type PermissionTarget = LayerRecord | SetRecord | SourceRecord
 
 /** The states of an export (the last three end it). */
 export const EXPORT_STATES = ["processing", "complete", "failed", "cancelled"] as const

@@ -20,11 +20,10 @@ import {
   textParam
 } from "./Http.ts"
 import { type Collection, layerIn } from "./Links.ts"
-import { PERMISSION_LEVELS, permissionId, type PermissionRecord } from "./Model.ts"
+import { PERMISSION_LEVELS, permissionId, type PermissionRecord, type PermissionTarget } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
 import { renderPermission } from "./Render.ts"
 import { findSource } from "./Sources.ts"
-import type { PermissionTarget } from "./Store.ts"
 
 /** A kind of item permissions are set on: the collection it is served under, and how a path names one. */
 export interface Holder {

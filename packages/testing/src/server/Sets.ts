@@ -67,7 +67,7 @@ export const resource: Resource<SetContent, SetRecord> = {
   title: (content) => content.title,
   render: (context, set, version, withVersion) => render(context, setView(set, version), withVersion),
   renderVersion: renderSetVersion,
-  edit: (context, version, body: JsonObject) => {
+  edit: (context, _set, version, body: JsonObject) => {
     const fields = new Fields(body)
     const changes = setChanges(context, fields, false)
     fields.done()

@@ -4,7 +4,8 @@
  * named `source` and file parts `file0`, `file1`…, each file's name its upload path. The
  * upload is streamed: of each file only its path, content type, size and SHA-256 are kept
  * (and the document of a small `.xml` sidecar). A new source holds nothing until a scan
- * (Scans.ts) finds its datasources.
+ * (Scans.ts) finds its datasources; a new upload source is scanned at once (its scan is
+ * `queued` when the 201 arrives), the others when a scan is asked for.
  *
  * Remote sources need `url_remote` with their type's scheme (`arcgis`, `wfs`: http or
  * https; `cifs`: smb; `postgres`: postgres); a host containing `invalid` cannot be resolved.
@@ -38,7 +39,7 @@ import {
   sourceUrl
 } from "./Render.ts"
 import { isSidecar } from "./Scanning.ts"
-import type { NewSource } from "./Store.ts"
+import type { NewSource } from "./SourceStore.ts"
 
 /** The URL schemes `url_remote` may use, by source type (types without one take no URL). */
 const remoteSchemes: Partial<Record<SourceType, ReadonlyArray<string>>> = {
@@ -227,8 +228,9 @@ const createUpload = async (context: RequestContext, body: AsyncIterable<Uint8Ar
   const errors = parts.files.length === 0 && Object.keys(parts.errors).length === 0
     ? { files: "Upload at least one file (parts file0, file1…)." }
     : parts.errors
-  const fields = newSource(context, parseJsonObject(parts.source.text), parts.files, errors)
-  return createdSource(context, context.store.createSource(fields))
+  const source = context.store.createSource(newSource(context, parseJsonObject(parts.source.text), parts.files, errors))
+  context.store.startScan(source)
+  return createdSource(context, source)
 }
 
 /**

@@ -4,7 +4,6 @@
  * later reply repeats (they show `key_hint`). The other endpoints work on the caller's own
  * tokens; a deleted token stops authenticating at once.
  */
-import { ALL_SCOPES } from "./Auth.ts"
 import { Fields, type JsonObject, jsonBody, present } from "./Body.ts"
 import {
   callerOf,
@@ -18,7 +17,7 @@ import {
   type Reply,
   type RequestContext
 } from "./Http.ts"
-import type { TokenRecord } from "./Model.ts"
+import { ALL_SCOPES, type TokenRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
 import { renderToken, renderTokenSummary } from "./Render.ts"
 
