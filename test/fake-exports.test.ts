@@ -4,7 +4,7 @@
  * storage server (ranges, cuts), the formats OPTIONS offers, and crop layers.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { exportBytes, exportSha256, type LayerRecord } from "../packages/testing/src/server/index.ts"
+import { exportBytes, exportSha256, type LayerRecord, type Polygon } from "../packages/testing/src/server/index.ts"
 import { call, type Json, pathOf, post, remove, request, root, useServer, sha256 } from "./support/raw.ts"
 
 const EXPORT_SUMMARY_KEYS = ["id", "name", "created_at", "created_via", "state", "url", "download_url"]
@@ -79,7 +79,7 @@ describe("exports", () => {
     expect((mixed.body["items"] as Array<Json>).map((item) => item["invalid_reasons"])).toEqual([
       ["outside-extent"],
       ["no-format", "outside-extent"],
-      ["no-format", "outside-extent"]
+      ["no-format"]
     ])
     const formatsForAll = await post(server, "/exports/validate/", {
       ...valid(),
@@ -92,6 +92,33 @@ describe("exports", () => {
     const tooLarge = await post(server, "/exports/validate/", valid())
     expect(tooLarge.body).toMatchObject({ is_valid: false, invalid_reasons: ["too-large"] })
     expect((tooLarge.body["items"] as Array<Json>)[0]?.["is_valid"]).toBe(true)
+  })
+
+  it("checks each item's extent against the layer's: a box elsewhere is outside, an overlapping one is not", async () => {
+    const box = (west: number, south: number, east: number, north: number): Polygon => ({
+      type: "Polygon",
+      coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]]
+    })
+    const wellington = server.store.addLayer({ name: "Wellington Roads", extent: box(174.6, -41.7, 176.3, -40.6) })
+    const sydney = server.store.addLayer({ name: "Sydney Roads", extent: box(150.5, -34.2, 151.4, -33.5) })
+    const reasons = async (extent: unknown) => {
+      const reply = await post(server, "/exports/validate/", {
+        ...valid(),
+        items: [{ item: itemUrl(wellington) }, { item: itemUrl(sydney) }],
+        extent
+      })
+      expect(reply.status).toBe(200)
+      return (reply.body["items"] as Array<Json>).map((item) => item["invalid_reasons"])
+    }
+    expect(await reasons(box(0, 0, 1, 1))).toEqual([["outside-extent"], ["outside-extent"]])
+    expect(await reasons(box(174.7, -41.4, 174.9, -41.2))).toEqual([[], ["outside-extent"]])
+    expect(await reasons(`${root(server)}/exports/croplayers/1/cropfeatures/104/`)).toEqual([[], ["outside-extent"]])
+    const both = { type: "MultiPolygon", coordinates: [box(176, -41, 177, -40), box(151, -34, 152, -33)].map((p) => p.coordinates) }
+    expect(await reasons(both)).toEqual([[], []])
+    expect(await reasons(null)).toEqual([[], []])
+    const generated = server.store.addLayer({ kind: "vector" })
+    expect(generated.extent?.type).toBe("Polygon")
+    expect(server.store.addLayer({ kind: "table" }).extent).toBeNull()
   })
 
   it("answers 400 with field errors for malformed requests; creates exports validation would refuse", async () => {

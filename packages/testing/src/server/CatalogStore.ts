@@ -34,6 +34,7 @@ import {
   type LayerRecord,
   latestVersion,
   type MetadataDocument,
+  type Polygon,
   type SetContent,
   type SetRecord,
   type UserRecord,
@@ -80,6 +81,12 @@ export interface LayerOptions {
   readonly metadata?: boolean
   /** Ids of the datasources its data comes from (`[]` leaves nothing to import). */
   readonly datasources?: ReadonlyArray<number>
+  /**
+   * The area it covers; default its place's (null for a table).
+   *
+   * @since 0.2.0
+   */
+  readonly extent?: Polygon | null
 }
 
 /**
@@ -232,7 +239,8 @@ export class CatalogStore {
       geotags: options.geotags ?? item.geotags,
       public: options.public ?? item.public,
       popularity: options.popularity ?? item.popularity,
-      created_at
+      created_at,
+      extent: options.extent === undefined ? item.extent : options.extent
     }, versions)
     for (const version of versions) if (version.status === "importing") this.#runImport(layer, version)
     return layer

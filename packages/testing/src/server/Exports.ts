@@ -1,17 +1,17 @@
 /**
  * Export endpoints (`/exports/…`): layers and tables packaged in chosen formats, projection
  * and extent, then downloaded. Exports are per user: each caller sees only their own. An
- * export moves one step per read (a GET of it, or of a list page showing it): `processing`
- * (progress climbing) → `complete` once read the store's `exportPolls` times, or `failed`
- * (`store.failNextExport`). Its download URL answers 302 to a signed URL on the storage
- * server (Storage.ts) once it is complete, 404 before.
+ * export runs on the store's clock (ExportStore.ts): `processing` → `complete`, or
+ * `failed`. Its download URL answers 302 to a signed URL on the storage server
+ * (Storage.ts) once it is complete, 404 before.
  *
  * A request names its items by layer or table URL, a CRS (`EPSG:<code>`, one the fake
  * knows), formats by kind of data, and optionally an extent: a GeoJSON (Multi)Polygon or a
  * crop feature URL; a malformed one is 400 with field errors. `/exports/validate/` then
  * marks an item `no-format` when no format was chosen for its kind, `outside-extent` when
- * the extent lies off the map (every longitude beyond ±180), and the whole export
- * `too-large` past the store's `exportSizeLimit` (creating an export does not check these).
+ * the extent's bounding box misses the layer's (a table, without geometry, is never
+ * outside), and the whole export `too-large` past the store's `exportSizeLimit` (creating
+ * an export does not check these).
  * Also the crop layers and their features, offered as extents.
  */
 import { Fields, isObject, type Json, type JsonObject, jsonBody } from "./Body.ts"
@@ -208,10 +208,23 @@ const estimatedSize = (layer: LayerRecord): number => {
 const estimatedTotal = (request: ExportRequest): number =>
   request.items.reduce((total, { layer }) => total + estimatedSize(layer), 0)
 
-/** True when every position of an area lies beyond ±180° longitude: off the map of every layer. */
-const offTheMap = (area: Area): boolean => {
-  const polygons = area.type === "Polygon" ? [area.coordinates] : area.coordinates
-  return polygons.flat(2).every(([longitude]) => Math.abs(longitude) > 180)
+/** A bounding box: west, south, east, north. */
+type Bounds = readonly [number, number, number, number]
+
+/** The bounding box of an area. */
+const boundsOf = (area: Area): Bounds => {
+  const positions = (area.type === "Polygon" ? [area.coordinates] : area.coordinates).flat(2)
+  const longitudes = positions.map(([longitude]) => longitude)
+  const latitudes = positions.map(([, latitude]) => latitude)
+  return [Math.min(...longitudes), Math.min(...latitudes), Math.max(...longitudes), Math.max(...latitudes)]
+}
+
+/** True when the bounding box of `extent` misses the layer's extent (a layer without one is never outside). */
+const outside = (extent: Area, layer: LayerRecord): boolean => {
+  if (layer.extent === null) return false
+  const [west, south, east, north] = boundsOf(extent)
+  const [layerWest, layerSouth, layerEast, layerNorth] = boundsOf(layer.extent)
+  return west > layerEast || east < layerWest || south > layerNorth || north < layerSouth
 }
 
 /** What validation says about a request. */
@@ -223,12 +236,12 @@ interface Validation {
 }
 
 const validate = (store: Store, request: ExportRequest): Validation => {
-  const outside = request.extent !== null && offTheMap(request.extent)
+  const { extent } = request
   const items = request.items.map((item) => ({
     item,
     reasons: [
       ...(request.formats[item.layer.kind] === undefined ? ["no-format"] : []),
-      ...(outside ? ["outside-extent"] : [])
+      ...(extent !== null && outside(extent, item.layer) ? ["outside-extent"] : [])
     ]
   }))
   const size = estimatedTotal(request)
@@ -290,7 +303,7 @@ const findExport = (context: RequestContext, params: PathParams): ExportRecord =
   return record
 }
 
-/** GET `/exports/`: the caller's exports, newest first; each one shown is read, so it moves on. */
+/** GET `/exports/`: the caller's exports, newest first (each one shown is a read of it). */
 export const list = (context: RequestContext): Reply => {
   const user = callerOf(context).user
   const expand = expandsList(context)
@@ -301,7 +314,7 @@ export const list = (context: RequestContext): Reply => {
   })
 }
 
-/** GET `/exports/{id}/`: a read, which moves a processing export on. */
+/** GET `/exports/{id}/`: a read of the export. */
 export const get = (context: RequestContext, params: PathParams): Reply => {
   const record = findExport(context, params)
   context.store.pollExport(record)

@@ -198,6 +198,11 @@ export interface LayerRecord extends ItemBase, Versioned<LayerContent>, Readonly
   readonly entity: "layer"
   readonly kind: LayerKind
   collected_at: ReadonlyArray<string>
+  /**
+   * The area its data covers (`[longitude, latitude]`), which export extents are checked
+   * against; null for a table, which has no geometry.
+   */
+  readonly extent: Polygon | null
 }
 
 /** A set (a curated list of layers and tables); its content fields read the published version, else the draft. */

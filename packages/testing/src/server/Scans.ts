@@ -1,9 +1,8 @@
 /**
- * Scan endpoints (`/sources/{id}/scans/…`, `/sources/scans/`). A scan moves one step per
- * read (a GET of it, or of a list page showing it): `queued` → `scanning` → `completed`
- * once read the store's `scanPolls` times — or `failed` (`store.failNextScan`). A completed
- * scan adds the datasources it found. One scan of a source runs at a time (a second is
- * 409); DELETE cancels a running scan (409 once it ended).
+ * Scan endpoints (`/sources/{id}/scans/…`, `/sources/scans/`). A scan runs on the store's
+ * clock (SourceStore.ts): `queued` → `scanning` → `completed`, or `failed`
+ * (`store.failNextScan`); a completed scan adds the datasources it found. One scan of a
+ * source runs at a time (a second is 409); DELETE cancels a running scan (409 once it ended).
  *
  * The log is plain text, one `YYYY-MM-DD HH:MM:SS: message` line per step, sent line by
  * line; it grows as the scan progresses (reading it does not move the scan on).
@@ -61,7 +60,7 @@ const scanRules: ListRules<ScanRecord, ScanFacets> = {
   }
 }
 
-/** A page of scans (newest first unless sorted); each one shown is read, so it moves on. */
+/** A page of scans (newest first unless sorted); each one shown is a read of it. */
 const scanList = (context: RequestContext, scans: ReadonlyArray<ScanRecord>): Reply => {
   const detail = expandsList(context)
   return listReply(context, select([...scans].reverse(), context.query, scanRules), (scan) => {
@@ -85,7 +84,7 @@ const findScan = (context: RequestContext, params: PathParams): ScanRecord => {
   return scan
 }
 
-/** GET `/sources/{id}/scans/{scan}/`: a read, which moves a running scan on. */
+/** GET `/sources/{id}/scans/{scan}/`: a read of the scan. */
 export const get = (context: RequestContext, params: PathParams): Reply => {
   const scan = findScan(context, params)
   context.store.pollScan(scan)

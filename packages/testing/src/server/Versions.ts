@@ -6,7 +6,7 @@
  *
  * Rules: only the newest version may be unpublished (a second draft is 409); published
  * versions cannot be edited or deleted (405); a version or item under an active publish
- * cannot be deleted (409); reading an importing version advances its import one step.
+ * cannot be deleted (409); showing a version is a read of its import (CatalogStore.ts).
  */
 import { type Fields, type JsonObject, jsonBody, present } from "./Body.ts"
 import {
