@@ -28,21 +28,87 @@ import {
   type RequestContext
 } from "./Http.ts"
 import { cropFeatureAt, layerAt } from "./Links.ts"
-import type { Area, CropLayerRecord, ExportItem, ExportRecord, LayerRecord } from "./Model.ts"
-import { listReply } from "./Pagination.ts"
 import {
-  exportUrl,
-  layerUrl,
-  renderCropFeature,
-  renderCropLayer,
-  renderExport,
-  renderExportSummary,
-  renderLicense,
-  slugify
-} from "./Render.ts"
+  type Area,
+  type CropFeatureRecord,
+  type CropLayerRecord,
+  type ExportItem,
+  type ExportRecord,
+  type LayerRecord,
+  type MultiPolygon
+} from "./Model.ts"
+import { listReply } from "./Pagination.ts"
+import { layerUrl, renderLicense, slugify, type Urls } from "./Render.ts"
 import { signedDownloadUrl } from "./Storage.ts"
 import type { Store } from "./Store.ts"
 import { formatDate } from "./Time.ts"
+
+/** The API URL of an export. */
+const exportUrl = (urls: Urls, record: ExportRecord): string => `${urls.apiRoot}/exports/${record.id}/`
+
+/** An export as `/exports/` lists it; `download_url` is null until it is complete. */
+const renderExportSummary = (urls: Urls, record: ExportRecord) => ({
+  id: record.id,
+  name: record.name,
+  created_at: record.created_at,
+  created_via: record.created_via,
+  state: record.state,
+  url: exportUrl(urls, record),
+  download_url: record.state === "complete" ? `${exportUrl(urls, record)}download/` : null
+})
+
+/** The full export. */
+const renderExport = (urls: Urls, record: ExportRecord) => ({
+  ...renderExportSummary(urls, record),
+  extent: record.extent,
+  delivery: { method: "download" },
+  formats: record.formats,
+  items: record.items.map(({ layer, color }) => ({
+    item: layerUrl(urls, layer),
+    ...(color === undefined ? {} : { color })
+  })),
+  crs: record.crs,
+  options: record.options,
+  size_estimate_zipped: record.size_estimate_zipped,
+  progress: record.progress
+})
+
+/** The API URL of a crop layer. */
+const cropLayerUrl = (urls: Urls, layer: CropLayerRecord): string =>
+  `${urls.apiRoot}/exports/croplayers/${layer.id}/`
+
+/** The API URL of a crop feature. */
+const cropFeatureUrl = (urls: Urls, layer: CropLayerRecord, feature: CropFeatureRecord): string =>
+  `${cropLayerUrl(urls, layer)}cropfeatures/${feature.id}/`
+
+/** A crop layer; its extent holds every feature's polygons. */
+const renderCropLayer = (urls: Urls, layer: CropLayerRecord) => {
+  const extent: MultiPolygon = {
+    type: "MultiPolygon",
+    coordinates: layer.features.flatMap((feature) => feature.geometry.coordinates)
+  }
+  return {
+    id: layer.id,
+    name: layer.name,
+    url: cropLayerUrl(urls, layer),
+    features: `${cropLayerUrl(urls, layer)}cropfeatures/`,
+    extent,
+    source_layer: `${urls.apiRoot}/layers/${layer.source_layer}/`
+  }
+}
+
+/** A crop feature; `withGeometry` (its own endpoint) adds the geometry. */
+const renderCropFeature = (
+  urls: Urls,
+  layer: CropLayerRecord,
+  feature: CropFeatureRecord,
+  withGeometry: boolean
+) => ({
+  id: feature.id,
+  name: feature.name,
+  url: cropFeatureUrl(urls, layer, feature),
+  ...(withGeometry ? { geometry: feature.geometry } : {})
+})
 
 /** The kinds of data an export has formats for (`rat`: raster attribute tables of grids). */
 const FORMAT_KINDS = ["vector", "raster", "grid", "rat", "table"] as const

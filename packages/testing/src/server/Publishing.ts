@@ -17,15 +17,25 @@ import {
   type RequestContext
 } from "./Http.ts"
 import { versionAt } from "./Links.ts"
-import {
-  ERROR_STRATEGIES,
-  isActivePublish,
-  PUBLISH_STRATEGIES,
-  type PublishItem,
-  type PublishRecord
-} from "./Model.ts"
+import { ERROR_STRATEGIES, isActivePublish, PUBLISH_STRATEGIES, type PublishItem, type PublishRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { publishUrl, renderPublish } from "./Render.ts"
+import { renderUser, type Urls, versionUrl } from "./Render.ts"
+
+/** The API URL of a publish. */
+export const publishUrl = (urls: Urls, publish: PublishRecord): string => `${urls.apiRoot}/publish/${publish.id}/`
+
+/** A publish. */
+export const renderPublish = (urls: Urls, publish: PublishRecord) => ({
+  id: publish.id,
+  url: publishUrl(urls, publish),
+  state: publish.state,
+  created_at: publish.created_at,
+  created_by: renderUser(urls, publish.created_by),
+  error_strategy: publish.error_strategy,
+  publish_strategy: publish.publish_strategy,
+  publish_at: publish.publish_at,
+  items: publish.items.map((item) => versionUrl(urls, item.record, item.version))
+})
 
 /** How a publish runs. */
 export type PublishOptions = Pick<PublishRecord, "publish_strategy" | "error_strategy" | "publish_at">

@@ -23,9 +23,33 @@ import {
 } from "./Http.ts"
 import { isRunningScan, SCAN_STATES, type ScanRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderScan, scanUrl } from "./Render.ts"
+import type { Urls } from "./Render.ts"
 import { findSource } from "./Sources.ts"
 import { parseTimestamp } from "./Time.ts"
+
+/** The API URL of a scan. */
+const scanUrl = (urls: Urls, scan: ScanRecord): string =>
+  `${urls.apiRoot}/sources/${scan.source_id}/scans/${scan.id}/`
+
+/** A scan; `detail` adds its progress (lists leave it out). */
+const renderScan = (urls: Urls, scan: ScanRecord, detail: boolean) => {
+  const url = scanUrl(urls, scan)
+  return {
+    id: scan.id,
+    url,
+    status: scan.status,
+    started_at: scan.started_at,
+    completed_at: scan.completed_at,
+    change_counts: {
+      deleted: scan.change_counts.deleted,
+      updated: scan.change_counts.updated,
+      added: scan.change_counts.added
+    },
+    log: `${url}log/`,
+    source: `${urls.apiRoot}/sources/${scan.source_id}/`,
+    ...(detail ? { progress: scan.progress } : {})
+  }
+}
 
 /** What scan lists filter and sort on. */
 interface ScanFacets {

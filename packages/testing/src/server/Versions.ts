@@ -36,8 +36,8 @@ import {
   type VersionRecord
 } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { startPublish } from "./Publishing.ts"
-import { publishUrl, type Urls } from "./Render.ts"
+import { publishUrl, startPublish } from "./Publishing.ts"
+import type { Urls } from "./Render.ts"
 import type { Store } from "./Store.ts"
 
 /** Content fields every versioned item has. */
