@@ -154,6 +154,7 @@ describe("data sources", () => {
     expect(body["group"]).toBeUndefined()
     expect((await request(server, pathOf(server, response.headers.get("location")))).body).toEqual(body)
     expect(source?.datasources).toEqual([])
+    expect(server.store.scans(source?.id ?? 0)).toEqual([])
     expect(source?.datasets.length).toBeGreaterThanOrEqual(1)
     expect(source?.datasets.length).toBeLessThanOrEqual(3)
 
@@ -264,7 +265,7 @@ describe("data sources", () => {
 })
 
 describe("multipart uploads", () => {
-  const server = useServer({ catalogSize: 0, sourceCount: 0 })
+  const server = useServer({ catalogSize: 0, sourceCount: 0, clock: "manual" })
 
   it("keeps each file's upload path, content type, size and SHA-256, and the sidecar's text", async () => {
     const tif = "II*\u0000 pretend GeoTIFF bytes \u00e9\u00e8".repeat(500)
@@ -293,6 +294,11 @@ describe("multipart uploads", () => {
     }))
     expect(Buffer.from(source?.files[1]?.document ?? []).toString("utf8")).toBe(ISO_METADATA)
     expect(server.log.entries().map((entry) => [entry.method, entry.body])).toEqual([["POST", ""]])
+    // a new upload is scanned at once: its scan is queued with the 201
+    expect(server.store.scans(id).map((scan) => scan.status)).toEqual(["queued"])
+    server.store.completeScans()
+    const datasources = await request<Array<Json>>(server, `/sources/${id}/datasources/`)
+    expect(datasources.body.map((datasource) => datasource["upload_path"])).toEqual(["folder/0001.tif", "roads.csv"])
   })
 
   it("reads hand-written bodies: no Content-Type, escaped names, a preamble and an epilogue", async () => {

@@ -3,8 +3,21 @@
  * and layers, running jobs to their end on demand, reset, and the checks on its options.
  */
 import { describe, expect, it } from "vitest"
-import { type DurationInput, startServer, Store } from "../packages/testing/src/server/index.ts"
+import { type DurationInput, type LayerRecord, startServer, Store } from "../packages/testing/src/server/index.ts"
 import { call, post, remove, root, sha256 } from "./support/raw.ts"
+
+/** Starts an export of one layer in the store, as `POST /exports/` would. */
+const exportOf = (store: Store, layer: LayerRecord, name: string) =>
+  store.createExport({
+    name,
+    user: store.defaultUser,
+    crs: "EPSG:2193",
+    formats: { vector: "application/x-zipped-shp" },
+    items: [{ layer }],
+    extent: null,
+    options: {},
+    size_estimate_zipped: 1
+  })
 
 describe("store API for sources, scans, permissions and exports", () => {
   it("adds sources with the options given, scanned unless told otherwise", () => {
@@ -45,16 +58,7 @@ describe("store API for sources, scans, permissions and exports", () => {
     store.failNextScan(source.id)
     store.completeScans()
     expect(scan.status).toBe("failed")
-    const record = store.createExport({
-      name: "kx-test",
-      user: store.defaultUser,
-      crs: "EPSG:2193",
-      formats: { vector: "application/x-zipped-shp" },
-      items: [{ layer }],
-      extent: null,
-      options: {},
-      size_estimate_zipped: 1
-    })
+    const record = exportOf(store, layer, "kx-test")
     expect(record).toMatchObject({ state: "processing", progress: 0, size: 65_536, created_via: "api" })
     store.completeExports()
     expect(record).toMatchObject({ state: "complete", progress: 1 })
@@ -155,16 +159,7 @@ describe("store API", () => {
     const started = store.clock.now()
     const source = store.addSource({ type: "wfs", scanned: false })
     const scan = store.startScan(source)
-    const record = store.createExport({
-      name: "kx-clock",
-      user: store.defaultUser,
-      crs: "EPSG:2193",
-      formats: { vector: "application/x-zipped-shp" },
-      items: [{ layer }],
-      extent: null,
-      options: {},
-      size_estimate_zipped: 1
-    })
+    const record = exportOf(store, layer, "kx-clock")
     for (let look = 0; look < 3; look++) store.settle()
     expect([layer.versions[0]?.status, scan.status, record.state]).toEqual(["importing", "queued", "processing"])
     store.clock.advance("200 millis")
