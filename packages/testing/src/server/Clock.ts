@@ -13,6 +13,11 @@ import * as Option from "effect/Option"
  * How jobs move on: with the system time (`real`, the default), with a clock that moves
  * only when told (`manual`), or one step per read of the job (`per-read`).
  *
+ * @example
+ * ```ts
+ * const mode: ClockMode = "manual"
+ * await startServer({ clock: mode })
+ * ```
  * @since 0.2.0
  */
 export type ClockMode = "real" | "manual" | "per-read"
@@ -23,6 +28,11 @@ const CLOCK_MODES: ReadonlyArray<ClockMode> = ["real", "manual", "per-read"]
 /**
  * A length of time: milliseconds, `"2 minutes"`, `"500 millis"`, or an Effect `Duration`.
  *
+ * @example
+ * ```ts
+ * const importTime: DurationInput = "2 minutes"
+ * await startServer({ importTime, exportTime: 500 })
+ * ```
  * @since 0.2.0
  */
 export type DurationInput = Duration.Input
