@@ -1,9 +1,11 @@
 /**
- * Data in and out: upload files as a source, scan it and list what it holds; export layers,
- * wait for the export and download it to a file with a progress line.
+ * Data in and out: upload files as a source, wait for the scan the upload starts and list
+ * what it holds; export layers, wait for the export and download it to a file with a
+ * progress line.
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Exports from "@koordinates-effect/client/Exports"
 import * as Query from "@koordinates-effect/client/Query"
@@ -11,7 +13,7 @@ import * as Sources from "@koordinates-effect/client/Sources"
 
 const brisk = { schedule: Schedule.spaced("200 millis"), timeout: "2 minutes" } as const
 
-/** Uploads files, scans the new source, waits for the scan, and lists its datasources. */
+/** Uploads files, waits for the scan the upload starts, and lists the new source's datasources. */
 export const uploadAndScan = (title: string, files: ReadonlyArray<Sources.UploadFile>) =>
   Effect.gen(function*() {
     const source = yield* Sources.createUpload({ title, files }, {
@@ -19,7 +21,8 @@ export const uploadAndScan = (title: string, files: ReadonlyArray<Sources.Upload
         sent === total ? Console.log(`Uploaded ${sent} bytes`) : Effect.void
     })
     yield* Console.log(`Source ${source.id} "${source.title}" (${source.type})`)
-    const scan = yield* Sources.startScan(source.id)
+    // a new upload is scanned on its own: wait for that scan (newest first)
+    const scan = Option.getOrThrow(yield* Query.first(Sources.listScans(source.id)))
     const done = yield* Sources.waitForScan(source.id, scan.id, brisk)
     yield* Console.log(`Scan ${done.id}: ${done.status}, ${done.change_counts?.added ?? 0} added`)
     const datasources = yield* Query.collect(Sources.listDatasources(source.id))

@@ -3,7 +3,7 @@
  * scopes, routing, pagination, filters and sorting, expansion, layer and version
  * endpoints, injected responses, the request log, count headers, and the generated data.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import {
   ALL_SCOPES,
   type FakeServer,
@@ -11,6 +11,8 @@ import {
   startServer,
   Store
 } from "../packages/testing/src/server/index.ts"
+import { rawExchange, useServer } from "./support/raw.ts"
+import { FULL_LAYER_KEYS, LAYER_SUMMARY_KEYS, VERSION_KEYS } from "./support/shapes.ts"
 
 type Json = Record<string, unknown>
 
@@ -62,23 +64,11 @@ const draftOf = (layer: LayerRecord) => {
 }
 const publishedOf = (layer: LayerRecord) => layer.versions.filter((version) => version.published_at !== null).at(-1)
 
-const FULL_LAYER_KEYS = [
-  "id", "url", "type", "name", "first_published_at", "published_at", "description", "description_html", "group",
-  "data", "url_html", "published_version", "latest_version", "this_version", "kind", "categories", "tags",
-  "collected_at", "created_at", "license", "metadata", "elevation_field", "permissions"
-]
-const LAYER_SUMMARY_KEYS = ["id", "url", "type", "name", "first_published_at", "published_at"]
-const VERSION_KEYS = ["id", "url", "status", "created_at", "created_by", "reference", "progress"]
-
 describe("authentication and routing", () => {
-  let server: FakeServer
-  beforeAll(async () => {
-    server = await startServer({
-      catalogSize: 5,
-      tokens: { "test-token": ALL_SCOPES, "catalog-only": ["catalog"], readers: ["layers:read", "sets:read"] }
-    })
+  const server = useServer({
+    catalogSize: 5,
+    tokens: { "test-token": ALL_SCOPES, "catalog-only": ["catalog"], readers: ["layers:read", "sets:read"] }
   })
-  afterAll(() => server.close())
 
   it("answers 401 without a token, with an unknown token, or with another scheme", async () => {
     const missing = await getJson(server, "/data/", { token: null })
@@ -136,13 +126,33 @@ describe("authentication and routing", () => {
   })
 })
 
-describe("pagination", () => {
-  let server: FakeServer
-  const total = 95
-  beforeAll(async () => {
-    server = await startServer({ catalogSize: total, seed: 11 })
+describe("request targets", () => {
+  const server = useServer({ catalogSize: 1 })
+
+  const exchange = (requestLine: string) =>
+    rawExchange(server, `${requestLine}\r\nHost: ${new URL(server.origin).host}\r\nAuthorization: key test-token\r\nConnection: close\r\n\r\n`)
+
+  it.each([
+    ["an absolute-form target", (origin: string) => `GET ${origin}/services/api/v1/data/ HTTP/1.1`],
+    ["the asterisk form", () => "OPTIONS * HTTP/1.1"],
+    ["a bad % escape in the query", () => "GET /services/api/v1/data/?q=%zz HTTP/1.1"],
+    ["a cut % escape at the end of the query", () => "GET /services/api/v1/data/?q=a% HTTP/1.1"]
+  ])("answers 400 with a JSON detail to %s", async (_, requestLine) => {
+    const reply = await exchange(requestLine(server.origin))
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /)
+    expect(reply).toMatch(/\r\ncontent-type: application\/json\r\n/i)
+    expect(reply).toContain('{"detail":"Bad request target')
   })
-  afterAll(() => server.close())
+
+  it("still answers a well-escaped query", async () => {
+    const reply = await exchange("GET /services/api/v1/data/?q=%41b+c HTTP/1.1")
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /)
+  })
+})
+
+describe("pagination", () => {
+  const total = 95
+  const server = useServer({ catalogSize: total, seed: 11 })
 
   it.each([1, 7, 100])("walks /data/latest/ with page_size %i: every item exactly once", async (size) => {
     const seen: Array<number> = []
@@ -247,12 +257,11 @@ describe("pagination", () => {
 })
 
 describe("filters, sorting and expansion", () => {
-  let server: FakeServer
-  let generated: FakeServer
+  // a manual clock: the importing draft stays importing however long the tests take
+  const server = useServer({ catalogSize: 0, clock: "manual" })
+  const generated = useServer({ catalogSize: 300, seed: 5 })
   const ids: Record<string, number> = {}
   beforeAll(async () => {
-    server = await startServer({ catalogSize: 0 })
-    generated = await startServer({ catalogSize: 300, seed: 5 })
     const store = server.store
     ids["alpha"] = store.addLayer({
       name: "Alpha Roads", kind: "vector", license: 3, group: 101, created_at: "2019-05-01T10:00:00Z",
@@ -274,10 +283,6 @@ describe("filters, sorting and expansion", () => {
       name: "Epsilon Draft", kind: "vector", license: 2, group: 101, created_at: "2022-06-01T00:00:00Z",
       public: true, popularity: 1, categories: ["transport"], tags: [], description: "", publishedVersions: 0
     }).id
-  })
-  afterAll(async () => {
-    await server.close()
-    await generated.close()
   })
 
   const expectLayers = async (query: string, names: ReadonlyArray<string>, path = "/layers/") =>
@@ -325,6 +330,22 @@ describe("filters, sorting and expansion", () => {
     for (const query of ["public=maybe", "group=abc", "license=1.5", "created_at.gte=yesterday", "created_at=2020-13-01"]) {
       expect((await call(server, `/layers/?${query}`)).status, query).toBe(400)
     }
+  })
+
+  it("answers 400 for a value outside a filter's choices; free text matches nothing", async () => {
+    for (const [path, query] of [
+      ["/data/latest/", "version.status=bogus"],
+      ["/layers/drafts/", "version.status=bogus"],
+      ["/data/", "type=layers"],
+      ["/layers/", "kind=vectors"],
+      ["/sources/scans/", "status=done"]
+    ]) {
+      const response = await call(server, `${path}?${query}`)
+      expect(response.status, query).toBe(400)
+      expect((await response.json() as Json)["detail"], query).toMatch(/^Invalid value for [\w.]+: ".+" \(expected one of /)
+    }
+    expect((await call(server, "/data/latest/?version.status=ok&version.status=bogus")).status).toBe(400)
+    await expectLayers("tag=bogus&q=bogus&category=bogus", [])
   })
 
   it("filters drafts and the latest catalog by version.status", async () => {
@@ -388,11 +409,7 @@ describe("filters, sorting and expansion", () => {
 })
 
 describe("catalog item shapes", () => {
-  let server: FakeServer
-  beforeAll(async () => {
-    server = await startServer({ catalogSize: 200, seed: 3 })
-  })
-  afterAll(() => server.close())
+  const server = useServer({ catalogSize: 200, seed: 3 })
 
   it("lists sets and documents with their own fields and no type", async () => {
     const sets = await getJson<Array<Json>>(server, "/data/?type=set")
@@ -431,19 +448,17 @@ describe("catalog item shapes", () => {
 })
 
 describe("layer and version endpoints", () => {
-  let server: FakeServer
+  const server = useServer({ catalogSize: 0, clock: "manual" })
   let published: LayerRecord
   let withDraft: LayerRecord
   let draftOnly: LayerRecord
   let table: LayerRecord
   beforeAll(async () => {
-    server = await startServer({ catalogSize: 0 })
     published = server.store.addLayer({ publishedVersions: 2 })
     withDraft = server.store.addLayer({ draft: "importing" })
     draftOnly = server.store.addLayer({ publishedVersions: 0 })
     table = server.store.addLayer({ kind: "table" })
   })
-  afterAll(() => server.close())
 
   const versionUrl = (layer: LayerRecord, id: number | undefined, collection = "layers") =>
     `${server.origin}/services/api/v1/${collection}/${layer.id}/versions/${id}/`
@@ -547,11 +562,7 @@ describe("layer and version endpoints", () => {
 })
 
 describe("injected responses", () => {
-  let server: FakeServer
-  beforeAll(async () => {
-    server = await startServer({ catalogSize: 3 })
-  })
-  afterAll(() => server.close())
+  const server = useServer({ catalogSize: 3 })
 
   it("answers the next matching requests, `times` times, with status, headers and JSON body", async () => {
     server.inject({ path: "/layers/", status: 503, headers: { "Retry-After": "2" }, body: { detail: "Down" }, times: 2 })
@@ -617,11 +628,7 @@ describe("injected responses", () => {
 })
 
 describe("request log", () => {
-  let server: FakeServer
-  beforeAll(async () => {
-    server = await startServer({ catalogSize: 3 })
-  })
-  afterAll(() => server.close())
+  const server = useServer({ catalogSize: 3 })
 
   it("records method, path, ordered query, lower-case headers, body and time of every request", async () => {
     server.log.clear()
@@ -668,11 +675,7 @@ describe("request log", () => {
 })
 
 describe("count headers switch", () => {
-  let server: FakeServer
-  beforeAll(async () => {
-    server = await startServer({ catalogSize: 10 })
-  })
-  afterAll(() => server.close())
+  const server = useServer({ catalogSize: 10 })
 
   it("drops X-Resource-Range and refuses HEAD on lists while off", async () => {
     server.setCountHeaders(false)

@@ -222,6 +222,6 @@ describe("Interruption aborts the request in flight", () => {
           })
           assert.isAtLeast(fake.log.entries().indexOf(request), 2, "earlier polls were answered")
         }),
-      { importPolls: 1_000 }
+      { importTime: "1 hour" }
     ))
 })

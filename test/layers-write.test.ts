@@ -92,7 +92,24 @@ describe("Layers.waitForImport", () => {
         assert.strictEqual(done.version?.progress, 1)
         assert.isAtLeast(fake.log.entries().length, 2)
         for (const path of requested(fake)) assert.strictEqual(path, `GET ${api}/layers/${draft.id}/versions/${draft.version!.id}/`)
-      }), { importPolls: 3 }
+      })
+    ))
+
+  it.live("keeps polling while the fake's manual clock stands still, and ends once it is advanced", () =>
+    withFake(
+      (fake) =>
+        Effect.gen(function*() {
+          const draft = yield* Layers.create({ name: "Clocked", data: { datasources: [1] } })
+          const fiber = yield* Effect.forkChild(Layers.waitForImport(draft.id, draft.version!.id, quick))
+          yield* Effect.sleep("50 millis")
+          const polls = fake.log.count()
+          assert.isAbove(polls, 3)
+          assert.strictEqual(fake.store.getLayer(draft.id)?.versions[0]?.progress, 0)
+          fake.clock.advance("2 minutes")
+          const done = yield* Fiber.join(fiber)
+          assert.strictEqual(done.version?.status, "ok")
+        }),
+      { clock: "manual", importTime: "2 minutes" }
     ))
 
   it.live("fails with ImportFailed when the import ends in error", () =>
@@ -121,7 +138,7 @@ describe("Layers.waitForImport", () => {
           )
           assert.strictEqual(late._tag, "TimeoutError")
         }),
-      { importPolls: 100 }
+      { importTime: "1 hour" }
     ))
 
   it.live("stops polling when interrupted", () =>
@@ -138,7 +155,7 @@ describe("Layers.waitForImport", () => {
           yield* Effect.sleep("40 millis")
           assert.strictEqual(fake.log.entries().length, polls)
         }),
-      { importPolls: 1000 }
+      { importTime: "1 hour" }
     ))
 })
 

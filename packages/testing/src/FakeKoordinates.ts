@@ -29,12 +29,13 @@ import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import { type FakeServer, type FakeServerOptions, startServer } from "./server/index.ts"
 
 /**
- * The running fake: its origin, store, request log and fault injection.
+ * The running fake: its origin, store, clock, request log and fault injection.
  *
  * @example
  * ```ts
  * const fake = yield* FakeKoordinates.FakeKoordinates
  * fake.log.entries().map((entry) => entry.path)
+ * fake.clock.advance("2 minutes") // with `clock: "manual"`: imports, scans, exports due by then end
  * ```
  */
 export class FakeKoordinates extends Context.Service<FakeKoordinates, FakeServer>()(
@@ -49,6 +50,7 @@ export class FakeKoordinates extends Context.Service<FakeKoordinates, FakeServer
  * @example
  * ```ts
  * FakeKoordinates.layer({ catalogSize: 500, token: "read-only", tokens: { "read-only": ["catalog"] }, retry: false })
+ * FakeKoordinates.layer({ clock: "manual", importTime: "1 minute" })
  * ```
  */
 export interface FakeKoordinatesOptions extends FakeServerOptions, Koordinates.RequestOptions {

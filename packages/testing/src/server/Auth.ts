@@ -9,31 +9,6 @@ import type { TokenRecord } from "./Model.ts"
 import type { Store } from "./Store.ts"
 import { parseTimestamp } from "./Time.ts"
 
-/** Every scope a Koordinates token can carry. */
-export const ALL_SCOPES: ReadonlyArray<string> = [
-  "query",
-  "tiles",
-  "catalog",
-  "wxs:wfs",
-  "wxs:wms",
-  "wxs:wcs",
-  "documents:read",
-  "documents:write",
-  "layers:read",
-  "layers:write",
-  "sets:read",
-  "sets:write",
-  "sources:read",
-  "sources:write",
-  "users:read",
-  "users:write",
-  "tokens:read",
-  "tokens:write"
-]
-
-/** Token keys and their scopes. */
-export type TokenScopes = Readonly<Record<string, ReadonlyArray<string>>>
-
 /**
  * Who may call an endpoint: holders of one scope, any valid token (`"token"`), or anyone
  * (`"public"`: the endpoint authenticates the request itself).
@@ -49,7 +24,7 @@ export const authenticate = (authorization: string | undefined, store: Store): T
   const token = key === undefined || rest.length > 0 ? undefined : store.tokenForKey(key)
   if (token === undefined) throw unauthorized("Invalid token.")
   const expires = token.expires_at === null ? undefined : parseTimestamp(token.expires_at)?.start
-  if (expires !== undefined && expires <= Date.now()) throw unauthorized("Token has expired.")
+  if (expires !== undefined && expires <= store.clock.now()) throw unauthorized("Token has expired.")
   return token
 }
 

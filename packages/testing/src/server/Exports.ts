@@ -1,17 +1,17 @@
 /**
  * Export endpoints (`/exports/…`): layers and tables packaged in chosen formats, projection
  * and extent, then downloaded. Exports are per user: each caller sees only their own. An
- * export moves one step per read (a GET of it, or of a list page showing it): `processing`
- * (progress climbing) → `complete` once read the store's `exportPolls` times, or `failed`
- * (`store.failNextExport`). Its download URL answers 302 to a signed URL on the storage
- * server (Storage.ts) once it is complete, 404 before.
+ * export runs on the store's clock (ExportStore.ts): `processing` → `complete`, or
+ * `failed`. Its download URL answers 302 to a signed URL on the storage server
+ * (Storage.ts) once it is complete, 404 before.
  *
  * A request names its items by layer or table URL, a CRS (`EPSG:<code>`, one the fake
  * knows), formats by kind of data, and optionally an extent: a GeoJSON (Multi)Polygon or a
  * crop feature URL; a malformed one is 400 with field errors. `/exports/validate/` then
  * marks an item `no-format` when no format was chosen for its kind, `outside-extent` when
- * the extent lies off the map (every longitude beyond ±180), and the whole export
- * `too-large` past the store's `exportSizeLimit` (creating an export does not check these).
+ * the extent's bounding box misses the layer's (a table, without geometry, is never
+ * outside), and the whole export `too-large` past the store's `exportSizeLimit` (creating
+ * an export does not check these).
  * Also the crop layers and their features, offered as extents.
  */
 import { Fields, isObject, type Json, type JsonObject, jsonBody } from "./Body.ts"
@@ -20,7 +20,6 @@ import {
   created,
   expandsList,
   HttpError,
-  noContent,
   notFound,
   ok,
   pathParam,
@@ -29,21 +28,87 @@ import {
   type RequestContext
 } from "./Http.ts"
 import { cropFeatureAt, layerAt } from "./Links.ts"
-import type { Area, CropLayerRecord, ExportItem, ExportRecord, LayerRecord } from "./Model.ts"
-import { listReply } from "./Pagination.ts"
 import {
-  exportUrl,
-  layerUrl,
-  renderCropFeature,
-  renderCropLayer,
-  renderExport,
-  renderExportSummary,
-  renderLicense,
-  slugify
-} from "./Render.ts"
+  type Area,
+  type CropFeatureRecord,
+  type CropLayerRecord,
+  type ExportItem,
+  type ExportRecord,
+  type LayerRecord,
+  type MultiPolygon
+} from "./Model.ts"
+import { listReply } from "./Pagination.ts"
+import { layerUrl, renderLicense, slugify, type Urls } from "./Render.ts"
 import { signedDownloadUrl } from "./Storage.ts"
 import type { Store } from "./Store.ts"
 import { formatDate } from "./Time.ts"
+
+/** The API URL of an export. */
+const exportUrl = (urls: Urls, record: ExportRecord): string => `${urls.apiRoot}/exports/${record.id}/`
+
+/** An export as `/exports/` lists it; `download_url` is null until it is complete. */
+const renderExportSummary = (urls: Urls, record: ExportRecord) => ({
+  id: record.id,
+  name: record.name,
+  created_at: record.created_at,
+  created_via: record.created_via,
+  state: record.state,
+  url: exportUrl(urls, record),
+  download_url: record.state === "complete" ? `${exportUrl(urls, record)}download/` : null
+})
+
+/** The full export. */
+const renderExport = (urls: Urls, record: ExportRecord) => ({
+  ...renderExportSummary(urls, record),
+  extent: record.extent,
+  delivery: { method: "download" },
+  formats: record.formats,
+  items: record.items.map(({ layer, color }) => ({
+    item: layerUrl(urls, layer),
+    ...(color === undefined ? {} : { color })
+  })),
+  crs: record.crs,
+  options: record.options,
+  size_estimate_zipped: record.size_estimate_zipped,
+  progress: record.progress
+})
+
+/** The API URL of a crop layer. */
+const cropLayerUrl = (urls: Urls, layer: CropLayerRecord): string =>
+  `${urls.apiRoot}/exports/croplayers/${layer.id}/`
+
+/** The API URL of a crop feature. */
+const cropFeatureUrl = (urls: Urls, layer: CropLayerRecord, feature: CropFeatureRecord): string =>
+  `${cropLayerUrl(urls, layer)}cropfeatures/${feature.id}/`
+
+/** A crop layer; its extent holds every feature's polygons. */
+const renderCropLayer = (urls: Urls, layer: CropLayerRecord) => {
+  const extent: MultiPolygon = {
+    type: "MultiPolygon",
+    coordinates: layer.features.flatMap((feature) => feature.geometry.coordinates)
+  }
+  return {
+    id: layer.id,
+    name: layer.name,
+    url: cropLayerUrl(urls, layer),
+    features: `${cropLayerUrl(urls, layer)}cropfeatures/`,
+    extent,
+    source_layer: `${urls.apiRoot}/layers/${layer.source_layer}/`
+  }
+}
+
+/** A crop feature; `withGeometry` (its own endpoint) adds the geometry. */
+const renderCropFeature = (
+  urls: Urls,
+  layer: CropLayerRecord,
+  feature: CropFeatureRecord,
+  withGeometry: boolean
+) => ({
+  id: feature.id,
+  name: feature.name,
+  url: cropFeatureUrl(urls, layer, feature),
+  ...(withGeometry ? { geometry: feature.geometry } : {})
+})
 
 /** The kinds of data an export has formats for (`rat`: raster attribute tables of grids). */
 const FORMAT_KINDS = ["vector", "raster", "grid", "rat", "table"] as const
@@ -209,10 +274,23 @@ const estimatedSize = (layer: LayerRecord): number => {
 const estimatedTotal = (request: ExportRequest): number =>
   request.items.reduce((total, { layer }) => total + estimatedSize(layer), 0)
 
-/** True when every position of an area lies beyond ±180° longitude: off the map of every layer. */
-const offTheMap = (area: Area): boolean => {
-  const polygons = area.type === "Polygon" ? [area.coordinates] : area.coordinates
-  return polygons.flat(2).every(([longitude]) => Math.abs(longitude) > 180)
+/** A bounding box: west, south, east, north. */
+type Bounds = readonly [number, number, number, number]
+
+/** The bounding box of an area. */
+const boundsOf = (area: Area): Bounds => {
+  const positions = (area.type === "Polygon" ? [area.coordinates] : area.coordinates).flat(2)
+  const longitudes = positions.map(([longitude]) => longitude)
+  const latitudes = positions.map(([, latitude]) => latitude)
+  return [Math.min(...longitudes), Math.min(...latitudes), Math.max(...longitudes), Math.max(...latitudes)]
+}
+
+/** True when the bounding box of `extent` misses the layer's extent (a layer without one is never outside). */
+const outside = (extent: Area, layer: LayerRecord): boolean => {
+  if (layer.extent === null) return false
+  const [west, south, east, north] = boundsOf(extent)
+  const [layerWest, layerSouth, layerEast, layerNorth] = boundsOf(layer.extent)
+  return west > layerEast || east < layerWest || south > layerNorth || north < layerSouth
 }
 
 /** What validation says about a request. */
@@ -224,12 +302,12 @@ interface Validation {
 }
 
 const validate = (store: Store, request: ExportRequest): Validation => {
-  const outside = request.extent !== null && offTheMap(request.extent)
+  const { extent } = request
   const items = request.items.map((item) => ({
     item,
     reasons: [
       ...(request.formats[item.layer.kind] === undefined ? ["no-format"] : []),
-      ...(outside ? ["outside-extent"] : [])
+      ...(extent !== null && outside(extent, item.layer) ? ["outside-extent"] : [])
     ]
   }))
   const size = estimatedTotal(request)
@@ -260,9 +338,9 @@ export const validateExport = (context: RequestContext): Reply =>
   ok(renderValidation(context, validate(context.store, exportRequest(context))))
 
 /** The name the server gives an export: `kx-{slug of the asked name or first item}-{YYYYMMDD}`. */
-const exportName = (request: ExportRequest): string => {
+const exportName = (request: ExportRequest, now: number): string => {
   const asked = request.name ?? request.items[0]?.layer.name ?? "export"
-  return `kx-${slugify(asked).replace(/^kx-/, "")}-${formatDate(Date.now()).replaceAll("-", "")}`
+  return `kx-${slugify(asked).replace(/^kx-/, "")}-${formatDate(now).replaceAll("-", "")}`
 }
 
 /**
@@ -272,7 +350,7 @@ const exportName = (request: ExportRequest): string => {
 export const create = (context: RequestContext): Reply => {
   const request = exportRequest(context)
   const record = context.store.createExport({
-    name: exportName(request),
+    name: exportName(request, context.store.clock.now()),
     user: callerOf(context).user,
     crs: request.crs,
     formats: request.formats,
@@ -291,7 +369,7 @@ const findExport = (context: RequestContext, params: PathParams): ExportRecord =
   return record
 }
 
-/** GET `/exports/`: the caller's exports, newest first; each one shown is read, so it moves on. */
+/** GET `/exports/`: the caller's exports, newest first (each one shown is a read of it). */
 export const list = (context: RequestContext): Reply => {
   const user = callerOf(context).user
   const expand = expandsList(context)
@@ -302,19 +380,21 @@ export const list = (context: RequestContext): Reply => {
   })
 }
 
-/** GET `/exports/{id}/`: a read, which moves a processing export on. */
+/** GET `/exports/{id}/`: a read of the export. */
 export const get = (context: RequestContext, params: PathParams): Reply => {
   const record = findExport(context, params)
   context.store.pollExport(record)
   return ok(renderExport(context.urls, record))
 }
 
-/** DELETE `/exports/{id}/`: cancels a processing export (202 with it); removes a finished one (204). */
+/**
+ * DELETE `/exports/{id}/`: cancels a processing export (202 with it, now `cancelled`); 409
+ * for one that has ended (complete, failed or cancelled), which stays as it is.
+ */
 export const remove = (context: RequestContext, params: PathParams): Reply => {
   const record = findExport(context, params)
   if (record.state !== "processing") {
-    context.store.removeExport(record)
-    return noContent()
+    throw new HttpError(409, `This export has already ended (${record.state}): only a processing export can be cancelled`)
   }
   context.store.cancelExport(record)
   return { status: 202, body: renderExport(context.urls, record) }

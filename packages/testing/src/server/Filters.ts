@@ -1,12 +1,21 @@
 /**
  * Filtering and sorting of list endpoints from query parameters. A repeated parameter ORs
  * its values, different parameters AND; parameters an endpoint does not know are ignored.
- * Malformed values (booleans, ids, dates, sort fields) answer 400. Each kind of list says
+ * Malformed values (booleans, ids, dates, sort fields) answer 400, and so does a value
+ * outside the choices of a filter that has a fixed set (`kind`, `type`, `version.status`,
+ * a scan's `status`); free text (`q`, `tag`, `category`…) matches nothing instead. Each kind of list says
  * once what its elements are filtered and sorted on (its facets) as a {@link ListRules}:
  * catalog items, scans, users, groups.
  */
 import { HttpError, queryValues, type QueryPairs } from "./Http.ts"
-import { itemType, type ItemType, type ItemView } from "./Model.ts"
+import {
+  ITEM_TYPES,
+  itemType,
+  type ItemType,
+  type ItemView,
+  LAYER_KINDS,
+  VERSION_STATUSES
+} from "./Model.ts"
 import { parseTimestamp, type Span } from "./Time.ts"
 
 /** What filters and sorting look at, computed once per item and request. */
@@ -132,8 +141,18 @@ const parseSpan = (name: string, value: string): Span => {
 }
 
 /** Tests for one value and an element's string: equality or membership. */
-export const exact = <F>(pick: (facets: F) => string | undefined): Filter<F>[1] => (value) => (facets) =>
+const exact = <F>(pick: (facets: F) => string | undefined): Filter<F>[1] => (value) => (facets) =>
   pick(facets) === value
+
+/** A filter whose values are one of `choices` (400 for any other), matched by equality. */
+export const choiceFilter = <F>(
+  name: string,
+  choices: ReadonlyArray<string>,
+  pick: (facets: F) => string | undefined
+): Filter<F> => [name, (value) => {
+  if (!choices.includes(value)) throw invalid(name, value, `one of ${choices.join(", ")}`)
+  return exact(pick)(value)
+}]
 const member = (pick: (facets: Facets) => ReadonlyArray<string>, fold = false): Filter<Facets>[1] => (value) => {
   const wanted = fold ? value.toLowerCase() : value
   return (facets) => pick(facets).includes(wanted)
@@ -168,7 +187,7 @@ export const textFilter = <F>(text: (facets: F) => string): Filter<F> => ["q", (
 }]
 
 const commonFilters: ReadonlyArray<Filter<Facets>> = [
-  ["kind", exact((facets) => facets.kind)],
+  choiceFilter("kind", [...LAYER_KINDS, "set", "document"], (facets) => facets.kind),
   ["public", (value) => {
     const wanted = parseBoolean("public", value)
     return (facets) => facets.public === wanted
@@ -191,8 +210,8 @@ const commonFilters: ReadonlyArray<Filter<Facets>> = [
   ...dateFilters<Facets>("updated_at", (facets) => facets.updated)
 ]
 
-const typeFilter: Filter<Facets> = ["type", exact((facets) => facets.type)]
-const versionStatusFilter: Filter<Facets> = ["version.status", exact((facets) => facets.versionStatus)]
+const typeFilter = choiceFilter<Facets>("type", ITEM_TYPES, (facets) => facets.type)
+const versionStatusFilter = choiceFilter<Facets>("version.status", VERSION_STATUSES, (facets) => facets.versionStatus)
 
 /** The filters one catalog list endpoint understands. */
 export type FilterSet = ReadonlyArray<Filter<Facets>>

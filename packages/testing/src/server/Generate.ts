@@ -15,6 +15,7 @@ import type {
   LayerRecord,
   LicenseRecord,
   MultiPolygon,
+  Polygon,
   SetContent,
   SetRecord,
   UserRecord,
@@ -204,10 +205,36 @@ interface Place {
   readonly groups: ReadonlyArray<GroupRecord>
   /** Licenses that fit the country: international Creative Commons, its own port, the others. */
   readonly licenses: ReadonlyArray<LicenseRecord>
+  /** What it covers, roughly: the extent of its layers. */
+  readonly extent: Polygon
+}
+
+/** A rectangle of `[longitude, latitude]` corners, as a polygon. */
+export const rectangle = (west: number, south: number, east: number, north: number): Polygon => ({
+  type: "Polygon",
+  coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]]
+})
+
+/** Rough bounds (west, south, east, north) of each place layers are generated for. */
+const placeBounds: Readonly<Record<string, readonly [number, number, number, number]>> = {
+  "Wellington": [174.6, -41.7, 176.3, -40.6],
+  "Auckland": [174.2, -37.3, 175.6, -36.1],
+  "Christchurch": [172.4, -43.7, 172.8, -43.4],
+  "Canterbury": [170, -44.9, 174.2, -41.9],
+  "Otago": [167.9, -46.7, 171.3, -44],
+  "Waikato": [174.6, -39.3, 176.3, -36.9],
+  "Northland": [172.6, -36.5, 174.9, -34.4],
+  "Nelson": [172.7, -41.5, 173.5, -40.9],
+  "Southland": [166.4, -47.4, 169.4, -45],
+  "New Zealand": [166.4, -47.4, 178.6, -34.4],
+  "New South Wales": [141, -37.5, 153.6, -28.2],
+  "Tasmania": [144.6, -43.7, 148.5, -39.6],
+  "Queensland": [138, -29.2, 153.6, -10.7]
 }
 
 const makePlace = (name: string, country: Place["country"]): Place => ({
   name,
+  extent: rectangle(...(placeBounds[name] ?? [-180, -90, 180, 90])),
   geotags: [name.toLowerCase().replaceAll(" ", "-"), country],
   country,
   groups: GROUPS.filter((group) => group.country?.toLowerCase() === country),
@@ -329,7 +356,10 @@ export interface Generated<Item, Content> {
 }
 
 /** The fields of a layer that do not change between versions. */
-export type LayerItem = Pick<LayerRecord, "kind" | "geotags" | "public" | "popularity" | "created_at" | "collected_at">
+export type LayerItem = Pick<
+  LayerRecord,
+  "kind" | "geotags" | "public" | "popularity" | "created_at" | "collected_at" | "extent"
+>
 
 /** A generated layer. */
 export type GeneratedLayer = Generated<LayerItem, LayerContent>
@@ -396,7 +426,13 @@ export const randomLayer = (rng: Rng, kind: LayerKind): GeneratedLayer => {
   const categories = rng.chance(0.2)
     ? [categoryBySlug(subject.category), rng.pick(CATEGORIES.filter((other) => other.slug !== subject.category))]
     : [categoryBySlug(subject.category)]
-  const item = { kind, ...commonFields(rng, place), created_at: randomTimestamp(rng, created), collected_at }
+  const item = {
+    kind,
+    ...commonFields(rng, place),
+    created_at: randomTimestamp(rng, created),
+    collected_at,
+    extent: kind === "table" ? null : place.extent
+  }
   const content = {
     name,
     description,
@@ -500,7 +536,7 @@ export const randomDocument = (rng: Rng): DocumentContent => {
 /** A rectangle (`[longitude, latitude]` corners) as a one-polygon multi-polygon. */
 const box = (west: number, south: number, east: number, north: number): MultiPolygon => ({
   type: "MultiPolygon",
-  coordinates: [[[[west, south], [east, south], [east, north], [west, north], [west, south]]]]
+  coordinates: [rectangle(west, south, east, north).coordinates]
 })
 
 /**

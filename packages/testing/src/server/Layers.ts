@@ -22,22 +22,84 @@ import { type Collection, inCollection, layerIn } from "./Links.ts"
 import {
   changedLayer,
   draftVersion,
+  firstPublishedAt,
+  itemType,
+  latestVersion,
   LAYER_KINDS,
   type LayerChanges,
   type LayerContent,
   type LayerData,
   type LayerKind,
   type LayerRecord,
-  latestVersion,
   type LayerView,
   layerView,
   publishedVersion,
   type VersionRecord
 } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderLayer, renderLayerSummary, renderVersion, versionUrl } from "./Render.ts"
+import {
+  html,
+  itemHtmlUrl,
+  layerUrl,
+  metadataUrls,
+  renderGroup,
+  renderLicense,
+  type Urls,
+  versionLinks,
+  versionUrl
+} from "./Render.ts"
 import type { Store } from "./Store.ts"
 import { addDraft, atParam, locate, type Resource, sharedChanges } from "./Versions.ts"
+
+/** A layer version object (version lists, `version` of a layer fetched through a version endpoint). */
+const renderVersion = (urls: Urls, layer: LayerRecord, version: VersionRecord) => ({
+  id: version.id,
+  url: versionUrl(urls, layer, version),
+  status: version.status,
+  created_at: version.created_at,
+  created_by: version.created_by,
+  reference: version.reference,
+  progress: version.progress
+})
+
+/** The fields a layer list element starts with; `nameKey` is `name` in layer lists, `title` in the catalog. */
+export const layerHead = (urls: Urls, view: LayerView, nameKey: "name" | "title") => ({
+  id: view.layer.id,
+  url: layerUrl(urls, view.layer),
+  type: itemType(view.layer),
+  [nameKey]: view.version.content.name,
+  first_published_at: firstPublishedAt(view.layer),
+  published_at: view.version.published_at
+})
+
+/** A layer list element (`/layers/`, `/layers/drafts/`). */
+const renderLayerSummary = (urls: Urls, view: LayerView) => layerHead(urls, view, "name")
+
+/** The full layer object at the view's version; `withVersion` adds the `version` object. */
+export const renderLayer = (urls: Urls, view: LayerView, withVersion: boolean) => {
+  const { layer, version } = view
+  const { content } = version
+  const thisVersion = versionUrl(urls, layer, version)
+  return {
+    ...renderLayerSummary(urls, view),
+    description: content.description,
+    description_html: html(content.description),
+    group: renderGroup(urls, content.group),
+    data: content.data,
+    url_html: itemHtmlUrl(urls, layer, content.name),
+    ...versionLinks(urls, layer, thisVersion),
+    kind: layer.kind,
+    categories: content.categories,
+    tags: content.tags,
+    collected_at: layer.collected_at,
+    created_at: layer.created_at,
+    license: renderLicense(urls, content.license),
+    metadata: metadataUrls(thisVersion, content),
+    elevation_field: content.elevation_field,
+    permissions: `${layerUrl(urls, layer)}permissions/`,
+    ...(withVersion ? { version: renderVersion(urls, layer, version) } : {})
+  }
+}
 
 const noDatasources = "At least one datasource is required."
 
@@ -66,12 +128,17 @@ const layerChanges = (store: Store, fields: Fields, creating: boolean): LayerCha
 })
 
 /** PUT body of a layer version: new `data` datasources replace the old ones and start an import. */
-const editLayer = (context: RequestContext, version: VersionRecord<LayerContent>, body: JsonObject): void => {
+const editLayer = (
+  context: RequestContext,
+  layer: LayerRecord,
+  version: VersionRecord<LayerContent>,
+  body: JsonObject
+): void => {
   const fields = new Fields(body)
   const changes = layerChanges(context.store, fields, false)
   fields.done()
   version.content = changedLayer(version.content, changes)
-  if (changes.datasources !== undefined) context.store.startImport(version)
+  if (changes.datasources !== undefined) context.store.startImport(layer, version)
 }
 
 const layerResource = (collection: Collection): Resource<LayerContent, LayerRecord> => ({
@@ -153,7 +220,7 @@ export const importVersion = (collection: Collection) => (context: RequestContex
   const { record, version } = locate(context, resource(collection), params, atParam)
   if (version.published_at !== null) throw new HttpError(409, "This version is already published")
   ensureDatasources(version)
-  context.store.startImport(version)
+  context.store.startImport(record, version)
   return importing(context, record, version)
 }
 

@@ -4,11 +4,13 @@
  * `application/xml`) stores the document as the object's native metadata, byte for byte;
  * `GET …/metadata/` answers it exactly, and `…/metadata/iso/` and `…/metadata/dc/` answer
  * ISO 19139 and Dublin Core documents derived from the object. Without a document every
- * format is 404. Each kind of holder is described once as a {@link Target}.
+ * format is 404. Each document is sent as an attachment named after the object's title and
+ * the format (`wellington-roads.iso.xml`; the native one `wellington-roads.xml`). Each kind
+ * of holder is described once as a {@link Target}.
  */
 import { HttpError, notFound, type PathParams, type Reply, type RequestContext } from "./Http.ts"
 import type { MetadataDocument, Versioned, VersionedRecord } from "./Model.ts"
-import { itemHtmlUrl, versionUrl } from "./Render.ts"
+import { itemHtmlUrl, slugify, versionUrl } from "./Render.ts"
 import {
   ensureDraft,
   type Located,
@@ -61,10 +63,14 @@ export const get = <T>(target: Target<T>, format: MetadataFormat) =>
   const found = target.find(context, params, false)
   const native = target.document(found)
   if (native === null) throw notFound()
-  const body = format === "native"
-    ? native
-    : (format === "iso" ? isoDocument : dublinCoreDocument)(target.facts(context, found))
-  return { status: 200, headers: { "Content-Type": "text/xml; charset=utf-8" }, body }
+  const facts = target.facts(context, found)
+  const body = format === "native" ? native : (format === "iso" ? isoDocument : dublinCoreDocument)(facts)
+  const name = `${slugify(facts.title) || "metadata"}${format === "native" ? "" : `.${format}`}.xml`
+  return {
+    status: 200,
+    headers: { "Content-Type": "text/xml; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` },
+    body
+  }
 }
 
 /** The version of a layer, table or set that `lookup` picks, as a metadata holder (only drafts change). */

@@ -10,6 +10,45 @@
  * published one, else the draft).
  */
 
+/** Every scope a Koordinates token can carry. */
+export const ALL_SCOPES: ReadonlyArray<string> = [
+  "query",
+  "tiles",
+  "catalog",
+  "wxs:wfs",
+  "wxs:wms",
+  "wxs:wcs",
+  "documents:read",
+  "documents:write",
+  "layers:read",
+  "layers:write",
+  "sets:read",
+  "sets:write",
+  "sources:read",
+  "sources:write",
+  "users:read",
+  "users:write",
+  "tokens:read",
+  "tokens:write"
+]
+
+/** Token keys and their scopes. */
+export type TokenScopes = Readonly<Record<string, ReadonlyArray<string>>>
+
+/** The element of `list` with this id; throws naming `what` when there is none. */
+export const byId = <T extends { readonly id: number }>(list: ReadonlyArray<T>, id: number, what: string): T => {
+  const found = list.find((item) => item.id === id)
+  if (found === undefined) throw new Error(`Unknown ${what} id ${id}`)
+  return found
+}
+
+/** {@link byId}, or null for a null id. */
+export const byIdOrNull = <T extends { readonly id: number }>(
+  list: ReadonlyArray<T>,
+  id: number | null,
+  what: string
+): T | null => id === null ? null : byId(list, id, what)
+
 /** A group: a publisher, or the built-in "Everyone" (no country). */
 export interface GroupRecord {
   readonly id: number
@@ -49,8 +88,11 @@ export interface Category {
   readonly slug: string
 }
 
-/** Import state of a version (versions of sets are always `ok`). */
-export type VersionStatus = "importing" | "ok" | "error"
+/** The import states of a version (versions of sets are always `ok`). */
+export const VERSION_STATUSES = ["importing", "ok", "error"] as const
+
+/** Import state of a version. */
+export type VersionStatus = (typeof VERSION_STATUSES)[number]
 
 /**
  * One version of a layer, table or set. `published_at` is null until the version is
@@ -156,6 +198,11 @@ export interface LayerRecord extends ItemBase, Versioned<LayerContent>, Readonly
   readonly entity: "layer"
   readonly kind: LayerKind
   collected_at: ReadonlyArray<string>
+  /**
+   * The area its data covers (`[longitude, latitude]`), which export extents are checked
+   * against; null for a table, which has no geometry.
+   */
+  readonly extent: Polygon | null
 }
 
 /** A set (a curated list of layers and tables); its content fields read the published version, else the draft. */
@@ -259,8 +306,11 @@ export interface SetView {
 /** A catalog item as a list shows it: layers and sets at a version, documents as they are. */
 export type ItemView = LayerView | SetView | DocumentRecord
 
+/** The values of the catalog `type` filter. */
+export const ITEM_TYPES = ["layer", "table", "set", "document"] as const
+
 /** The value of the catalog `type` filter. */
-export type ItemType = "layer" | "table" | "set" | "document"
+export type ItemType = (typeof ITEM_TYPES)[number]
 
 /** The catalog type of a record. */
 export const itemType = (record: CatalogRecord): ItemType =>
@@ -476,6 +526,9 @@ export const permissionId = (permission: PermissionRecord): string =>
 
 /** What permissions are set on. */
 export type PermissionKind = "layer" | "set" | "source"
+
+/** Anything permissions are set on. */
+export type PermissionTarget = LayerRecord | SetRecord | SourceRecord
 
 /** The states of an export (the last three end it). */
 export const EXPORT_STATES = ["processing", "complete", "failed", "cancelled"] as const

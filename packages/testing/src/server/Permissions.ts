@@ -20,11 +20,19 @@ import {
   textParam
 } from "./Http.ts"
 import { type Collection, layerIn } from "./Links.ts"
-import { PERMISSION_LEVELS, permissionId, type PermissionRecord } from "./Model.ts"
+import { PERMISSION_LEVELS, permissionId, type PermissionRecord, type PermissionTarget } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderPermission } from "./Render.ts"
+import { renderGroup, renderUser, type Urls } from "./Render.ts"
 import { findSource } from "./Sources.ts"
-import type { PermissionTarget } from "./Store.ts"
+
+/** A permission: its id, level and holder. */
+const renderPermission = (urls: Urls, permission: PermissionRecord) => ({
+  id: permissionId(permission),
+  permission: permission.permission,
+  ...("group" in permission
+    ? { group: renderGroup(urls, permission.group) }
+    : { user: renderUser(urls, permission.user) })
+})
 
 /** A kind of item permissions are set on: the collection it is served under, and how a path names one. */
 export interface Holder {

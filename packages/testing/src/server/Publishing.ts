@@ -1,15 +1,7 @@
 /**
- * Publishing (`/publish/`): a publish takes draft versions of layers, tables and sets live.
- * It moves one step per read (a GET of it, or of the `/publish/` page showing it):
- *
- * - `scheduled` while `publish_at` is in the future (real time);
- * - `waiting-for-items` while any item still imports (each read also advances those imports);
- * - `errored` once an import failed and the error strategy is `abort` (nothing goes live);
- * - `publishing`, then on the next read `completed`: each item version that imported (with
- *   `ignore`, failed ones are skipped) becomes its item's published version.
- *
- * Items go live together whatever the publish strategy. `DELETE` cancels a publish that has
- * not ended (`cancelled`).
+ * Publishing endpoints (`/publish/`): a publish takes draft versions of layers, tables and
+ * sets live, together whatever the publish strategy; how it moves on is the store's
+ * (PublishStore.ts). `DELETE` cancels a publish that has not ended (`cancelled`).
  */
 import { Fields, type Json, jsonBody } from "./Body.ts"
 import {
@@ -25,59 +17,35 @@ import {
   type RequestContext
 } from "./Http.ts"
 import { versionAt } from "./Links.ts"
-import {
-  ERROR_STRATEGIES,
-  isActivePublish,
-  PUBLISH_STRATEGIES,
-  type PublishItem,
-  type PublishRecord
-} from "./Model.ts"
+import { ERROR_STRATEGIES, isActivePublish, PUBLISH_STRATEGIES, type PublishItem, type PublishRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { publishUrl, renderPublish } from "./Render.ts"
-import type { Store } from "./Store.ts"
-import { currentTimestamp } from "./Time.ts"
+import { renderUser, type Urls, versionUrl } from "./Render.ts"
+
+/** The API URL of a publish. */
+export const publishUrl = (urls: Urls, publish: PublishRecord): string => `${urls.apiRoot}/publish/${publish.id}/`
+
+/** A publish. */
+export const renderPublish = (urls: Urls, publish: PublishRecord) => ({
+  id: publish.id,
+  url: publishUrl(urls, publish),
+  state: publish.state,
+  created_at: publish.created_at,
+  created_by: renderUser(urls, publish.created_by),
+  error_strategy: publish.error_strategy,
+  publish_strategy: publish.publish_strategy,
+  publish_at: publish.publish_at,
+  items: publish.items.map((item) => versionUrl(urls, item.record, item.version))
+})
 
 /** How a publish runs. */
 export type PublishOptions = Pick<PublishRecord, "publish_strategy" | "error_strategy" | "publish_at">
-
-const isScheduled = (publish: PublishRecord): boolean =>
-  publish.publish_at !== null && Date.parse(publish.publish_at) > Date.now()
-
-/** Puts every item version that imported live. */
-const complete = (publish: PublishRecord): void => {
-  const now = currentTimestamp()
-  for (const { version } of publish.items) if (version.status === "ok") version.published_at = now
-  publish.state = "completed"
-}
-
-/**
- * Moves a publish on: a `read` advances its items' imports and may complete it; otherwise
- * (at creation) only its current state is worked out.
- */
-const settle = (store: Store, publish: PublishRecord, read: boolean): void => {
-  if (!isActivePublish(publish)) return
-  if (isScheduled(publish)) {
-    publish.state = "scheduled"
-    return
-  }
-  if (read) for (const item of publish.items) store.pollImport(item.record, item.version)
-  const statuses = publish.items.map((item) => item.version.status)
-  if (statuses.includes("importing")) publish.state = "waiting-for-items"
-  else if (publish.error_strategy === "abort" && statuses.includes("error")) publish.state = "errored"
-  else if (read && publish.state === "publishing") complete(publish)
-  else publish.state = "publishing"
-}
 
 /** Starts a publish of these items by the caller; returns it in its first state. */
 export const startPublish = (
   context: RequestContext,
   items: ReadonlyArray<PublishItem>,
   options: PublishOptions
-): PublishRecord => {
-  const publish = context.store.addPublish({ state: "scheduled", created_by: callerOf(context).user, items, ...options })
-  settle(context.store, publish, false)
-  return publish
-}
+): PublishRecord => context.store.addPublish({ created_by: callerOf(context).user, items, ...options })
 
 const findPublish = (context: RequestContext, params: PathParams): PublishRecord => {
   const publish = context.store.getPublish(pathParam(params, "id"))
@@ -85,9 +53,9 @@ const findPublish = (context: RequestContext, params: PathParams): PublishRecord
   return publish
 }
 
-/** A read of a publish: one step on, then rendered. */
+/** A read of a publish, rendered. */
 const readPublish = (context: RequestContext, publish: PublishRecord) => {
-  settle(context.store, publish, true)
+  context.store.pollPublish(publish)
   return renderPublish(context.urls, publish)
 }
 
@@ -147,6 +115,6 @@ export const create = (context: RequestContext): Reply => {
 export const cancel = (context: RequestContext, params: PathParams): Reply => {
   const publish = findPublish(context, params)
   if (!isActivePublish(publish)) throw new HttpError(409, `This publish has already ended (${publish.state})`)
-  publish.state = "cancelled"
+  context.store.cancelPublish(publish)
   return noContent()
 }

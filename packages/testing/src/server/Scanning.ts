@@ -4,7 +4,7 @@
  * `.xml` of the same name; the other types hold one to three generated datasets. Also the
  * generated sources of the catalog and the messages of a scan's log.
  */
-import { attributePool, randomInstant, randomTheme, type Theme } from "./Generate.ts"
+import { attributePool, randomInstant, randomTheme, rectangle, type Theme } from "./Generate.ts"
 import type {
   DatasetPlan,
   GroupRecord,
@@ -98,7 +98,7 @@ const randomExtent = (rng: Rng): Polygon => {
   const south = round(-47 + rng.float() * 12)
   const east = round(west + 0.1 + rng.float() * 2)
   const north = round(south + 0.1 + rng.float() * 2)
-  return { type: "Polygon", coordinates: [[[west, south], [east, south], [east, north], [west, north], [west, south]]] }
+  return rectangle(west, south, east, north)
 }
 
 /** A generated dataset at `path`: its schema and statistics depend only on the path. */

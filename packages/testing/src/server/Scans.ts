@@ -1,15 +1,14 @@
 /**
- * Scan endpoints (`/sources/{id}/scans/…`, `/sources/scans/`). A scan moves one step per
- * read (a GET of it, or of a list page showing it): `queued` → `scanning` → `completed`
- * once read the store's `scanPolls` times — or `failed` (`store.failNextScan`). A completed
- * scan adds the datasources it found. One scan of a source runs at a time (a second is
- * 409); DELETE cancels a running scan (409 once it ended).
+ * Scan endpoints (`/sources/{id}/scans/…`, `/sources/scans/`). A scan runs on the store's
+ * clock (SourceStore.ts): `queued` → `scanning` → `completed`, or `failed`
+ * (`store.failNextScan`); a completed scan adds the datasources it found. One scan of a
+ * source runs at a time (a second is 409); DELETE cancels a running scan (409 once it ended).
  *
  * The log is plain text, one `YYYY-MM-DD HH:MM:SS: message` line per step, sent line by
  * line; it grows as the scan progresses (reading it does not move the scan on).
  */
 import { setTimeout as sleep } from "node:timers/promises"
-import { dateFilters, exact, type ListRules, select } from "./Filters.ts"
+import { choiceFilter, dateFilters, type ListRules, select } from "./Filters.ts"
 import {
   created,
   expandsList,
@@ -22,11 +21,35 @@ import {
   type Reply,
   type RequestContext
 } from "./Http.ts"
-import { isRunningScan, type ScanRecord } from "./Model.ts"
+import { isRunningScan, SCAN_STATES, type ScanRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderScan, scanUrl } from "./Render.ts"
+import type { Urls } from "./Render.ts"
 import { findSource } from "./Sources.ts"
 import { parseTimestamp } from "./Time.ts"
+
+/** The API URL of a scan. */
+const scanUrl = (urls: Urls, scan: ScanRecord): string =>
+  `${urls.apiRoot}/sources/${scan.source_id}/scans/${scan.id}/`
+
+/** A scan; `detail` adds its progress (lists leave it out). */
+const renderScan = (urls: Urls, scan: ScanRecord, detail: boolean) => {
+  const url = scanUrl(urls, scan)
+  return {
+    id: scan.id,
+    url,
+    status: scan.status,
+    started_at: scan.started_at,
+    completed_at: scan.completed_at,
+    change_counts: {
+      deleted: scan.change_counts.deleted,
+      updated: scan.change_counts.updated,
+      added: scan.change_counts.added
+    },
+    log: `${url}log/`,
+    source: `${urls.apiRoot}/sources/${scan.source_id}/`,
+    ...(detail ? { progress: scan.progress } : {})
+  }
+}
 
 /** What scan lists filter and sort on. */
 interface ScanFacets {
@@ -49,7 +72,7 @@ const scanRules: ListRules<ScanRecord, ScanFacets> = {
     completed: instant(scan.completed_at)
   }),
   filters: [
-    ["status", exact((facets: ScanFacets) => facets.status)],
+    choiceFilter<ScanFacets>("status", SCAN_STATES, (facets) => facets.status),
     ...dateFilters<ScanFacets>("started_at", (facets) => facets.started),
     ...dateFilters<ScanFacets>("completed_at", (facets) => facets.completed)
   ],
@@ -61,7 +84,7 @@ const scanRules: ListRules<ScanRecord, ScanFacets> = {
   }
 }
 
-/** A page of scans (newest first unless sorted); each one shown is read, so it moves on. */
+/** A page of scans (newest first unless sorted); each one shown is a read of it. */
 const scanList = (context: RequestContext, scans: ReadonlyArray<ScanRecord>): Reply => {
   const detail = expandsList(context)
   return listReply(context, select([...scans].reverse(), context.query, scanRules), (scan) => {
@@ -85,7 +108,7 @@ const findScan = (context: RequestContext, params: PathParams): ScanRecord => {
   return scan
 }
 
-/** GET `/sources/{id}/scans/{scan}/`: a read, which moves a running scan on. */
+/** GET `/sources/{id}/scans/{scan}/`: a read of the scan. */
 export const get = (context: RequestContext, params: PathParams): Reply => {
   const scan = findScan(context, params)
   context.store.pollScan(scan)

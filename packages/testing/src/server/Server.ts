@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
 import { authenticate, authorize } from "./Auth.ts"
+import type { FakeClock } from "./Clock.ts"
 import {
   API_ROOT,
   headerRecord,
@@ -32,8 +33,9 @@ import { startStorage } from "./Storage.ts"
 import { Store, type StoreOptions } from "./Store.ts"
 
 /**
- * How {@link startServer} sets the fake up; the store options (`tokens`, `importPolls`,
- * `failImports`, `scanPolls`, `exportPolls`) go to its {@link Store}.
+ * How {@link startServer} sets the fake up; the store options (`tokens`, `clock`,
+ * `importTime`, `scanTime`, `exportTime`, `publishTime`, `failImports`, and the `…Polls` of
+ * the `per-read` clock) go to its {@link Store}.
  */
 export interface FakeServerOptions extends StoreOptions {
   /** Port on 127.0.0.1; default 0 (a free port). */
@@ -58,6 +60,18 @@ export interface FakeServer {
   readonly storageOrigin: string
   /** The data it serves; change it freely between requests. */
   readonly store: Store
+  /**
+   * The time its jobs (imports, scans, exports, publishes) run on: `clock.advance("2 minutes")`
+   * moves a `manual` clock on (see the `clock` option).
+   *
+   * @example
+   * ```ts
+   * const server = await startServer({ clock: "manual" })
+   * server.clock.advance("1 second")
+   * ```
+   * @since 0.2.0
+   */
+  readonly clock: FakeClock
   /**
    * Every request received, and how each exchange ended (`log.closed()`,
    * `log.waitForClose(…)`): when, and whether the connection closed before the reply was
@@ -101,6 +115,24 @@ const writeFault = async (response: ServerResponse, reply: Reply, fault: Exclude
   response.end(fault === "truncate" ? half : bytes)
 }
 
+/** A `%` that does not start a two-hex-digit escape. */
+const badEscape = /%(?![0-9a-f]{2})/i
+
+/**
+ * The request target as a URL on this server, when it is in origin form (`/path?query`)
+ * with a well-escaped query; undefined for any other target (absolute form
+ * `http://host/path`, asterisk form `*`, a bad `%` escape), which is a bad request.
+ */
+const originFormUrl = (origin: string, target: string): URL | undefined => {
+  if (!target.startsWith("/") || !URL.canParse(`${origin}${target}`)) return undefined
+  const url = new URL(`${origin}${target}`)
+  return badEscape.test(url.search) ? undefined : url
+}
+
+/** The 400 reply to a request whose target the server does not take. */
+const badRequest = (target: string): Reply =>
+  new HttpError(400, `Bad request target "${target}": send a path, with a well-escaped query.`).toReply()
+
 /** Starts a fake server with a generated catalog and sources; resolves once it listens. */
 export const startServer = async (options: FakeServerOptions = {}): Promise<FakeServer> => {
   const store = new Store(options.seed ?? 1, options)
@@ -143,10 +175,16 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     const upload = isMultipart(headers["content-type"]) ? request : null
     const bytes = upload === null ? await readBody(request) : Buffer.alloc(0)
     const body = bytes.toString("utf8")
-    const url = new URL(`${origin}${request.url ?? "/"}`)
     const method = (request.method ?? "GET").toUpperCase()
+    const target = request.url ?? "/"
+    const url = originFormUrl(origin, target)
+    if (url === undefined) {
+      log.record({ method, path: target, query: [], headers, body, at: Date.now() }, response)
+      return writeReply(response, method, badRequest(target))
+    }
     const query = [...url.searchParams]
     log.record({ method, path: url.pathname, query, headers, body, at: Date.now() }, response)
+    store.settle()
     const api = API_ROOT.exec(url.pathname)
     const rule = injections.take(method, url.pathname, api?.[2])
     if (rule?.delayMs !== undefined) await sleep(rule.delayMs, undefined, { signal: shutdown.signal })
@@ -173,6 +211,7 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     origin,
     storageOrigin: storage.origin,
     store,
+    clock: store.clock,
     log,
     storageLog: storage.log,
     inject: (rule) => injections.add(rule),

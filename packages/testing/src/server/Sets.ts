@@ -17,9 +17,10 @@ import {
 import { layerAt } from "./Links.ts"
 import {
   draftVersion,
-  type LayerRecord,
   latestVersion,
+  type LayerRecord,
   publishedVersion,
+  type PublishRecord,
   type SetChanges,
   type SetContent,
   type SetRecord,
@@ -28,8 +29,112 @@ import {
   type VersionRecord
 } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderSet, renderSetDraftSummary, renderSetSummary, renderSetVersion, setUrl, type Urls } from "./Render.ts"
+import { renderPublish } from "./Publishing.ts"
+import {
+  html,
+  itemHtmlUrl,
+  layerUrl,
+  metadataUrls,
+  renderGroup,
+  renderUser,
+  setUrl,
+  type Urls,
+  versionLinks,
+  versionUrl
+} from "./Render.ts"
 import { addDraft, type Resource, sharedChanges } from "./Versions.ts"
+
+/** A set version object (version lists, `version` of a set fetched through a version endpoint). */
+const renderSetVersion = (urls: Urls, set: SetRecord, version: SetView["version"]) => ({
+  id: version.id,
+  url: versionUrl(urls, set, version),
+  created_at: version.created_at
+})
+
+/** The fields every set shape starts with, as `/sets/` lists them. */
+const setCommon = ({ set, version }: SetView) => ({
+  id: set.id,
+  title: version.content.title,
+  description: version.content.description,
+  description_html: html(version.content.description),
+  categories: version.content.categories,
+  tags: version.content.tags
+})
+
+/** A set as `/sets/` lists it. */
+const renderSetSummary = (urls: Urls, view: SetView) => ({
+  ...setCommon(view),
+  group: renderGroup(urls, view.version.content.group),
+  items: view.version.content.items.map((layer) => layerUrl(urls, layer)),
+  url: setUrl(urls, view.set),
+  url_html: itemHtmlUrl(urls, view.set, view.version.content.title),
+  metadata: metadataUrls(versionUrl(urls, view.set, view.version), view.version.content),
+  created_at: view.set.created_at
+})
+
+const thumbnailUrl = (urls: Urls, { set, version }: SetView): string =>
+  `${urls.origin}/services/tiles/v4/thumbnail/set=${set.id}.${version.id},style=auto/1200x630.png`
+
+const setHead = (urls: Urls, view: SetView) => ({
+  id: view.set.id,
+  title: view.version.content.title,
+  url: setUrl(urls, view.set),
+  type: "set",
+  created_at: view.set.created_at,
+  thumbnail_url: thumbnailUrl(urls, view)
+})
+
+/** A set as `/sets/drafts/` lists it. */
+const renderSetDraftSummary = (urls: Urls, view: SetView) => setHead(urls, view)
+
+/**
+ * The full set at the view's version; `withVersion` adds the `version` object.
+ * `activePublish` is the publish under way that holds one of its versions, if any.
+ */
+const renderSet = (
+  urls: Urls,
+  view: SetView,
+  withVersion: boolean,
+  activePublish: PublishRecord | undefined
+) => {
+  const { set, version } = view
+  const { content } = version
+  const thisVersion = versionUrl(urls, set, version)
+  const links = versionLinks(urls, set, thisVersion)
+  return {
+    ...setHead(urls, view),
+    description: content.description,
+    description_html: html(content.description),
+    latest_version: links.latest_version,
+    published_version: links.published_version,
+    this_version: thisVersion,
+    publisher: `${urls.apiRoot}/publishers/${new URL(urls.origin).hostname}:${content.group.id}/`,
+    categories: content.categories,
+    tags: content.tags,
+    group: renderGroup(urls, content.group),
+    url_html: itemHtmlUrl(urls, set, content.title),
+    metadata: metadataUrls(thisVersion, content),
+    publish_to_catalog_services: set.publish_to_catalog_services,
+    active_publish: activePublish === undefined ? null : renderPublish(urls, activePublish),
+    permissions: `${setUrl(urls, set)}permissions/`,
+    settings: { lock_title_to_metadata: false, lock_description_to_metadata: false, lock_tags_to_metadata: false },
+    items: content.items.map((layer) => layerUrl(urls, layer)),
+    ...(withVersion ? { version: renderSetVersion(urls, set, version) } : {})
+  }
+}
+
+/** A set as the catalog lists it. */
+export const renderCatalogSet = (urls: Urls, view: SetView) => ({
+  ...setCommon(view),
+  user: renderUser(urls, view.set.user),
+  items: view.version.content.items.map((layer) => layerUrl(urls, layer)),
+  url: setUrl(urls, view.set),
+  url_html: itemHtmlUrl(urls, view.set, view.version.content.title),
+  metadata: metadataUrls(versionUrl(urls, view.set, view.version), view.version.content),
+  publish_to_catalog_services: view.set.publish_to_catalog_services,
+  permissions: `${setUrl(urls, view.set)}permissions/`,
+  created_at: view.set.created_at
+})
 
 /** The layers and tables `items` (a list of their URLs) names; each unknown URL is a field error. */
 const setItems = (context: RequestContext, fields: Fields): ReadonlyArray<LayerRecord> | undefined => {
@@ -67,7 +172,7 @@ export const resource: Resource<SetContent, SetRecord> = {
   title: (content) => content.title,
   render: (context, set, version, withVersion) => render(context, setView(set, version), withVersion),
   renderVersion: renderSetVersion,
-  edit: (context, version, body: JsonObject) => {
+  edit: (context, _set, version, body: JsonObject) => {
     const fields = new Fields(body)
     const changes = setChanges(context, fields, false)
     fields.done()

@@ -4,7 +4,8 @@
  * named `source` and file parts `file0`, `file1`…, each file's name its upload path. The
  * upload is streamed: of each file only its path, content type, size and SHA-256 are kept
  * (and the document of a small `.xml` sidecar). A new source holds nothing until a scan
- * (Scans.ts) finds its datasources.
+ * (Scans.ts) finds its datasources; a new upload source is scanned at once (its scan is
+ * `queued` when the 201 arrives), the others when a scan is asked for.
  *
  * Remote sources need `url_remote` with their type's scheme (`arcgis`, `wfs`: http or
  * https; `cifs`: smb; `postgres`: postgres); a host containing `invalid` cannot be resolved.
@@ -28,17 +29,83 @@ import type * as Metadata from "./Metadata.ts"
 import { type DatasourceRecord, SOURCE_TYPES, type SourceRecord, type SourceType, type UploadFile } from "./Model.ts"
 import { boundaryOf, MultipartError, parseMultipart, type PartHead, type PartSink } from "./Multipart.ts"
 import { listReply } from "./Pagination.ts"
-import {
-  datasourceUrl,
-  renderDatasource,
-  renderDatasourceSummary,
-  renderSource,
-  renderSourceSummary,
-  siteUrl,
-  sourceUrl
-} from "./Render.ts"
+import { html, metadataUrls, renderGroup, renderUser, siteUrl, type Urls } from "./Render.ts"
 import { isSidecar } from "./Scanning.ts"
-import type { NewSource } from "./Store.ts"
+import type { NewSource } from "./SourceStore.ts"
+
+/** The API URL of a source. */
+const sourceUrl = (urls: Urls, source: SourceRecord): string => `${urls.apiRoot}/sources/${source.id}/`
+
+/** A source as `/sources/` lists it. */
+const renderSourceSummary = (urls: Urls, source: SourceRecord) => ({
+  id: source.id,
+  url: sourceUrl(urls, source),
+  url_html: siteUrl(urls, "source", source.id, source.title),
+  title: source.title,
+  type: source.type
+})
+
+/** A source's options as shown: everything but a `password`. */
+const shownOptions = (options: Readonly<Record<string, unknown>>) =>
+  Object.fromEntries(Object.entries(options).filter(([name]) => name !== "password"))
+
+/** The full source (`group`, `user` only when set; `url_remote` only for remote types). */
+const renderSource = (urls: Urls, source: SourceRecord) => {
+  const url = sourceUrl(urls, source)
+  return {
+    ...renderSourceSummary(urls, source),
+    license: null,
+    publish_to_catalog_services: false,
+    permissions: `${url}permissions/`,
+    description: source.description,
+    description_html: html(source.description),
+    categories: source.categories,
+    tags: source.tags,
+    ...(source.group === null ? {} : { group: renderGroup(urls, source.group) }),
+    ...(source.user === null ? {} : { user: renderUser(urls, source.user) }),
+    metadata: metadataUrls(url, source),
+    last_scanned_at: source.last_scanned_at,
+    scan_schedule: source.scan_schedule,
+    options: shownOptions(source.options),
+    datasources: `${url}datasources/`,
+    scans: `${url}scans/`,
+    ...(source.url_remote === null ? {} : { url_remote: source.url_remote })
+  }
+}
+
+/** The API URL of a datasource. */
+const datasourceUrl = (urls: Urls, datasource: DatasourceRecord): string =>
+  `${urls.apiRoot}/sources/${datasource.source_id}/datasources/${datasource.id}/`
+
+const datasourceHead = (urls: Urls, datasource: DatasourceRecord) => ({
+  id: datasource.id,
+  url: datasourceUrl(urls, datasource),
+  title: datasource.title,
+  data_type: datasource.data_type,
+  format: datasource.format,
+  geometry_type: datasource.geometry_type,
+  updated_at: datasource.updated_at
+})
+
+/** A datasource as lists show it. */
+const renderDatasourceSummary = (urls: Urls, datasource: DatasourceRecord) => ({
+  ...datasourceHead(urls, datasource),
+  upload_path: datasource.upload_path
+})
+
+/** The full datasource. */
+const renderDatasource = (urls: Urls, datasource: DatasourceRecord) => ({
+  ...datasourceHead(urls, datasource),
+  crs: datasource.crs,
+  fields: datasource.fields.map((field) => ({ type: field.type, name: field.name })),
+  num_dims: datasource.num_dims,
+  num_features: datasource.num_features,
+  num_bands: datasource.num_bands,
+  extent: datasource.extent,
+  source: `${urls.apiRoot}/sources/${datasource.source_id}/`,
+  metadata: metadataUrls(datasourceUrl(urls, datasource), datasource),
+  upload_path: datasource.upload_path
+})
 
 /** The URL schemes `url_remote` may use, by source type (types without one take no URL). */
 const remoteSchemes: Partial<Record<SourceType, ReadonlyArray<string>>> = {
@@ -227,8 +294,9 @@ const createUpload = async (context: RequestContext, body: AsyncIterable<Uint8Ar
   const errors = parts.files.length === 0 && Object.keys(parts.errors).length === 0
     ? { files: "Upload at least one file (parts file0, file1…)." }
     : parts.errors
-  const fields = newSource(context, parseJsonObject(parts.source.text), parts.files, errors)
-  return createdSource(context, context.store.createSource(fields))
+  const source = context.store.createSource(newSource(context, parseJsonObject(parts.source.text), parts.files, errors))
+  context.store.startScan(source)
+  return createdSource(context, source)
 }
 
 /**

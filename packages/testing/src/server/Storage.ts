@@ -140,6 +140,7 @@ export const startStorage = async (store: Store): Promise<Storage> => {
     const method = (request.method ?? "GET").toUpperCase()
     const headers = headerRecord(request)
     log.record({ method, path: url.pathname, query: [...url.searchParams], headers, body: "", at: Date.now() }, response)
+    store.settle()
     let reply: Reply
     try {
       reply = answer(store, method, url, headers)

@@ -61,9 +61,6 @@ const zoneOffset = (zone: string): number => {
   return (zone.startsWith("-") ? -minutes : minutes) * 60_000
 }
 
-/** The current instant as the API writes new timestamps: `2015-06-08T01:38:13.322Z`. */
-export const currentTimestamp = (): string => new Date().toISOString()
-
 /** Parses an ISO date-time (a time of day is required); the instant in ms, or undefined when invalid. */
 export const parseDateTime = (text: string): number | undefined =>
   /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(text) ? parseTimestamp(text)?.start : undefined

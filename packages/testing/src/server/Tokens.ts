@@ -4,7 +4,6 @@
  * later reply repeats (they show `key_hint`). The other endpoints work on the caller's own
  * tokens; a deleted token stops authenticating at once.
  */
-import { ALL_SCOPES } from "./Auth.ts"
 import { Fields, type JsonObject, jsonBody, present } from "./Body.ts"
 import {
   callerOf,
@@ -18,9 +17,32 @@ import {
   type Reply,
   type RequestContext
 } from "./Http.ts"
-import type { TokenRecord } from "./Model.ts"
+import { ALL_SCOPES, type TokenRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderToken, renderTokenSummary } from "./Render.ts"
+import type { Urls } from "./Render.ts"
+
+/** The API URL of a token. */
+const tokenUrl = (urls: Urls, token: TokenRecord): string => `${urls.apiRoot}/tokens/${token.id}/`
+
+const tokenHead = (urls: Urls, token: TokenRecord) => ({
+  name: token.name,
+  key_hint: `${token.key.slice(0, 4)}xx...`,
+  url: tokenUrl(urls, token)
+})
+
+/** A token as `/tokens/` lists it. */
+const renderTokenSummary = (urls: Urls, token: TokenRecord) => ({ ...tokenHead(urls, token), id: token.id })
+
+/** A token; `withKey` adds the secret (only the reply that creates it has it). */
+const renderToken = (urls: Urls, token: TokenRecord, withKey: boolean) => ({
+  ...tokenHead(urls, token),
+  created_at: token.created_at,
+  expires_at: token.expires_at,
+  scope: token.scopes.join(" "),
+  referrers: token.referrers,
+  ...(withKey ? { key: token.key } : {}),
+  id: token.id
+})
 
 /** `scope`: space-separated scope names, each one a token can carry. */
 const scopes = (fields: Fields): ReadonlyArray<string> | undefined => {

@@ -5,10 +5,36 @@
  * web page. Groups include the built-in "Everyone".
  */
 import { type ListRules, select, textFilter } from "./Filters.ts"
-import { callerOf, expandsList, notFound, ok, pathParam, type PathParams, type Reply, type RequestContext } from "./Http.ts"
+import {
+  callerOf,
+  expandsList,
+  notFound,
+  ok,
+  pathParam,
+  type PathParams,
+  type Reply,
+  type RequestContext
+} from "./Http.ts"
 import type { GroupRecord, UserRecord } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { renderGroup, renderGroupDetail, renderUser, renderUserDetail } from "./Render.ts"
+import { renderGroup, renderUser, siteUrl, type Urls } from "./Render.ts"
+
+/** A group as `/groups/{id}/` shows it: the group object and its web page. */
+const renderGroupDetail = (urls: Urls, group: GroupRecord) => ({
+  ...renderGroup(urls, group),
+  url_html: siteUrl(urls, "group", group.id, group.name)
+})
+
+/** A user as `/users/me/` and `/users/{id}/` show it: with email and groups. */
+const renderUserDetail = (urls: Urls, user: UserRecord) => ({
+  id: user.id,
+  url: `${urls.apiRoot}/users/${user.id}/`,
+  first_name: user.first_name,
+  last_name: user.last_name,
+  email: user.email,
+  country: user.country,
+  groups: user.groups.map((group) => renderGroup(urls, group))
+})
 
 /** What the user and group lists search: the lower-cased text `q` looks in. */
 interface Searchable {

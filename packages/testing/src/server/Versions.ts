@@ -6,7 +6,7 @@
  *
  * Rules: only the newest version may be unpublished (a second draft is 409); published
  * versions cannot be edited or deleted (405); a version or item under an active publish
- * cannot be deleted (409); reading an importing version advances its import one step.
+ * cannot be deleted (409); showing a version is a read of its import (CatalogStore.ts).
  */
 import { type Fields, type JsonObject, jsonBody, present } from "./Body.ts"
 import {
@@ -36,8 +36,8 @@ import {
   type VersionRecord
 } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
-import { startPublish } from "./Publishing.ts"
-import { publishUrl, type Urls } from "./Render.ts"
+import { publishUrl, startPublish } from "./Publishing.ts"
+import type { Urls } from "./Render.ts"
 import type { Store } from "./Store.ts"
 
 /** Content fields every versioned item has. */
@@ -77,8 +77,8 @@ export interface Resource<C extends SharedContent, R extends VersionedRecord & V
   readonly render: (context: RequestContext, record: R, version: VersionRecord<C>, withVersion: boolean) => unknown
   /** An element of the versions list. */
   readonly renderVersion: (urls: Urls, record: R, version: VersionRecord<C>) => unknown
-  /** Validates a `PUT` body (400 with field errors) and applies it to a draft version. */
-  readonly edit: (context: RequestContext, version: VersionRecord<C>, body: JsonObject) => void
+  /** Validates a `PUT` body (400 with field errors) and applies it to a draft version of the item. */
+  readonly edit: (context: RequestContext, record: R, version: VersionRecord<C>, body: JsonObject) => void
 }
 
 /** Picks the version an endpoint works on, from the item and the path. */
@@ -131,7 +131,7 @@ export const getAt = <C extends SharedContent, R extends VersionedRecord & Versi
 ) =>
 (context: RequestContext, params: PathParams): Reply => {
   const { record, version } = locate(context, resource, params, lookup)
-  context.store.pollImport(record, version)
+  context.store.pollImport(version)
   return ok(resource.render(context, record, version, withVersion))
 }
 
@@ -143,7 +143,7 @@ export const listVersions = <C extends SharedContent, R extends VersionedRecord 
   const record = resource.find(context, params)
   const expand = expandsList(context)
   return listReply(context, [...record.versions].reverse(), (version) => {
-    context.store.pollImport(record, version)
+    context.store.pollImport(version)
     return expand
       ? resource.render(context, record, version, true)
       : resource.renderVersion(context.urls, record, version)
@@ -172,7 +172,7 @@ export const edit = <C extends SharedContent, R extends VersionedRecord & Versio
 (context: RequestContext, params: PathParams): Reply => {
   const { record, version } = locate(context, resource, params, atParam)
   ensureDraft(version, "edited")
-  resource.edit(context, version, jsonBody(context))
+  resource.edit(context, record, version, jsonBody(context))
   return ok(resource.render(context, record, version, true))
 }
 

@@ -3,10 +3,13 @@
  * data through `server.store`, inspect requests through `server.log` (and those that reached
  * its storage server through `server.storageLog`).
  */
-export { ALL_SCOPES, type TokenScopes } from "./Auth.ts"
+export type { LayerOptions, SetOptions } from "./CatalogStore.ts"
+export { type ClockMode, type DurationInput, FakeClock } from "./Clock.ts"
+export type { NewExport } from "./ExportStore.ts"
 export type { Fault, InjectRule } from "./Inject.ts"
 export type { ClosedRequest, LoggedRequest, RequestLog } from "./Log.ts"
 export {
+  ALL_SCOPES,
   type Area,
   type CatalogRecord,
   type Category,
@@ -34,6 +37,7 @@ export {
   type PermissionKind,
   type PermissionLevel,
   type PermissionRecord,
+  type PermissionTarget,
   type Polygon,
   PUBLISH_STATES,
   PUBLISH_STRATEGIES,
@@ -49,6 +53,7 @@ export {
   type SourceRecord,
   type SourceType,
   type TokenRecord,
+  type TokenScopes,
   type UploadFile,
   type UserRecord,
   type Versioned,
@@ -58,15 +63,6 @@ export {
 } from "./Model.ts"
 export { type FakeServer, type FakeServerOptions, startServer } from "./Server.ts"
 export { exportBytes, exportSha256 } from "./Storage.ts"
-export {
-  type Credentials,
-  type LayerOptions,
-  type NewExport,
-  type NewSource,
-  type NewToken,
-  type PermissionTarget,
-  type SetOptions,
-  type SourceOptions,
-  Store,
-  type StoreOptions
-} from "./Store.ts"
+export type { NewSource, SourceOptions } from "./SourceStore.ts"
+export { type Credentials, Store, type StoreOptions } from "./Store.ts"
+export type { NewToken } from "./TokenStore.ts"
