@@ -297,8 +297,9 @@ export const formats: () => Effect.Effect<Record<string, Record<string, string>>
   })
 
 /**
- * Cancels an export the server is still building; returns it, now `cancelled`. A finished
- * export is refused before any DELETE (deleting it is {@link delete}'s job).
+ * Cancels an export the server is still building (`DELETE /exports/{id}/`); returns it,
+ * now `cancelled`. The API keeps every export: one that has ended (complete, failed,
+ * cancelled) cannot be cancelled, and the server answers `Conflict`.
  *
  * @example
  * ```ts
@@ -308,34 +309,9 @@ export const formats: () => Effect.Effect<Record<string, Record<string, string>>
 export const cancel: (id: number) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
   "Koordinates.Exports.cancel"
 )(function*(id: number) {
-  const current = yield* get(id)
-  if (current.state !== "processing") {
-    return yield* new ClientValidationError({
-      field: "id",
-      message: `Invalid id ${id}: export ${id} is ${current.state}; only a processing export can be cancelled`
-    })
-  }
+  yield* Validate.id("id", id)
   return yield* Http.json({ method: "DELETE", path: `/exports/${id}/` }, Export)
 })
-
-const deleteExport: (id: number) => Effect.Effect<void, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.delete"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  yield* Http.discard({ method: "DELETE", path: `/exports/${id}/` })
-})
-
-export {
-  /**
-   * Deletes an export (one still being built is cancelled instead).
-   *
-   * @example
-   * ```ts
-   * yield* Exports.delete(3)
-   * ```
-   */
-  deleteExport as delete
-}
 
 const exportOutcome = (exported: Export) => {
   switch (exported.state) {

@@ -173,7 +173,6 @@ export {
   create as createExport,
   CropFeature,
   CropLayer,
-  delete as deleteExport,
   download as downloadExport,
   downloadToFile as downloadExportToFile,
   Export,
