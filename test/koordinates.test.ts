@@ -90,20 +90,18 @@ describe("Koordinates.layer", () => {
       }))
   }
 
-  it.effect("resolves the documented request defaults: retries on, a 30 s timeout, a 60 s idle timeout, no budget, no limit", () =>
+  it.effect("holds only what a user configures: the request options as given, the limit; no policy state", () =>
     Effect.gen(function*() {
       const k = yield* build({ host: "labs.koordinates.com", token: "t" })
-      assert.isDefined(k.settings.retry)
-      assert.strictEqual(k.settings.retry?.cap, 60_000)
-      assert.strictEqual(k.settings.timeout, 30_000)
-      assert.strictEqual(k.settings.idle, 60_000)
-      assert.isUndefined(k.settings.budget)
-      assert.isUndefined(k.permits)
-      const off = yield* build({ host: "labs.koordinates.com", token: "t", retry: false, timeout: false, idleTimeout: false, maxConcurrent: 4 })
-      assert.isUndefined(off.settings.retry)
-      assert.isUndefined(off.settings.timeout)
-      assert.isUndefined(off.settings.idle)
-      assert.isDefined(off.permits)
+      assert.deepStrictEqual(Object.keys(k).sort(), [
+        "apiRoot", "apiVersion", "host", "httpClient", "maxConcurrent", "origin", "requestOptions", "token"
+      ])
+      assert.isUndefined(k.maxConcurrent)
+      const off = yield* build({ host: "labs.koordinates.com", token: "t", retry: false, timeout: false, idleTimeout: "5 seconds", maxConcurrent: 4 })
+      assert.strictEqual(off.requestOptions.retry, false)
+      assert.strictEqual(off.requestOptions.timeout, false)
+      assert.strictEqual(off.requestOptions.idleTimeout, "5 seconds")
+      assert.strictEqual(off.maxConcurrent, 4)
     }))
 
   it.effect("accepts loopback and https origins, rejects other plain-http ones", () =>

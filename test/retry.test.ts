@@ -1,8 +1,8 @@
 /**
  * The request policy: default retries (which failures, how long, never an unknown POST),
  * `Retry-After` on the test clock, the back-off gate shared by concurrent requests, the
- * concurrency limit, per-attempt timeouts, budgets, per-call options, and a log line and
- * span event for each retry.
+ * concurrency limit, per-attempt timeouts, budgets, per-call options, and the span event and
+ * `onRetry` call of each retry.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -252,9 +252,10 @@ describe("per-call options", () => {
 })
 
 describe("each retry is visible", () => {
-  it.live("as a debug log line and an event on the call's span", () =>
+  it.live("as an event on the call's span and a call of onRetry; nothing is logged unless onRetry logs", () =>
     Effect.gen(function*() {
       const lines: Array<string> = []
+      const retries: Array<Koordinates.RetryEvent> = []
       const spans: Array<Tracer.NativeSpan> = []
       const logger = Logger.make(({ logLevel, message }) => {
         lines.push(`${logLevel} ${[message].flat().join(" ")}`)
@@ -266,21 +267,33 @@ describe("each retry is visible", () => {
           return span
         }
       })
+      const onRetry = (retry: Koordinates.RetryEvent) =>
+        Effect.sync(() => {
+          retries.push(retry)
+        })
       yield* withFake((fake) =>
         Effect.gen(function*() {
           const record = fake.store.addLayer()
           fake.inject({ path: layerPath, status: 503 })
           yield* Layers.get(record.id)
+          fake.inject({ path: layerPath, status: 503 })
+          yield* Layers.get(record.id).pipe(Koordinates.withRequestOptions({ onRetry }))
         }), { retry: quick }).pipe(
           Effect.provide(Layer.mergeAll(Logger.layer([logger]), Layer.succeed(Tracer.Tracer, tracer))),
           Effect.provideService(References.MinimumLogLevel, "Debug")
         )
-      assert.lengthOf(lines, 1)
-      assert.match(lines[0]!, /^Debug Koordinates: retry 1 in \d+ ms after HTTP 503: GET http:\/\/127\.0\.0\.1:\d+\/services\/api\/v1\.x\/layers\/\d+\/$/)
-      const span = spans.find((s) => s.name === "Koordinates.Layers.get")
-      const events = span?.events ?? []
-      assert.lengthOf(events, 1)
-      assert.strictEqual(events[0]![0], "koordinates.retry")
-      assert.include(events[0]![2], { "koordinates.retry.attempt": 1, "koordinates.retry.reason": "HTTP 503", "http.request.method": "GET" })
+      assert.deepStrictEqual(lines, [], "the client logs nothing of its own")
+      assert.lengthOf(retries, 1, "onRetry is called for the call it is given to")
+      assert.include(retries[0]!, { attempt: 1, reason: "HTTP 503", method: "GET" })
+      assert.match(retries[0]!.url, /^http:\/\/127\.0\.0\.1:\d+\/services\/api\/v1\.x\/layers\/\d+\/$/)
+      assert.strictEqual(retries[0]!.error._tag, "ServiceUnavailable")
+      assert.isAtLeast(retries[0]!.delayMillis, 0)
+      const calls = spans.filter((s) => s.name === "Koordinates.Layers.get")
+      assert.lengthOf(calls, 2)
+      for (const span of calls) {
+        assert.lengthOf(span.events, 1)
+        assert.strictEqual(span.events[0]![0], "koordinates.retry")
+        assert.include(span.events[0]![2], { "koordinates.retry.attempt": 1, "koordinates.retry.reason": "HTTP 503", "http.request.method": "GET" })
+      }
     }))
 })

@@ -20,86 +20,26 @@
  */
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type * as Schedule from "effect/Schedule"
-import * as Semaphore from "effect/Semaphore"
 import * as HttpClient from "effect/http/HttpClient"
 import { ClientValidationError } from "./Errors.ts"
 import * as Policy from "./internal/policy.ts"
+import type { RequestOptions } from "./internal/policy.ts"
 
-/**
- * How failed requests are retried (on by default): 429 for any method, honouring
- * `Retry-After`; 502/503/504, transport failures, timed-out attempts and garbled bodies for
- * idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) only — never a POST whose outcome is
- * unknown, nor a streamed upload. Defaults: 3 retries, waits from 200 ms doubling with
- * jitter, no wait longer than 60 s (a longer `Retry-After` is cut to it).
- *
- * @example
- * ```ts
- * const retry: Koordinates.RetryOptions = { times: 5, base: "500 millis", maxDelay: "30 seconds" }
- * // or any Schedule, fed the failure each time:
- * const custom: Koordinates.RetryOptions = { schedule: Schedule.spaced("1 second").pipe(Schedule.upTo({ times: 10 })) }
- * ```
- */
-export interface RetryOptions {
-  /** Retries at most this many times; default 3. Ignored when `schedule` is given. */
-  readonly times?: number | undefined
-  /** Wait before the first retry, doubled (with jitter) for each next one; default 200 ms. Ignored with `schedule`. */
-  readonly base?: Duration.Input | undefined
-  /** Longest wait before a retry, and the cap on a server's `Retry-After`; default 60 s. */
-  readonly maxDelay?: Duration.Input | undefined
+export type {
   /**
-   * A `Schedule` deciding whether and when to retry, fed each retryable failure (replaces
-   * `times` and `base`); a `Retry-After` still lengthens its waits, up to `maxDelay`.
+   * Retries, timeouts, budgets and the retry hook (see the fields), for a whole
+   * `Koordinates` ({@link layer}) or one call ({@link withRequestOptions}).
    */
-  readonly schedule?: Schedule.Schedule<unknown, RetryableError> | undefined
-}
-
-/**
- * A failure a retry may mend, as a retry `Schedule` receives it.
- *
- * @example
- * ```ts
- * const describe = (e: Koordinates.RetryableError) => `${e._tag}: ${e.message}`
- * ```
- */
-export type RetryableError = Policy.RetryableError
-
-/**
- * Retries, timeouts and budgets, for a whole `Koordinates` ({@link layer}) or one call
- * ({@link withRequestOptions}).
- *
- * @example
- * ```ts
- * const options: Koordinates.RequestOptions = { retry: { times: 5 }, timeout: "10 seconds", budget: "2 minutes" }
- * ```
- */
-export interface RequestOptions {
-  /** How to retry (see {@link RetryOptions}); on by default, `false` turns it off. */
-  readonly retry?: RetryOptions | false | undefined
-  /**
-   * Longest wait for one attempt's complete reply (for streamed replies: its headers; for
-   * streamed uploads: from the last byte sent); on expiry the attempt fails with
-   * `TimeoutError` (retried for idempotent methods). Default 30 s; `false` for none.
-   */
-  readonly timeout?: Duration.Input | false | undefined
-  /**
-   * Longest silence while a body is on its way — a download, a scan log, a metadata stream,
-   * any reply's body, or an upload being sent: no bytes for that long fails the attempt with
-   * `TimeoutError`, retried (a download resumed) like a cut. Default 60 s; `false` for none.
-   */
-  readonly idleTimeout?: Duration.Input | false | undefined
-  /**
-   * Longest time for a request as a whole — retries, waits, and a streamed body (download,
-   * scan log, upload) to its last byte included (`TimeoutError`); default none.
-   */
-  readonly budget?: Duration.Input | false | undefined
-}
+  RequestOptions,
+  RetryableError,
+  RetryEvent,
+  RetryOptions
+} from "./internal/policy.ts"
 
 /**
  * What {@link layer} and {@link layerConfig} accept.
@@ -129,12 +69,16 @@ export interface KoordinatesOptions extends RequestOptions {
 }
 
 /**
- * The resolved configuration the request layer reads.
+ * What a `Koordinates` is configured with, resolved: where requests go, with which token,
+ * through which `HttpClient`, under which request options. The state those options run
+ * with (the back-off gate, the permits) is the client's own.
  *
  * @example
  * ```ts
  * Koordinates.use((k) => Effect.log(k.apiRoot)) // https://labs.koordinates.com/services/api/v1.x
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export interface KoordinatesService {
   /** Host (and port, if any) the token may be sent to. */
@@ -149,12 +93,10 @@ export interface KoordinatesService {
   readonly token: Redacted.Redacted<string>
   /** The HTTP client requests go through. */
   readonly httpClient: HttpClient.HttpClient
-  /** Retries, timeouts and budget of every request (per-call overrides aside). */
-  readonly settings: Policy.Settings
-  /** The back-off gate shared by every request of this service: a 429 holds them all. */
-  readonly gate: Policy.Gate
-  /** Permits for requests in flight, when `maxConcurrent` is set. */
-  readonly permits: Semaphore.Semaphore | undefined
+  /** Retries, timeouts, budget and retry hook of every request (per-call overrides aside), as given. */
+  readonly requestOptions: RequestOptions
+  /** At most this many requests in flight at once, when set. */
+  readonly maxConcurrent: number | undefined
 }
 
 /**
@@ -240,17 +182,19 @@ export const make = (
     const settings = yield* Policy.settings(options)
     const maxConcurrent = yield* Policy.concurrency(options.maxConcurrent)
     const httpClient = yield* HttpClient.HttpClient
-    return {
+    const { retry, timeout, idleTimeout, budget, onRetry } = options
+    const service: KoordinatesService = {
       host,
       origin,
       apiVersion,
       apiRoot: `${origin}/services/api/${apiVersion}`,
       token,
       httpClient,
-      settings,
-      gate: { until: 0 },
-      permits: maxConcurrent === undefined ? undefined : Semaphore.makeUnsafe(maxConcurrent)
+      requestOptions: { retry, timeout, idleTimeout, budget, onRetry },
+      maxConcurrent
     }
+    Policy.register(service, settings, maxConcurrent)
+    return service
   })
 
 /** An environment variable, read through the current `ConfigProvider` (the process environment by default). */

@@ -18,12 +18,11 @@
  * @module
  */
 import * as Effect from "effect/Effect"
-import * as FileSystem from "effect/FileSystem"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, type KoordinatesError, ScanFailed, type TimeoutError } from "./Errors.ts"
+import { type KoordinatesError, ScanFailed, type TimeoutError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { Category, Field } from "./Layers.ts"
 import { License } from "./Licenses.ts"
@@ -32,10 +31,8 @@ import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
 import * as Get from "./internal/get.ts"
 import * as Http from "./internal/http.ts"
-import * as Mime from "./internal/mime.ts"
-import * as Multipart from "./internal/multipart.ts"
-import * as Policy from "./internal/policy.ts"
 import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
+import * as Upload from "./internal/upload.ts"
 import * as Validate from "./internal/validate.ts"
 import * as Wait from "./internal/wait.ts"
 
@@ -299,15 +296,7 @@ export {
  * const files: ReadonlyArray<Sources.UploadFile> = [{ path: "roads.csv" }, { bytes: xml, uploadPath: "roads.xml" }]
  * ```
  */
-export type UploadFile =
-  | { readonly path: string; readonly uploadPath?: string; readonly contentType?: string }
-  | { readonly bytes: Uint8Array; readonly uploadPath: string; readonly contentType?: string }
-  | {
-    readonly stream: Stream.Stream<Uint8Array, unknown>
-    readonly uploadPath: string
-    readonly size?: number
-    readonly contentType?: string
-  }
+export type UploadFile = Upload.UploadFile
 
 /**
  * A new upload source: a title and its files; optionally a description, the owning group
@@ -346,52 +335,8 @@ export interface NewUpload {
  * ```
  */
 export interface UploadOptions {
-  readonly onProgress?: (progress: Multipart.Progress) => Effect.Effect<void>
+  readonly onProgress?: (progress: Upload.Progress) => Effect.Effect<void>
 }
-
-const fileError = (index: number, key: string, message: string) =>
-  new ClientValidationError({ field: `files[${index}].${key}`, message })
-
-/** Checks one file and makes its multipart part. */
-const filePart = (
-  file: UploadFile,
-  index: number,
-  fs: Option.Option<FileSystem.FileSystem>
-): Effect.Effect<Multipart.Part & { readonly uploadPath: string }, ClientValidationError> =>
-  Effect.gen(function*() {
-    let content: Stream.Stream<Uint8Array, unknown>
-    let size: number | undefined
-    let uploadPath: string | undefined = file.uploadPath
-    if ("path" in file) {
-      if (Option.isNone(fs)) {
-        return yield* fileError(index, "path", `Invalid files[${index}].path: reading files needs a FileSystem service (e.g. NodeFileSystem.layer)`)
-      }
-      const info = yield* Effect.option(fs.value.stat(file.path))
-      if (Option.isNone(info) || info.value.type !== "File") {
-        return yield* fileError(index, "path", `Invalid file: ${file.path} is not a readable file`)
-      }
-      size = Number(info.value.size)
-      content = fs.value.stream(file.path, { chunkSize: 64 * 1024 })
-      uploadPath ??= file.path.split(/[/\\]/).pop()
-    } else if ("bytes" in file) {
-      size = file.bytes.length
-      content = Multipart.bytesStream(file.bytes)
-    } else {
-      size = file.size
-      content = file.stream
-    }
-    if (uploadPath === undefined || uploadPath === "" || uploadPath.startsWith("/") || uploadPath.split("/").includes("..")) {
-      return yield* fileError(index, "uploadPath", `Invalid files[${index}].uploadPath "${uploadPath ?? ""}": expected a relative file name`)
-    }
-    return {
-      name: `file${index}`,
-      filename: uploadPath,
-      uploadPath,
-      contentType: file.contentType ?? Mime.guess(uploadPath),
-      content,
-      size
-    }
-  })
 
 const UploadFields = /* @__PURE__ */ Schema.Struct({
   title: NonBlank,
@@ -421,30 +366,8 @@ export const createUpload: (
 ) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sources.createUpload")(
   function*(upload: NewUpload, options?: UploadOptions) {
     const fields = yield* Validate.input(UploadFields, upload)
-    if (!Array.isArray(upload.files) || upload.files.length === 0) {
-      return yield* new ClientValidationError({ field: "files", message: "Invalid files: give at least one file to upload" })
-    }
-    const fs = yield* Effect.serviceOption(FileSystem.FileSystem)
-    const parts = yield* Effect.forEach(upload.files, (file, index) => filePart(file, index, fs))
-    const seen = new globalThis.Set<string>()
-    for (const [index, part] of parts.entries()) {
-      if (seen.has(part.uploadPath)) {
-        return yield* fileError(index, "uploadPath", `Invalid files[${index}].uploadPath: duplicate upload path ${part.uploadPath}`)
-      }
-      seen.add(part.uploadPath)
-    }
-    const json = new TextEncoder().encode(JSON.stringify({ type: "upload", ...fields }))
-    const source: Multipart.Part = {
-      name: "source",
-      contentType: "application/json",
-      content: Multipart.bytesStream(json),
-      size: json.length
-    }
-    const body = Multipart.body([source, ...parts], options?.onProgress)
-    return yield* Http.json(
-      { method: "POST", path: "/sources/", body, watched: Policy.watchUpload(body) },
-      Source
-    )
+    const body = yield* Upload.multipart({ type: "upload", ...fields }, upload.files, options?.onProgress)
+    return yield* Http.json({ method: "POST", path: "/sources/", ...body }, Source)
   }
 )
 

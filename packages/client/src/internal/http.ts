@@ -217,44 +217,113 @@ export const headerUrl = (
     : Effect.fail(unexpected(response, header, `The ${header} header is not a URL: ${excerpt(value)}`))
 }
 
-/** Sends one request as is (no redirect following), with redirects left to the caller. */
-const execute = (
-  k: KoordinatesService,
-  method: Method,
-  url: URL,
-  headers: Readonly<Record<string, string>>,
-  body: HttpBody.HttpBody | undefined,
-  withToken: boolean
-) => {
-  const request = HttpClientRequest.make(method)(url, {
-    ...(body === undefined ? {} : { body }),
+/** One request on its way: where it goes now, how, and how many redirects brought it there. */
+interface Hop {
+  readonly url: URL
+  readonly method: Method
+  readonly body: HttpBody.HttpBody | undefined
+  /** Whether it carries the token: only while it stays on the configured origin. */
+  readonly withToken: boolean
+  readonly redirects: number
+}
+
+/** Step 1 of an attempt: sends one hop as is — redirects are the next step's. */
+const sendHop = (k: KoordinatesService, request: ApiRequest, hop: Hop, reading: Reading) => {
+  const outgoing = HttpClientRequest.make(hop.method)(hop.url, {
+    ...(hop.body === undefined ? {} : { body: hop.body }),
     headers: {
       accept: "application/json",
       "user-agent": userAgent,
-      ...headers,
-      ...(withToken ? { authorization: `key ${Redacted.value(k.token)}` } : {})
+      ...request.headers,
+      ...(hop.withToken ? { authorization: `key ${Redacted.value(k.token)}` } : {})
     }
   })
   return Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
-    k.httpClient.execute(request).pipe(
+    k.httpClient.execute(outgoing).pipe(
       Effect.provideService(FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" }),
       Effect.provideService(HttpClient.TracerPropagationEnabled, false),
-      Effect.mapError(transportError(method, url.href))
+      Effect.mapError(transportError(hop.method, hop.url.href)),
+      Effect.map((response) => {
+        readings.set(response, reading)
+        return response
+      })
     ))
 }
 
 /** Reads a body whose content is optional (error replies) or unwanted (redirects); never fails. */
 const readBody = (response: HttpClientResponse.HttpClientResponse) => Effect.orElseSucceed(readText(response), () => "")
 
-const isRedirect = (status: number) => status === 301 || status === 302 || status === 303 || status === 307 ||
-  status === 308
+const redirectStatuses = /* @__PURE__ */ new Set([301, 302, 303, 307, 308])
 
 /**
- * One attempt at a request: redirects are followed (at most 5) while they stay on the
- * configured origin — elsewhere only when the request allows it, and then without the
- * token — and error statuses become tagged errors. A POST answered 201/202 with a
- * `Location` gives that location, to be read with a GET. A streamed body is never sent
- * twice: a 307/308 asking for it again is a `RedirectError`.
+ * Step 2: the hop a redirect leads to — on the configured origin, elsewhere only when the
+ * request allows it (and then without the token), at most 5 of them, and never for a body
+ * that cannot be sent twice when the redirect would send it again (307/308).
+ */
+const nextHop = (
+  k: KoordinatesService,
+  request: ApiRequest,
+  reading: Reading,
+  response: HttpClientResponse.HttpClientResponse,
+  hop: Hop,
+  location: string | undefined
+): Effect.Effect<Hop, RequestError> =>
+  Effect.flatMap(
+    location === undefined ? Effect.succeed(undefined) : headerUrl(response, "Location", location),
+    (target) => {
+      const allowed = target !== undefined && (target.origin === k.origin || request.elsewhere === "withoutToken")
+      const keepsBody = response.status === 307 || response.status === 308
+      const problem = !allowed
+        ? `Redirect to another origin not followed: ${hop.url.href} -> ${target?.href ?? "(hidden by the runtime)"}`
+        : hop.redirects >= maxRedirects
+        ? `More than ${maxRedirects} redirects`
+        : keepsBody && (hop.body?._tag === "Stream" || request.watched !== undefined)
+        ? `${response.status} redirect to ${target.href} not followed: the body was streamed and is never sent twice`
+        : undefined
+      if (problem !== undefined) {
+        const masked = (text: string) => mask(reading.secrets, text)
+        return Effect.fail(
+          new Errors.RedirectError({
+            method: hop.method,
+            url: masked(hop.url.href),
+            location: masked(target?.href ?? ""),
+            message: masked(problem)
+          })
+        )
+      }
+      const asGet = response.status === 303 || (hop.method === "POST" && !keepsBody)
+      return Effect.as(readBody(response), {
+        url: target!,
+        method: asGet ? "GET" : hop.method,
+        body: asGet ? undefined : hop.body,
+        withToken: hop.withToken && target!.origin === k.origin,
+        redirects: hop.redirects + 1
+      })
+    }
+  )
+
+/**
+ * Steps 1 and 2 until a reply is not a redirect: that reply, and the hop it answers.
+ * (Status 0 is a browser's opaque answer to `redirect: "manual"`: a redirect whose target
+ * it hides.)
+ */
+const follow = (
+  k: KoordinatesService,
+  request: ApiRequest,
+  reading: Reading,
+  hop: Hop
+): Effect.Effect<readonly [HttpClientResponse.HttpClientResponse, Hop], RequestError> =>
+  Effect.flatMap(sendHop(k, request, hop, reading), (response) => {
+    const location = response.headers["location"]
+    return response.status === 0 || (redirectStatuses.has(response.status) && location !== undefined)
+      ? Effect.flatMap(nextHop(k, request, reading, response, hop, location), (next) => follow(k, request, reading, next))
+      : Effect.succeed([response, hop] as const)
+  })
+
+/**
+ * One attempt at a request: the redirects followed, then step 3, an error status as its
+ * tagged error; and step 4, a POST answered 201/202 with a `Location` gives that location,
+ * to be read with a GET.
  */
 const exchange = (
   k: KoordinatesService,
@@ -262,53 +331,22 @@ const exchange = (
   start: URL,
   reading: Reading
 ): Effect.Effect<HttpClientResponse.HttpClientResponse | URL, RequestError> =>
-  Effect.gen(function*() {
-    let url = start
-    let method = request.method
-    let body = request.body
-    let withToken = url.origin === k.origin
-    for (let hops = 0;; hops++) {
-      const response = yield* execute(k, method, url, request.headers ?? {}, body, withToken)
-      readings.set(response, reading)
+  Effect.flatMap(
+    follow(k, request, reading, {
+      url: start,
+      method: request.method,
+      body: request.body,
+      withToken: start.origin === k.origin,
+      redirects: 0
+    }),
+    ([response, hop]): Effect.Effect<HttpClientResponse.HttpClientResponse | URL, RequestError> => {
+      if (response.status >= 400) return statusError(response, hop.method, hop.url.href)
       const location = response.headers["location"]
-      // Status 0 is a browser's opaque answer to `redirect: "manual"`: a redirect whose target it hides.
-      if (response.status === 0 || (isRedirect(response.status) && location !== undefined)) {
-        const target = location === undefined ? undefined : yield* headerUrl(response, "Location", location)
-        const allowed = target !== undefined && (target.origin === k.origin || request.elsewhere === "withoutToken")
-        const keepsBody = response.status === 307 || response.status === 308
-        const problem = !allowed
-          ? `Redirect to another origin not followed: ${url.href} -> ${target?.href ?? "(hidden by the runtime)"}`
-          : hops >= maxRedirects
-          ? `More than ${maxRedirects} redirects`
-          : keepsBody && (body?._tag === "Stream" || request.watched !== undefined)
-          ? `${response.status} redirect to ${target.href} not followed: the body was streamed and is never sent twice`
-          : undefined
-        if (problem !== undefined) {
-          const { secrets } = reading
-          return yield* new Errors.RedirectError({
-            method,
-            url: mask(secrets, url.href),
-            location: mask(secrets, target?.href ?? ""),
-            message: mask(secrets, problem)
-          })
-        }
-        yield* readBody(response)
-        if (response.status === 303 || (method === "POST" && !keepsBody)) {
-          method = "GET"
-          body = undefined
-        }
-        withToken = withToken && target!.origin === k.origin
-        url = target!
-        continue
-      }
-      if (response.status >= 400) return yield* statusError(response, method, url.href)
-      if (method === "POST" && (response.status === 201 || response.status === 202) && location !== undefined) {
-        yield* readBody(response)
-        return yield* headerUrl(response, "Location", location)
-      }
-      return response
+      return hop.method === "POST" && (response.status === 201 || response.status === 202) && location !== undefined
+        ? Effect.andThen(readBody(response), headerUrl(response, "Location", location))
+        : Effect.succeed(response)
     }
-  })
+  )
 
 /**
  * Sends a request and reads its reply with `read`, under the service's request policy
@@ -449,7 +487,11 @@ export const describeBody = (
 
 const scopes = (value: string | undefined) => (value ?? "").split(/[\s,]+/).filter((s) => s !== "")
 
-/** Seconds to wait from a `Retry-After` value (delay-seconds or an HTTP date). */
+/**
+ * Seconds to wait from a `Retry-After` value (delay-seconds or an HTTP date). Parsed here:
+ * `effect/http/Headers` has a parser, but it brings Effect's date-time code (≈ 4.7 KB
+ * minified) into every bundle.
+ */
 export const retryAfterSeconds = (value: string | undefined, now: number = Date.now()): number | undefined => {
   if (value === undefined) return undefined
   const text = value.trim()
