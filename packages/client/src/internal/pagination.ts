@@ -146,11 +146,11 @@ export const pages = <A, B>(
   Stream.unwrap(Effect.gen(function*() {
     const scope = yield* Effect.scope
     const read = reader()
-    const items = /* @__PURE__ */ Schema.Array(paging.schema)
+    const items = Schema.Array(paging.schema)
     const request = (url: URL): Http.ApiRequest => ({ method: "GET", path: url.href, headers: paging.headers })
     // Ahead: started at once, then a yield to the event loop so the request is on its way
     // before this page's items are decoded.
-    const fetch = (next: Http.ApiRequest) =>
+    const follow = (next: Http.ApiRequest) =>
       paging.prefetch
         ? Effect.forkIn(read(next), scope, { startImmediately: true }).pipe(Effect.map(Fiber.join), Effect.tap(Effect.yieldNow))
         : Effect.succeed(read(next))
@@ -164,7 +164,7 @@ export const pages = <A, B>(
           const done = limit !== undefined && delivered + elements.length >= limit
           const next = done || Option.isNone(reply.next)
             ? Option.none<Step>()
-            : Option.some({ pending: yield* fetch(request(reply.next.value)), delivered: delivered + elements.length })
+            : Option.some({ pending: yield* follow(request(reply.next.value)), delivered: delivered + elements.length })
           const page: Page<A> = { items: yield* decodeItems(items, reply, elements), total: reply.total, url: reply.url }
           return [emit(page), next] as const
         })
