@@ -179,13 +179,18 @@ describe("Query.stream", () => {
       { catalogSize: 60 }
     ))
 
-  it.live("is lazy: taking 5 items of a 100-item page costs one request", () =>
+  it.live("is lazy: taking 5 items of a 100-item page costs one request (prefetch off), at most one cancelled more (on)", () =>
     withFake(
       (fake) =>
         Effect.gen(function*() {
-          const five = yield* Stream.runCollect(Stream.take(Query.stream(Catalog.list()), 5))
+          const five = yield* Stream.runCollect(Stream.take(Query.stream(Query.prefetch(Catalog.list(), false)), 5))
           assert.lengthOf(five, 5)
           assert.lengthOf(fake.log.entries(), 1)
+          fake.log.clear()
+          assert.lengthOf(yield* Stream.runCollect(Stream.take(Query.stream(Catalog.list()), 5)), 5)
+          yield* Effect.sleep("200 millis")
+          assert.isAtMost(fake.log.entries().length, 2)
+          assert.lengthOf(fake.log.closed(), fake.log.entries().length, "no request is left open")
         }),
       { catalogSize: 250 }
     ))

@@ -1,14 +1,21 @@
 /**
  * `npm run bench`: the client against raw `fetch` on the same FakeKoordinates (in a child
- * process), in the same run. Each scenario alternates the two, several rounds, and reports medians and the ratio
- * client ÷ raw (1.00 = no overhead). Raw fetch does the same HTTP and `JSON.parse`; the
- * client also validates and decodes every item into its model.
+ * process), in the same run. Each scenario alternates the two, several rounds, and reports
+ * medians and the ratio client ÷ raw (1.00 = no overhead), in two runs. Raw fetch does the
+ * same HTTP and `JSON.parse`, one request after another; the client also validates and
+ * decodes every item into its model, and fetches the next page while it decodes one.
+ *
+ * With `KOORDINATES_PYTHON_CLIENT` set to a checkout of koordinates/python-client (and
+ * Python with requests, requests-toolbelt, dateutil and pytz), the reference client streams
+ * the same catalog from the same fake (`python-client.py`), side by side in items/s.
  */
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { once } from "node:events"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import { createInterface } from "node:readline"
 import * as Catalog from "@koordinates-effect/client/Catalog"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
@@ -16,6 +23,7 @@ import * as Layers from "@koordinates-effect/client/Layers"
 import * as Query from "@koordinates-effect/client/Query"
 
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 9)
+const pythonRounds = Math.min(rounds, 5)
 const catalogSize = 10_000
 const token = "test-token"
 
@@ -48,20 +56,28 @@ const rawCatalog = async (pageSize: number): Promise<number> => {
   return items
 }
 
+const collectCatalog = (pageSize: number, prefetch: boolean) => () =>
+  run(Query.collect(Catalog.list().pipe(Query.pageSize(pageSize), Query.prefetch(prefetch))))
+
 const scenarios: ReadonlyArray<{
   readonly name: string
   readonly raw: () => Promise<unknown>
   readonly client: () => Promise<unknown>
 }> = [
   {
-    name: `stream the ${catalogSize}-item catalog, 100 per page`,
+    name: `stream the ${catalogSize}-item catalog, 100 per page, prefetch on (default)`,
     raw: () => rawCatalog(100),
-    client: () => run(Query.collect(Query.pageSize(Catalog.list(), 100)))
+    client: collectCatalog(100, true)
+  },
+  {
+    name: `stream the ${catalogSize}-item catalog, 100 per page, prefetch off`,
+    raw: () => rawCatalog(100),
+    client: collectCatalog(100, false)
   },
   {
     name: `stream the ${catalogSize}-item catalog, 1000 per page`,
     raw: () => rawCatalog(1000),
-    client: () => run(Query.collect(Query.pageSize(Catalog.list(), 1000)))
+    client: collectCatalog(1000, true)
   },
   {
     name: `get ${layerIds.length} layers one after another`,
@@ -84,12 +100,10 @@ const time = async (f: () => Promise<unknown>) => {
   await f()
   return performance.now() - start
 }
-const median = (xs: Array<number>) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN
 
-console.log(`node ${process.version}, ${rounds} rounds each, medians\n`)
-console.log("| scenario | raw fetch ms | client ms | client ÷ raw |")
-console.log("|---|---:|---:|---:|")
-for (const scenario of scenarios) {
+/** Medians of `rounds` rounds of raw and client, alternating, after one warm-up of each. */
+const measure = async (scenario: (typeof scenarios)[number]) => {
   await scenario.raw()
   await scenario.client()
   const raw: Array<number> = []
@@ -98,7 +112,73 @@ for (const scenario of scenarios) {
     raw.push(await time(scenario.raw))
     client.push(await time(scenario.client))
   }
-  const [r, c] = [median(raw), median(client)]
-  console.log(`| ${scenario.name} | ${r.toFixed(1)} | ${c.toFixed(1)} | ${(c / r).toFixed(2)} |`)
+  return { raw: median(raw), client: median(client) }
+}
+
+/**
+ * The Python reference client (koordinates/python-client) streaming the same catalog from the
+ * same fake, 100 per page: median ms of its rounds, or why it was skipped.
+ */
+const python = async (): Promise<{ readonly ms: number; readonly items: number } | { readonly skipped: string }> => {
+  const checkout = process.env["KOORDINATES_PYTHON_CLIENT"]
+  if (checkout === undefined || !fs.existsSync(path.join(checkout, "koordinates", "client.py"))) {
+    return { skipped: checkout === undefined ? "KOORDINATES_PYTHON_CLIENT is not set" : `no koordinates/client.py in ${checkout}` }
+  }
+  const driver = new URL("python-client.py", import.meta.url).pathname
+  const interpreters = [...new Set([process.env["PYTHON"] ?? "python3", "/usr/bin/python3"])]
+  const interpreter = interpreters.find((python) =>
+    spawnSync(python, ["-c", "import requests, requests_toolbelt, dateutil, pytz"], { stdio: "ignore" }).status === 0
+  )
+  if (interpreter === undefined) {
+    return { skipped: `none of ${interpreters.join(", ")} imports requests, requests_toolbelt, dateutil and pytz` }
+  }
+  const result = spawnSync(interpreter, [driver, origin, token, "100", String(pythonRounds)], {
+    env: { ...process.env, KOORDINATES_PYTHON_CLIENT: checkout },
+    encoding: "utf8",
+    timeout: 600_000
+  })
+  if (result.status !== 0) return { skipped: `the driver failed: ${result.stderr.trim().split("\n").at(-1)}` }
+  const runs = result.stdout.trim().split("\n").map((line) => line.split(" ").map(Number) as [number, number])
+  return { ms: median(runs.map(([, ms]) => ms)), items: runs[0]?.[0] ?? 0 }
+}
+
+const perSecond = (items: number, ms: number) => Math.round(items / ms * 1000).toLocaleString("en")
+
+console.log(`node ${process.version}, ${rounds} rounds each, medians; every scenario measured in two runs\n`)
+const results: Array<Array<{ readonly raw: number; readonly client: number }>> = scenarios.map(() => [])
+for (let pass = 0; pass < 2; pass++) {
+  for (const [index, scenario] of scenarios.entries()) results[index]!.push(await measure(scenario))
+}
+console.log("| scenario | raw fetch ms (run 1 / 2) | client ms (run 1 / 2) | client ÷ raw, run 1 | run 2 |")
+console.log("|---|---:|---:|---:|---:|")
+for (const [index, scenario] of scenarios.entries()) {
+  const [one, two] = results[index] as [{ raw: number; client: number }, { raw: number; client: number }]
+  const ms = (a: number, b: number) => `${a.toFixed(1)} / ${b.toFixed(1)}`
+  console.log(
+    `| ${scenario.name} | ${ms(one.raw, two.raw)} | ${ms(one.client, two.client)} | ` +
+      `${(one.client / one.raw).toFixed(2)} | ${(two.client / two.raw).toFixed(2)} |`
+  )
+}
+
+const items = (await run(Query.collect(Query.pageSize(Catalog.list(), 100)))).length
+const reference = await python()
+const [prefetched] = results as [Array<{ raw: number; client: number }>]
+const client = median(prefetched.map((r) => r.client))
+console.log(`\nStreaming the catalog, 100 per page (${items} items), items/s:\n`)
+console.log("| raw fetch | client | Python reference client | client ÷ Python |")
+console.log("|---:|---:|---:|---:|")
+if ("skipped" in reference) {
+  console.log(`| ${perSecond(items, median(prefetched.map((r) => r.raw)))} | ${perSecond(items, client)} | skipped | – |`)
+  console.log(
+    `\nThe Python reference client was skipped: ${reference.skipped}. To add it: check out ` +
+      "koordinates/python-client at its latest tag, install python3-requests python3-requests-toolbelt " +
+      "python3-dateutil python3-tz (Debian packages), and run KOORDINATES_PYTHON_CLIENT=/path/to/checkout npm run bench."
+  )
+} else {
+  if (reference.items !== items) console.log(`(the Python client read ${reference.items} items)`)
+  console.log(
+    `| ${perSecond(items, median(prefetched.map((r) => r.raw)))} | ${perSecond(items, client)} | ` +
+      `${perSecond(reference.items, reference.ms)} | ${(reference.ms / reference.items / (client / items)).toFixed(1)} |`
+  )
 }
 fake.kill()

@@ -4,7 +4,8 @@
  * `Equal.equals`) and nothing is requested until an interpreter runs it: {@link stream},
  * {@link pages}, {@link collect}, {@link first} or {@link count}. Pages are followed through
  * the `Link: <…>; rel="page-next"` header, verbatim, and a limit stops requesting as soon as
- * enough items have arrived. A server cannot keep a query paging forever: a link back to a
+ * enough items have arrived. While one page is consumed the next is already being fetched,
+ * one page ahead at most ({@link prefetch} turns this off). A server cannot keep a query paging forever: a link back to a
  * page already read, an empty page that links on, or more items than the first page's
  * `X-Resource-Range` total ends the stream with `ResponseDecodeError` at `Link`.
  *
@@ -31,7 +32,7 @@ import * as Stream from "effect/Stream"
 import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
 import { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
-import { linkUrl, resourceTotal } from "./internal/pagination.ts"
+import * as Pagination from "./internal/pagination.ts"
 import * as Validate from "./internal/validate.ts"
 
 /**
@@ -44,6 +45,8 @@ import * as Validate from "./internal/validate.ts"
  * ```ts
  * const since: FilterValue = new Date("2024-01-01")
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type FilterValue = string | number | boolean | Date
 
@@ -55,6 +58,8 @@ export type FilterValue = string | number | boolean | Date
  * ```ts
  * const f: Filters<"created_at" | "tag"> = { "created_at.gte": new Date("2024-01-01"), tag: ["roads", "rail"] }
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type Filters<F extends string> = {
   readonly [K in F | `${F}.${string}`]?: FilterValue | ReadonlyArray<FilterValue>
@@ -75,6 +80,8 @@ type SortAllowed<K, S extends string> = [K] extends [SortKey<S> | undefined] ? u
  * ```ts
  * const newestFirst: SortKey<"created_at"> = "-created_at"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type SortKey<S extends string> = S | `-${S}`
 
@@ -86,6 +93,8 @@ export type SortKey<S extends string> = S | `-${S}`
  * ```ts
  * const describe = (e: QueryError) => `${e._tag}: ${e.message}`
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export type QueryError = KoordinatesError
 
@@ -110,6 +119,8 @@ interface QueryFields<A, X> {
   readonly limit: number | undefined
   readonly pageSize: number | undefined
   readonly extra: ReadonlyArray<Param>
+  /** Whether the next page is fetched while the current one is consumed. */
+  readonly prefetch: boolean
 }
 
 /** A query parameter as given: its name and text, or, for a value that cannot be sent, no text and why. */
@@ -123,6 +134,8 @@ type Param = readonly [name: string, text: string] | readonly [name: string, tex
  * ```ts
  * const q: Query<LayerSummary, LayerFilter, LayerSort, Layer> = Layers.list()
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Query<A, F extends string = never, S extends string = never, X = A>
   extends Data.Class<QueryFields<A, X>>
@@ -139,6 +152,8 @@ export class Query<A, F extends string = never, S extends string = never, X = A>
  * const versions = Query.make({ name: "Koordinates.Layers.listVersions", path: "/layers/1/versions/",
  *   schema: LayerVersion, filterKeys: ["data"] })
  * ```
+ * @since 0.1.0
+ * @category constructors
  */
 export const make = <A, F extends string = never, S extends string = never, X = A>(options: {
   readonly name: string
@@ -162,7 +177,8 @@ export const make = <A, F extends string = never, S extends string = never, X = 
     expanded: false,
     limit: undefined,
     pageSize: undefined,
-    extra: []
+    extra: [],
+    prefetch: true
   })
 
 const update = <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, changes: Partial<QueryFields<A, X>>) =>
@@ -199,6 +215,8 @@ const sendable = (params: ReadonlyArray<Param>): Http.Params =>
  * ```ts
  * Layers.list().pipe(Query.filter({ kind: "vector" }), Query.filter({ tag: ["roads", "rail"] }))
  * ```
+ * @since 0.1.0
+ * @category combinators
  */
 export const filter: {
   <const T extends Filters<string>>(
@@ -216,6 +234,8 @@ export const filter: {
  * ```ts
  * Layers.list().pipe(Query.orderBy("-created_at"))
  * ```
+ * @since 0.1.0
+ * @category combinators
  */
 export const orderBy: {
   <const K extends string | undefined>(
@@ -236,6 +256,8 @@ export const orderBy: {
  * ```ts
  * const full = Query.expand(Layers.list()) // Query<Layer, …>
  * ```
+ * @since 0.1.0
+ * @category combinators
  */
 export const expand = <A, F extends string, S extends string, X>(self: Query<A, F, S, X>): Query<X, F, S, X> =>
   new Query<X, F, S, X>({ ...self, schema: self.expandedSchema, expanded: true })
@@ -248,6 +270,8 @@ export const expand = <A, F extends string, S extends string, X>(self: Query<A, 
  * ```ts
  * Query.collect(Query.limit(Catalog.list(), 3))
  * ```
+ * @since 0.1.0
+ * @category combinators
  */
 export const limit: {
   (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
@@ -261,6 +285,8 @@ export const limit: {
  * ```ts
  * Layers.list().pipe(Query.pageSize(500))
  * ```
+ * @since 0.1.0
+ * @category combinators
  */
 export const pageSize: {
   (n: number): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
@@ -278,6 +304,8 @@ export const pageSize: {
  * ```ts
  * Catalog.list().pipe(Query.extra({ bbox: "174.7,-41.3,174.8,-41.2" }))
  * ```
+ * @since 0.1.0
+ * @category combinators
  */
 export const extra: {
   (params: Record<string, FilterValue | ReadonlyArray<FilterValue>>): <A, F extends string, S extends string, X>(
@@ -293,6 +321,30 @@ export const extra: {
     self: Query<A, F, S, X>,
     params: Record<string, FilterValue | ReadonlyArray<FilterValue>>
   ) => update(self, { extra: [...self.extra, ...toParams(params)] })
+)
+
+/**
+ * Turns fetching ahead on (the default) or off. With it on, the interpreters request the
+ * next page as soon as the current one has arrived, while its items are decoded and
+ * consumed, so the wait for a page overlaps the work on the one before. At most one page is
+ * ahead (memory stays bounded by two pages), a limit is never fetched past, and a stream that
+ * ends early or is interrupted cancels the page ahead. Off, each page is requested only once
+ * the consumer has taken every item of the one before: strictly one request at a time.
+ *
+ * @example
+ * ```ts
+ * // one request at a time, e.g. for a server that must not see two at once
+ * const oneByOne = Layers.list().pipe(Query.prefetch(false))
+ * ```
+ * @since 0.2.0
+ * @category combinators
+ */
+export const prefetch: {
+  (enabled: boolean): <A, F extends string, S extends string, X>(self: Query<A, F, S, X>) => Query<A, F, S, X>
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, enabled: boolean): Query<A, F, S, X>
+} = /* @__PURE__ */ dual(
+  2,
+  <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, enabled: boolean) => update(self, { prefetch: enabled })
 )
 
 const maxAutoPageSize = 100
@@ -363,6 +415,8 @@ const validate = <A, X>(self: QueryFields<A, X>): Effect.Effect<void, ClientVali
  * Query.toUrl(Layers.list().pipe(Query.filter({ kind: "vector" }), Query.orderBy("name")))
  * // "/layers/?kind=vector&sort=name"
  * ```
+ * @since 0.1.0
+ * @category interpreters
  */
 export const toUrl = <A, F extends string, S extends string, X>(self: Query<A, F, S, X>): string => {
   const search = new URLSearchParams(firstPageParams(self) as Array<[string, string]>).toString()
@@ -376,84 +430,56 @@ export const toUrl = <A, F extends string, S extends string, X>(self: Query<A, F
  * ```ts
  * Stream.runForEach(Query.pages(Layers.list()), (p) => Effect.log(`${p.items.length} of ${p.total}`))
  * ```
+ * @since 0.1.0
+ * @category models
  */
-export interface Page<A> {
-  readonly items: ReadonlyArray<A>
-  /** Total number of items across all pages (`X-Resource-Range`), when the server said. */
-  readonly total: Option.Option<number>
-  /** URL this page was read from. */
-  readonly url: string
+export interface Page<A> extends Pagination.Page<A> {}
+
+/** How an interpreter pages through the query. */
+const paging = <A, X>(self: QueryFields<A, X>): Pagination.Paging<A> => {
+  const headers = self.expanded ? { expand: "list" } : undefined
+  const first: Http.ApiRequest = { method: "GET", path: self.path, params: firstPageParams(self), headers }
+  return { first, schema: self.schema, headers, limit: self.limit, prefetch: self.prefetch }
 }
 
+/** Runs a query's pages through `emit`, after checking the query, in the query's span. */
+const paged = <A, X, B>(self: QueryFields<A, X>, emit: (page: Page<A>) => ReadonlyArray<B>) =>
+  Stream.unwrap(Effect.as(validate(self), Pagination.pages(paging(self), emit))).pipe(Stream.withSpan(self.name))
+
 /**
- * The pages of a query, as a `Stream`, requested one after another as the stream is pulled.
- * Each page's `Link: <…>; rel="page-next"` is followed until there is none (or the limit is
- * reached). The stream fails with `ResponseDecodeError` at `Link`, before the page's items,
- * when a page links back to one already read, when a page is empty yet links on, or when the
- * items received exceed the total the first page announced in `X-Resource-Range` (so once
- * that total has arrived, at most one more page is read, and it must be empty and the last).
+ * The pages of a query, as a `Stream`. Each page's `Link: <…>; rel="page-next"` is followed
+ * until there is none (or the limit is reached); the next page is fetched while the current
+ * one is consumed (see {@link prefetch}). The stream fails with `ResponseDecodeError` at
+ * `Link`, before the page's items, when a page links back to one already read, when a page
+ * is empty yet links on, or when the items received exceed the total the first page
+ * announced in `X-Resource-Range` (so once that total has arrived, at most one more page is
+ * read, and it must be empty and the last).
  *
  * @example
  * ```ts
  * const totals = Query.pages(Catalog.list()).pipe(Stream.map((page) => page.total))
  * ```
+ * @since 0.1.0
+ * @category interpreters
  */
 export const pages = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
-): Stream.Stream<Page<A>, QueryError, Koordinates> =>
-  Stream.unwrap(Effect.map(validate(self), () => {
-    const seen = new Set<string>()
-    const items = /* @__PURE__ */ Schema.Array(self.schema)
-    const headers = self.expanded ? { expand: "list" } : undefined
-    let delivered = 0
-    let received = 0
-    let announced: Option.Option<number> | undefined
-    const first: Http.ApiRequest = { method: "GET", path: self.path, params: firstPageParams(self), headers }
-    return Stream.paginate(first, (request) =>
-      Effect.gen(function*() {
-        const { response, all } = yield* Http.run(request, (response) =>
-          Effect.map(Http.decodeJson(response, items), (all) => ({ response, all })))
-        const url = Http.requestUrl(response.request)
-        const total = resourceTotal(response.headers["x-resource-range"])
-        const stop = (message: string) => Http.unexpected(response, "Link", message)
-        seen.add(Http.canonicalUrl(new URL(url)))
-        announced ??= total
-        received += all.length
-        const link = linkUrl(response.headers["link"], "page-next")
-        const next = Option.isSome(link) ? Option.some(yield* Http.headerUrl(response, "Link", link.value)) : Option.none()
-        if (Option.isSome(next) && seen.has(Http.canonicalUrl(next.value))) {
-          return yield* stop(`The page-next link loops back to a page already read (${next.value.href})`)
-        }
-        if (Option.isSome(next) && all.length === 0) {
-          return yield* stop(`The page is empty yet its page-next link points on (${next.value.href})`)
-        }
-        if (Option.isSome(announced) && received > announced.value) {
-          return yield* stop(
-            `The pages hold more items (${received} so far) than the ${announced.value} the first page announced in X-Resource-Range`
-          )
-        }
-        const page = self.limit === undefined ? all : all.slice(0, self.limit - delivered)
-        delivered += page.length
-        const done = self.limit !== undefined && delivered >= self.limit
-        const result: Page<A> = { items: page, total, url }
-        return [
-          [result],
-          done ? Option.none() : Option.map(next, (target): Http.ApiRequest => ({ method: "GET", path: target.href, headers }))
-        ] as const
-      }))
-  })).pipe(Stream.withSpan(self.name))
+): Stream.Stream<Page<A>, QueryError, Koordinates> => paged(self, (page) => [page])
 
 /**
- * The items of a query, as a `Stream` that requests pages lazily.
+ * The items of a query, as a `Stream`: the first page is requested when the stream is
+ * pulled, the next one while the current one is consumed (see {@link prefetch}).
  *
  * @example
  * ```ts
  * Query.stream(Layers.list()).pipe(Stream.runForEach((layer) => Effect.log(layer.name)))
  * ```
+ * @since 0.1.0
+ * @category interpreters
  */
 export const stream = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
-): Stream.Stream<A, QueryError, Koordinates> => Stream.flatMap(pages(self), (page) => Stream.fromIterable(page.items))
+): Stream.Stream<A, QueryError, Koordinates> => paged(self, (page) => page.items)
 
 /**
  * Every item of a query (up to its limit), in one array.
@@ -462,6 +488,8 @@ export const stream = <A, F extends string, S extends string, X>(
  * ```ts
  * const drafts = yield* Query.collect(Layers.listDrafts())
  * ```
+ * @since 0.1.0
+ * @category interpreters
  */
 export const collect = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
@@ -474,6 +502,8 @@ export const collect = <A, F extends string, S extends string, X>(
  * ```ts
  * const newest = yield* Query.first(Layers.list().pipe(Query.orderBy("-created_at")))
  * ```
+ * @since 0.1.0
+ * @category interpreters
  */
 export const first = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
@@ -493,30 +523,17 @@ export const first = <A, F extends string, S extends string, X>(
  * ```ts
  * const total = yield* Query.count(Catalog.list().pipe(Query.filter({ type: "layer" })))
  * ```
+ * @since 0.1.0
+ * @category interpreters
  */
 export const count = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
 ): Effect.Effect<number, QueryError, Koordinates> =>
-  Effect.gen(function*() {
-    yield* validate(self)
-    const request: Http.ApiRequest = { method: "HEAD", path: self.path, params: firstPageParams(self) }
-    const atMostLimit = (n: number) => self.limit === undefined ? n : Math.min(n, self.limit)
-    const head = yield* Http.send(request).pipe(
-      Effect.map((response) => resourceTotal(response.headers["x-resource-range"])),
-      Effect.catchTag("NotAllowed", () => Effect.succeed(Option.none<number>()))
-    )
-    if (Option.isSome(head)) return atMostLimit(head.value)
-    const { response, total, items } = yield* Http.run({ ...request, method: "GET" }, (response) => {
-      const total = resourceTotal(response.headers["x-resource-range"])
-      const items: Effect.Effect<ReadonlyArray<unknown>, Http.RequestError> = Option.isSome(total)
-        ? Effect.succeed([])
-        : Http.decodeJson(response, /* @__PURE__ */ Schema.Array(Schema.Unknown))
-      return Effect.map(items, (items) => ({ response, total, items }))
-    })
-    if (Option.isSome(total)) return atMostLimit(total.value)
-    if (Option.isNone(linkUrl(response.headers["link"], "page-next"))) return atMostLimit(items.length)
-    return yield* Http.unexpected(response, "X-Resource-Range", "The server reports no item count and the list has more than one page")
-  }).pipe(Effect.withSpan(`${self.name}.count`))
+  validate(self).pipe(
+    Effect.andThen(Pagination.count({ method: "HEAD", path: self.path, params: firstPageParams(self) })),
+    Effect.map((n) => self.limit === undefined ? n : Math.min(n, self.limit)),
+    Effect.withSpan(`${self.name}.count`)
+  )
 
 /**
  * The item at `index` (counting from 0) of a query, if it has one: only the pages up to
@@ -528,6 +545,7 @@ export const count = <A, F extends string, S extends string, X>(
  * const third = yield* Query.nth(Layers.list().pipe(Query.orderBy("name")), 2) // Option<LayerSummary>
  * ```
  * @since 0.2.0
+ * @category interpreters
  */
 export const nth: {
   (index: number): <A, F extends string, S extends string, X>(
