@@ -18,10 +18,10 @@
  */
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
-import { Layer, type LayerFilter, layerFilterKeys, type LayerSort, layerSortKeys } from "./Layers.ts"
-import * as Query from "./Query.ts"
+import { Layer, layerFilterKeys, layerSortKeys } from "./Layers.ts"
 import { Set } from "./Sets.ts"
 import { Group } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import { optionalNullable, Timestamp } from "./internal/schema.ts"
 
 const knownResources = ["layers", "tables", "sets", "documents"] as const
@@ -238,6 +238,10 @@ export const CatalogEntryDetail: Schema.Decoder<CatalogEntryDetail> = /* @__PURE
   /* @__PURE__ */ Schema.Union([CatalogLayerDetail, CatalogTableDetail, CatalogSet, CatalogDocument, CatalogOther])
 )
 
+const catalogFilterKeys = [...layerFilterKeys, "type"] as const
+
+const catalogLatestFilterKeys = [...catalogFilterKeys, "version"] as const
+
 /**
  * Attributes the catalog can be filtered on: those of layers, plus `type` (`layer`,
  * `table`, `set`, `document`, …).
@@ -247,7 +251,7 @@ export const CatalogEntryDetail: Schema.Decoder<CatalogEntryDetail> = /* @__PURE
  * Catalog.list().pipe(Query.filter({ type: "table", "license.type": "cc" }))
  * ```
  */
-export type CatalogFilter = LayerFilter | "type"
+export type CatalogFilter = (typeof catalogFilterKeys)[number]
 
 /**
  * Attributes of the latest-versions catalog: {@link CatalogFilter} plus `version`
@@ -258,9 +262,7 @@ export type CatalogFilter = LayerFilter | "type"
  * Catalog.listLatest().pipe(Query.filter({ "version.status": "importing" }))
  * ```
  */
-export type CatalogLatestFilter = CatalogFilter | "version"
-
-const catalogFilterKeys: ReadonlyArray<CatalogFilter> = [...layerFilterKeys, "type"]
+export type CatalogLatestFilter = (typeof catalogLatestFilterKeys)[number]
 
 /**
  * The published version of every item in the catalog.
@@ -270,15 +272,11 @@ const catalogFilterKeys: ReadonlyArray<CatalogFilter> = [...layerFilterKeys, "ty
  * const first3 = yield* Query.collect(Catalog.list().pipe(Query.limit(3)))
  * ```
  */
-export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort, CatalogEntryDetail> =>
-  Query.make({
-    name: "Koordinates.Catalog.list",
-    path: "/data/",
-    schema: CatalogEntry,
-    expandedSchema: CatalogEntryDetail,
-    filterKeys: catalogFilterKeys,
-    sortKeys: layerSortKeys
-  })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Catalog.list", "/data/", CatalogEntry, {
+  expandedSchema: CatalogEntryDetail,
+  filterKeys: catalogFilterKeys,
+  sortKeys: layerSortKeys
+})
 
 /**
  * The latest version of every item, published or not.
@@ -288,12 +286,8 @@ export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort, Cata
  * const importing = Catalog.listLatest().pipe(Query.filter({ "version.status": "importing" }))
  * ```
  */
-export const listLatest = (): Query.Query<CatalogEntry, CatalogLatestFilter, LayerSort, CatalogEntryDetail> =>
-  Query.make({
-    name: "Koordinates.Catalog.listLatest",
-    path: "/data/latest/",
-    schema: CatalogEntry,
-    expandedSchema: CatalogEntryDetail,
-    filterKeys: [...catalogFilterKeys, "version"],
-    sortKeys: layerSortKeys
-  })
+export const listLatest = /* @__PURE__ */ Endpoint.list("Koordinates.Catalog.listLatest", "/data/latest/", CatalogEntry, {
+  expandedSchema: CatalogEntryDetail,
+  filterKeys: catalogLatestFilterKeys,
+  sortKeys: layerSortKeys
+})

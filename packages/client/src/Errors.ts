@@ -243,7 +243,8 @@ export class TimeoutError extends /* @__PURE__ */ Schema.TaggedError<TimeoutErro
 }) {}
 
 /**
- * A layer version's import ended in an error (`status` is what the server reported).
+ * A layer version's import ended in an error: `state` is the version's status as the server
+ * reported it (`status` is the HTTP status of the errors made from a reply, a number).
  *
  * @example
  * ```ts
@@ -253,7 +254,7 @@ export class TimeoutError extends /* @__PURE__ */ Schema.TaggedError<TimeoutErro
 export class ImportFailed extends /* @__PURE__ */ Schema.TaggedError<ImportFailed>()("ImportFailed", {
   layerId: Schema.Number,
   versionId: Schema.Number,
-  status: Schema.String,
+  state: Schema.String,
   message: Schema.String
 }) {}
 
@@ -272,17 +273,18 @@ export class PublishFailed extends /* @__PURE__ */ Schema.TaggedError<PublishFai
 }) {}
 
 /**
- * A scan of a source ended without completing (`status` is `failed` or `cancelled`).
+ * A scan of a source ended without completing: `state` is the scan's status (`failed`,
+ * `cancelled` or `error`).
  *
  * @example
  * ```ts
- * Sources.waitForScan(44, 41).pipe(Effect.catchTag("ScanFailed", (e) => Effect.log(e.status)))
+ * Sources.waitForScan(44, 41).pipe(Effect.catchTag("ScanFailed", (e) => Effect.log(e.state)))
  * ```
  */
 export class ScanFailed extends /* @__PURE__ */ Schema.TaggedError<ScanFailed>()("ScanFailed", {
   sourceId: Schema.Number,
   scanId: Schema.Number,
-  status: Schema.String,
+  state: Schema.String,
   message: Schema.String
 }) {}
 
@@ -334,17 +336,25 @@ export type ApiError =
 export type RequestError = ApiError | TransportError | RedirectError | ResponseDecodeError | TimeoutError
 
 /**
- * Every way a call of this client can fail.
+ * What a call that only makes requests fails with: its input refused before any request
+ * (`ClientValidationError`), or a request failing. The waits and downloads add their own
+ * errors to it.
+ *
+ * @example
+ * ```ts
+ * const retryable = (e: CallError) => e._tag === "ServiceUnavailable" || e._tag === "TransportError"
+ * ```
+ */
+export type CallError = ClientValidationError | RequestError
+
+/**
+ * Every way a call of this client can fail: the errors of {@link CallError}, and the
+ * outcomes of server-side work — an import, publish or scan that ended badly, an export
+ * that gave no file or whose download broke off.
  *
  * @example
  * ```ts
  * const describe = (e: KoordinatesError) => `${e._tag}: ${e.message}`
  * ```
  */
-export type KoordinatesError =
-  | ApiError
-  | ClientValidationError
-  | TransportError
-  | ResponseDecodeError
-  | RedirectError
-  | TimeoutError
+export type KoordinatesError = CallError | ImportFailed | PublishFailed | ScanFailed | DownloadError

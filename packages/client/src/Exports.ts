@@ -26,12 +26,11 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, DownloadError, type KoordinatesError, type TimeoutError } from "./Errors.ts"
+import { type CallError, ClientValidationError, DownloadError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
-import * as Query from "./Query.ts"
 import * as Download from "./internal/download.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -180,11 +179,15 @@ export interface NewExport extends Omit<typeof ExportRequest.Type, "extent"> {
   readonly extent?: typeof Area.Type | CropFeature
 }
 
-const checkRequest = (request: NewExport) =>
-  Validate.input(ExportRequest, {
-    ...request,
-    ...(request.extent instanceof CropFeature ? { extent: request.extent.url } : {})
-  })
+/** POSTs an export request (a crop feature given as its URL), checked before any request. */
+const sendRequest = <A>(path: string, request: NewExport, reply: Schema.Decoder<A>) =>
+  Effect.flatMap(
+    Validate.input(ExportRequest, {
+      ...request,
+      ...(request.extent instanceof CropFeature ? { extent: request.extent.url } : {})
+    }),
+    (checked) => Http.json({ method: "POST", path, body: HttpBody.jsonUnsafe(checked) }, reply)
+  )
 
 /**
  * The token's exports, newest first.
@@ -194,7 +197,7 @@ const checkRequest = (request: NewExport) =>
  * const recent = yield* Query.collect(Query.limit(Exports.list(), 5))
  * ```
  */
-export const list = (): Query.Query<Export> => Query.make({ name: "Koordinates.Exports.list", path: "/exports/", schema: Export })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Exports.list", "/exports/", Export)
 
 /**
  * An export by id.
@@ -204,11 +207,7 @@ export const list = (): Query.Query<Export> => Query.make({ name: "Koordinates.E
  * const e = yield* Exports.get(3)
  * ```
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Export, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Exports.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/exports/${id}/`, Export, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.get", "/exports/{id}/", Export)
 
 /**
  * Requests an export; the server builds it in the background (see {@link waitForExport}).
@@ -218,11 +217,11 @@ export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Export
  * const e = yield* Exports.create({ crs: "EPSG:4326", formats: { table: "text/csv" }, items: [{ item: table.url }] })
  * ```
  */
-export const create: (request: NewExport) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Exports.create")(function*(request: NewExport) {
-    const checked = yield* checkRequest(request)
-    return yield* Http.json({ method: "POST", path: "/exports/", body: HttpBody.jsonUnsafe(checked) }, Export)
-  })
+export const create = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Exports.create",
+  "/exports/",
+  (path, request: NewExport) => sendRequest(path, request, Export)
+)
 
 /**
  * Asks the server whether an export request would succeed, and why not.
@@ -232,14 +231,11 @@ export const create: (request: NewExport) => Effect.Effect<Export, KoordinatesEr
  * const check = yield* Exports.validate(request)
  * ```
  */
-export const validate: (request: NewExport) => Effect.Effect<ExportValidation, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Exports.validate")(function*(request: NewExport) {
-    const checked = yield* checkRequest(request)
-    return yield* Http.json(
-      { method: "POST", path: "/exports/validate/", body: HttpBody.jsonUnsafe(checked) },
-      ExportValidation
-    )
-  })
+export const validate = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Exports.validate",
+  "/exports/validate/",
+  (path, request: NewExport) => sendRequest(path, request, ExportValidation)
+)
 
 /**
  * The reasons a validation gives, by what they concern: `__all__` for the request as a
@@ -285,8 +281,8 @@ const FormatOptions = /* @__PURE__ */ Schema.Struct({
  * Object.keys(formats.vector ?? {})
  * ```
  */
-export const formats: () => Effect.Effect<Record<string, Record<string, string>>, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Exports.formats")(function*() {
+export const formats = /* @__PURE__ */ Effect.fn("Koordinates.Exports.formats")(
+  function*(): Effect.fn.Return<Record<string, Record<string, string>>, CallError, Koordinates> {
     const options = yield* Http.json({ method: "OPTIONS", path: "/exports/" }, FormatOptions)
     return Object.fromEntries(
       Object.entries(options.actions.POST.formats.children).map(([kind, field]) => [
@@ -306,12 +302,11 @@ export const formats: () => Effect.Effect<Record<string, Record<string, string>>
  * yield* Exports.cancel(3)
  * ```
  */
-export const cancel: (id: number) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.cancel"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "DELETE", path: `/exports/${id}/` }, Export)
-})
+export const cancel = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Exports.cancel",
+  "/exports/{id}/",
+  (path) => Http.json({ method: "DELETE", path }, Export)
+)
 
 const exportOutcome = (exported: Export) => {
   switch (exported.state) {
@@ -334,12 +329,10 @@ const exportOutcome = (exported: Export) => {
  * const done = yield* Exports.waitForExport(created.id, { timeout: "30 minutes" })
  * ```
  */
-export const waitForExport: (
+export const waitForExport = /* @__PURE__ */ Effect.fn("Koordinates.Exports.waitForExport")(function*(
   id: number,
   options?: Wait.WaitOptions
-) => Effect.Effect<Export, KoordinatesError | DownloadError | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.waitForExport"
-)(function*(id: number, options?: Wait.WaitOptions) {
+): Effect.fn.Return<Export, CallError | DownloadError, Koordinates> {
   return yield* Wait.until(`export ${id}`, get(id), exportOutcome, options)
 })
 
@@ -401,7 +394,7 @@ const bytesOf = (current: Export, options: DownloadOptions) =>
 export const download = (
   exported: Export | number,
   options: DownloadOptions = {}
-): Stream.Stream<Uint8Array, KoordinatesError | DownloadError, Koordinates> =>
+): Stream.Stream<Uint8Array, CallError | DownloadError, Koordinates> =>
   Stream.unwrap(Effect.map(completeExport(exported), (current) => bytesOf(current, options))).pipe(
     Stream.withSpan("Koordinates.Exports.download")
   )
@@ -421,16 +414,12 @@ export const download = (
  * const path = yield* Exports.downloadToFile(done, "downloads/", { overwrite: true }).pipe(Effect.provide(NodeFileSystem.layer))
  * ```
  */
-export const downloadToFile: (
-  exported: Export | number,
-  target: string,
-  options?: DownloadOptions & { readonly overwrite?: boolean }
-) => Effect.Effect<string, KoordinatesError | DownloadError, Koordinates | FileSystem.FileSystem> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Exports.downloadToFile")(function*(
+export const downloadToFile = /* @__PURE__ */ Effect.fn("Koordinates.Exports.downloadToFile")(
+  function*(
     exported: Export | number,
     target: string,
     options?: DownloadOptions & { readonly overwrite?: boolean }
-  ) {
+  ): Effect.fn.Return<string, CallError | DownloadError, Koordinates | FileSystem.FileSystem> {
     if (target.trim() === "") {
       return yield* new ClientValidationError({ field: "target", message: "Invalid target: empty download file path" })
     }
@@ -450,8 +439,11 @@ export const downloadToFile: (
  * const cropLayers = yield* Query.collect(Exports.listCropLayers())
  * ```
  */
-export const listCropLayers = (): Query.Query<CropLayer> =>
-  Query.make({ name: "Koordinates.Exports.listCropLayers", path: "/exports/croplayers/", schema: CropLayer })
+export const listCropLayers = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Exports.listCropLayers",
+  "/exports/croplayers/",
+  CropLayer
+)
 
 /**
  * A crop layer by id.
@@ -461,15 +453,7 @@ export const listCropLayers = (): Query.Query<CropLayer> =>
  * const regions = yield* Exports.getCropLayer(1)
  * ```
  */
-export const getCropLayer: (
-  id: number,
-  options?: Get.GetOptions
-) => Effect.Effect<CropLayer, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Exports.getCropLayer")(
-  function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/exports/croplayers/${id}/`, CropLayer, options)
-  }
-)
+export const getCropLayer = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.getCropLayer", "/exports/croplayers/{id}/", CropLayer)
 
 /**
  * The features (areas) of a crop layer.
@@ -479,13 +463,11 @@ export const getCropLayer: (
  * const regions = yield* Query.collect(Exports.listCropFeatures(1))
  * ```
  */
-export const listCropFeatures = (cropLayerId: number): Query.Query<CropFeature> =>
-  Query.make({
-    name: "Koordinates.Exports.listCropFeatures",
-    path: `/exports/croplayers/${cropLayerId}/cropfeatures/`,
-    schema: CropFeature,
-    ids: { cropLayerId }
-  })
+export const listCropFeatures = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Exports.listCropFeatures",
+  "/exports/croplayers/{cropLayerId}/cropfeatures/",
+  CropFeature
+)
 
 /**
  * A crop feature with its geometry.
@@ -495,13 +477,8 @@ export const listCropFeatures = (cropLayerId: number): Query.Query<CropFeature> 
  * const wellington = yield* Exports.getCropFeature(1, 12)
  * ```
  */
-export const getCropFeature: (
-  cropLayerId: number,
-  featureId: number
-) => Effect.Effect<CropFeature, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.getCropFeature"
-)(function*(cropLayerId: number, featureId: number) {
-  yield* Validate.id("cropLayerId", cropLayerId)
-  yield* Validate.id("featureId", featureId)
-  return yield* Http.json({ method: "GET", path: `/exports/croplayers/${cropLayerId}/cropfeatures/${featureId}/` }, CropFeature)
-})
+export const getCropFeature = /* @__PURE__ */ Endpoint.read(
+  "Koordinates.Exports.getCropFeature",
+  "/exports/croplayers/{cropLayerId}/cropfeatures/{featureId}/",
+  CropFeature
+)

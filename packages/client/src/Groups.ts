@@ -8,13 +8,8 @@
  * ```
  * @module
  */
-import * as Effect from "effect/Effect"
-import type { KoordinatesError } from "./Errors.ts"
-import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import { Group } from "./Users.ts"
-import * as Http from "./internal/http.ts"
-import * as Validate from "./internal/validate.ts"
+import { Group, searchKeys } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 
 export {
   /**
@@ -36,12 +31,7 @@ export {
  * const group = yield* Groups.get(119)
  * ```
  */
-export const get: (id: number) => Effect.Effect<Group, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Groups.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/groups/${id}/` }, Group)
-})
+export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Groups.get", "/groups/{id}/", Group)
 
 /**
  * The site's groups; filterable with `q` (a name search).
@@ -51,5 +41,4 @@ export const get: (id: number) => Effect.Effect<Group, KoordinatesError, Koordin
  * Query.collect(Groups.list().pipe(Query.filter({ q: "council" })))
  * ```
  */
-export const list = (): Query.Query<Group, "q"> =>
-  Query.make<Group, "q">({ name: "Koordinates.Groups.list", path: "/groups/", schema: Group, filterKeys: ["q"] })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Groups.list", "/groups/", Group, { filterKeys: searchKeys })

@@ -20,19 +20,18 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ImportFailed, type TimeoutError } from "./Errors.ts"
+import { type CallError, ImportFailed } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
 import { Metadata } from "./Metadata.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
-import type { Publish } from "./internal/publish.ts"
 import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
 import * as Versioned from "./internal/versioned.ts"
 import * as Wait from "./internal/wait.ts"
-import * as Xml from "./internal/xml.ts"
 
 /**
  * A category a layer is listed under.
@@ -153,44 +152,15 @@ export class Layer extends /* @__PURE__ */ Schema.Class<Layer>("@koordinates-eff
 }) {}
 
 /**
- * Attributes layer lists can be filtered on (dotted forms such as `created_at.gte` too).
- *
- * @example
- * ```ts
- * Layers.list().pipe(Query.filter({ kind: "raster", "created_at.gte": "2024-01-01" }))
- * ```
- */
-export type LayerFilter =
-  | "kind"
-  | "public"
-  | "group"
-  | "license"
-  | "category"
-  | "geotag"
-  | "tag"
-  | "q"
-  | "created_at"
-  | "updated_at"
-
-/**
- * Attributes layer lists can be ordered by.
- *
- * @example
- * ```ts
- * Layers.list().pipe(Query.orderBy("-popularity"))
- * ```
- */
-export type LayerSort = "name" | "created_at" | "updated_at" | "popularity"
-
-/**
- * Filter attributes of layer lists (shared with the Catalog), as checked at run time.
+ * Filter attributes of layer lists (shared with the Catalog), as checked at run time;
+ * dotted forms such as `created_at.gte` filter on them too.
  *
  * @example
  * ```ts
  * Layers.layerFilterKeys.includes("tag") // true
  * ```
  */
-export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
+export const layerFilterKeys = [
   "kind",
   "public",
   "group",
@@ -201,7 +171,17 @@ export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
   "q",
   "created_at",
   "updated_at"
-]
+] as const
+
+/**
+ * Attributes layer lists can be filtered on (see {@link layerFilterKeys}).
+ *
+ * @example
+ * ```ts
+ * Layers.list().pipe(Query.filter({ kind: "raster", "created_at.gte": "2024-01-01" }))
+ * ```
+ */
+export type LayerFilter = (typeof layerFilterKeys)[number]
 
 /**
  * Ordering attributes of layer lists (shared with the Catalog), as checked at run time.
@@ -211,7 +191,27 @@ export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
  * Layers.layerSortKeys.includes("popularity") // true
  * ```
  */
-export const layerSortKeys: ReadonlyArray<LayerSort> = ["name", "created_at", "updated_at", "popularity"]
+export const layerSortKeys = ["name", "created_at", "updated_at", "popularity"] as const
+
+/**
+ * Attributes layer lists can be ordered by (see {@link layerSortKeys}).
+ *
+ * @example
+ * ```ts
+ * Layers.list().pipe(Query.orderBy("-popularity"))
+ * ```
+ */
+export type LayerSort = (typeof layerSortKeys)[number]
+
+/**
+ * The filter of version lists: `data` (e.g. `data.source.revision`).
+ *
+ * @example
+ * ```ts
+ * Layers.versionFilterKeys.includes("data") // true
+ * ```
+ */
+export const versionFilterKeys = ["data"] as const
 
 /**
  * Options of the single-object getters.
@@ -221,7 +221,7 @@ export const layerSortKeys: ReadonlyArray<LayerSort> = ["name", "created_at", "u
  * Layers.get(1474, { expand: ["data"] })
  * ```
  */
-export type GetOptions = Versioned.GetOptions
+export type GetOptions = Endpoint.GetOptions
 
 /**
  * Options of the waits: the polling `schedule` (default every 2 seconds) and a `timeout`.
@@ -232,9 +232,6 @@ export type GetOptions = Versioned.GetOptions
  * ```
  */
 export type WaitOptions = Wait.WaitOptions
-
-/** What the layer functions fail with. */
-type LayerError = Versioned.Error
 
 /** The layers collection, as the shared versioned endpoints see it. */
 const layers: Versioned.Resource<Layer> = { module: "Layers", path: "/layers/", idField: "layerId", schema: Layer }
@@ -286,15 +283,12 @@ export const listDrafts = (): Query.Query<LayerSummary, LayerFilter, LayerSort, 
  * const versions = yield* Query.collect(Layers.listVersions(1474))
  * ```
  */
-export const listVersions = (layerId: number): Query.Query<LayerVersion, "data", never, Layer> =>
-  Query.make<LayerVersion, "data", never, Layer>({
-    name: "Koordinates.Layers.listVersions",
-    path: `/layers/${layerId}/versions/`,
-    schema: LayerVersion,
-    expandedSchema: Layer,
-    filterKeys: ["data"],
-    ids: { layerId }
-  })
+export const listVersions = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Layers.listVersions",
+  "/layers/{layerId}/versions/",
+  LayerVersion,
+  { expandedSchema: Layer, filterKeys: versionFilterKeys }
+)
 
 /**
  * A layer by id: its published version, or its draft when it was never published.
@@ -304,8 +298,7 @@ export const listVersions = (layerId: number): Query.Query<LayerVersion, "data",
  * const layer = yield* Layers.get(1474)
  * ```
  */
-export const get: (id: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.get(layers)
+export const get = /* @__PURE__ */ Versioned.get(layers)
 
 /**
  * A layer at one of its versions.
@@ -316,11 +309,7 @@ export const get: (id: number, options?: GetOptions) => Effect.Effect<Layer, Lay
  * v.version?.status // "ok"
  * ```
  */
-export const getVersion: (
-  layerId: number,
-  versionId: number,
-  options?: GetOptions
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Versioned.getVersion(layers)
+export const getVersion = /* @__PURE__ */ Versioned.getVersion(layers)
 
 /**
  * A layer at its draft version; `NotFound` when it has no draft.
@@ -330,8 +319,7 @@ export const getVersion: (
  * const draft = yield* Layers.getDraft(1474)
  * ```
  */
-export const getDraft: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.getNamedVersion(layers, "draft")
+export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(layers, "draft")
 
 /**
  * A layer at its published version; `NotFound` when it was never published.
@@ -341,8 +329,7 @@ export const getDraft: (layerId: number, options?: GetOptions) => Effect.Effect<
  * const published = yield* Layers.getPublished(1474)
  * ```
  */
-export const getPublished: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.getNamedVersion(layers, "published")
+export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(layers, "published")
 
 /**
  * Whether this layer object is its layer's published version.
@@ -423,9 +410,9 @@ const CreateReply = /* @__PURE__ */ Schema.Union([Layer, LayerVersion])
  * yield* Layers.waitForImport(draft.id, draft.version!.id)
  * ```
  */
-export const create: (layer: NewLayer) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Layers.create"
-)(function*(layer: NewLayer) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Layers.create")(function*(
+  layer: NewLayer
+): Effect.fn.Return<Layer, CallError, Koordinates> {
   const checked = yield* Validate.input(NewLayer, layer)
   const reply = yield* Http.json({ method: "POST", path: "/layers/", body: HttpBody.jsonUnsafe(checked) }, CreateReply)
   return reply instanceof Layer ? reply : yield* Http.json({ method: "GET", path: reply.url }, Layer)
@@ -440,8 +427,7 @@ export const create: (layer: NewLayer) => Effect.Effect<Layer, LayerError, Koord
  * const draft = yield* Layers.createDraft(1474)
  * ```
  */
-export const createDraft: (layerId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.createDraft(layers)
+export const createDraft = /* @__PURE__ */ Versioned.createDraft(layers)
 
 /**
  * Starts (again) the import of a draft version's data. `Conflict` for a published version.
@@ -451,15 +437,11 @@ export const createDraft: (layerId: number) => Effect.Effect<Layer, LayerError, 
  * const importing = yield* Layers.startImport(1474, 4068)
  * ```
  */
-export const startImport: (layerId: number, versionId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Layers.startImport")(function*(layerId: number, versionId: number) {
-    yield* Validate.id("layerId", layerId)
-    yield* Validate.id("versionId", versionId)
-    return yield* Http.json(
-      { method: "POST", path: `/layers/${layerId}/versions/${versionId}/import/`, body: HttpBody.jsonUnsafe({}) },
-      Layer
-    )
-  })
+export const startImport = /* @__PURE__ */ Endpoint.action(
+  "Koordinates.Layers.startImport",
+  "/layers/{layerId}/versions/{versionId}/import/",
+  Layer
+)
 
 /**
  * Reimports a layer from its datasources as a new draft version. `Conflict` when a draft
@@ -470,14 +452,11 @@ export const startImport: (layerId: number, versionId: number) => Effect.Effect<
  * const next = yield* Layers.startUpdate(8888)
  * ```
  */
-export const startUpdate: (layerId: number) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Layers.startUpdate")(function*(layerId: number) {
-    yield* Validate.id("layerId", layerId)
-    return yield* Http.json(
-      { method: "POST", path: `/layers/${layerId}/versions/import/`, body: HttpBody.jsonUnsafe({}) },
-      Layer
-    )
-  })
+export const startUpdate = /* @__PURE__ */ Endpoint.action(
+  "Koordinates.Layers.startUpdate",
+  "/layers/{layerId}/versions/import/",
+  Layer
+)
 
 /**
  * Publishes one version of a layer; returns the Publish that carries it out.
@@ -488,8 +467,7 @@ export const startUpdate: (layerId: number) => Effect.Effect<Layer, LayerError, 
  * yield* Publishing.waitForPublish(publish.id)
  * ```
  */
-export const publishVersion: (layerId: number, versionId: number) => Effect.Effect<Publish, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.publishVersion(layers)
+export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(layers)
 
 /**
  * Changes a draft version. `data` is sent only with `{ withData: true }`, which starts a
@@ -500,13 +478,13 @@ export const publishVersion: (layerId: number, versionId: number) => Effect.Effe
  * yield* Layers.update(1474, 4068, { description: "Rebuilt from 2024 imagery" })
  * ```
  */
-export const update: (
-  layerId: number,
-  versionId: number,
-  changes: LayerChanges,
-  options?: { readonly withData?: boolean }
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Layers.update")(
-  function*(layerId: number, versionId: number, changes: LayerChanges, options?: { readonly withData?: boolean }) {
+export const update = /* @__PURE__ */ Effect.fn("Koordinates.Layers.update")(
+  function*(
+    layerId: number,
+    versionId: number,
+    changes: LayerChanges,
+    options?: { readonly withData?: boolean }
+  ): Effect.fn.Return<Layer, CallError, Koordinates> {
     const { data, ...fields } = yield* Validate.input(LayerChanges, changes)
     const body = options?.withData === true && data !== undefined ? { ...fields, data } : fields
     return yield* Versioned.putVersion(layers, layerId, versionId, body)
@@ -521,8 +499,7 @@ export const update: (
  * yield* Layers.deleteVersion(1474, 4068)
  * ```
  */
-export const deleteVersion: (layerId: number, versionId: number) => Effect.Effect<void, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.deleteVersion(layers)
+export const deleteVersion = /* @__PURE__ */ Versioned.deleteVersion(layers)
 
 /**
  * Deletes a layer and all its versions.
@@ -532,8 +509,7 @@ export const deleteVersion: (layerId: number, versionId: number) => Effect.Effec
  * yield* Layers.deleteLayer(1474)
  * ```
  */
-export const deleteLayer: (layerId: number) => Effect.Effect<void, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.remove(layers, "deleteLayer")
+export const deleteLayer = /* @__PURE__ */ Versioned.remove(layers, "deleteLayer")
 
 /**
  * Sets a draft version's metadata from an XML document (a string, bytes, or a byte
@@ -544,18 +520,14 @@ export const deleteLayer: (layerId: number) => Effect.Effect<void, LayerError, K
  * yield* Layers.setMetadata(1474, 4068, "<gmd:MD_Metadata …>…</gmd:MD_Metadata>")
  * ```
  */
-export const setMetadata: (
-  layerId: number,
-  versionId: number,
-  xml: Xml.XmlInput
-) => Effect.Effect<void, LayerError, Koordinates> = /* @__PURE__ */ Versioned.setMetadata(layers)
+export const setMetadata = /* @__PURE__ */ Versioned.setMetadata(layers)
 
 const importOutcome = (layerId: number, versionId: number) => (layer: Layer) => {
   const status = layer.version?.status ?? "ok"
   if (status === "ok") return Option.some(Effect.succeed(layer))
   if (status === "importing" || status === "processing" || status === "queued") return Option.none()
   return Option.some(Effect.fail(
-    new ImportFailed({ layerId, versionId, status, message: `The import of layer ${layerId} version ${versionId} ended: ${status}` })
+    new ImportFailed({ layerId, versionId, state: status, message: `The import of layer ${layerId} version ${versionId} ended: ${status}` })
   ))
 }
 
@@ -569,13 +541,11 @@ const importOutcome = (layerId: number, versionId: number) => (layer: Layer) => 
  * const ready = yield* Layers.waitForImport(draft.id, draft.version!.id, { timeout: "1 hour" })
  * ```
  */
-export const waitForImport: (
+export const waitForImport = /* @__PURE__ */ Effect.fn("Koordinates.Layers.waitForImport")(function*(
   layerId: number,
   versionId: number,
   options?: WaitOptions
-) => Effect.Effect<Layer, LayerError | ImportFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Layers.waitForImport"
-)(function*(layerId: number, versionId: number, options?: WaitOptions) {
+): Effect.fn.Return<Layer, CallError | ImportFailed, Koordinates> {
   return yield* Wait.until(
     `the import of layer ${layerId} version ${versionId}`,
     getVersion(layerId, versionId),

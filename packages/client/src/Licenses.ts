@@ -10,12 +10,10 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { type CallError, ClientValidationError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
-import * as Validate from "./internal/validate.ts"
 
 /**
  * A license. `jurisdiction` and `version` are set for Creative Commons licenses only.
@@ -44,8 +42,7 @@ export class License extends /* @__PURE__ */ Schema.Class<License>("@koordinates
  * const licenses = yield* Query.collect(Licenses.list())
  * ```
  */
-export const list = (): Query.Query<License> =>
-  Query.make({ name: "Koordinates.Licenses.list", path: "/licenses/", schema: License })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Licenses.list", "/licenses/", License)
 
 /**
  * A license by id.
@@ -55,11 +52,7 @@ export const list = (): Query.Query<License> =>
  * const license = yield* Licenses.get(9)
  * ```
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<License, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Licenses.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/licenses/${id}/`, License, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Licenses.get", "/licenses/{id}/", License)
 
 const creativeCommonsSlug = /^cc-by(?:-nc)?(?:-sa|-nd)?$/
 
@@ -74,12 +67,10 @@ const creativeCommonsSlug = /^cc-by(?:-nc)?(?:-sa|-nd)?$/
  * const international = yield* Licenses.getCreativeCommons("cc-by-sa")
  * ```
  */
-export const getCreativeCommons: (
+export const getCreativeCommons = /* @__PURE__ */ Effect.fn("Koordinates.Licenses.getCreativeCommons")(function*(
   slug: string,
   jurisdiction?: string
-) => Effect.Effect<License, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Licenses.getCreativeCommons"
-)(function*(slug: string, jurisdiction?: string) {
+): Effect.fn.Return<License, CallError, Koordinates> {
   if (!creativeCommonsSlug.test(slug)) {
     return yield* new ClientValidationError({
       field: "slug",

@@ -16,7 +16,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { ClientValidationError, type CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import * as Versioned from "./internal/versioned.ts"
@@ -62,9 +62,6 @@ const converted = ["dc", "fgdc", "iso"] as const
 export const formats = (metadata: Metadata): Array<"dc" | "fgdc" | "iso"> =>
   converted.filter((format) => metadata[format] !== undefined)
 
-/** What reading metadata fails with. */
-type MetadataError = KoordinatesError
-
 const formatUrl = (metadata: Metadata, format: MetadataFormat): Effect.Effect<string, ClientValidationError> => {
   const url = (["iso", "dc", "fgdc", "native"] as const).includes(format) ? metadata[format] : undefined
   return url === undefined
@@ -88,11 +85,8 @@ const xmlRequest = (url: string): Http.ApiRequest => ({ method: "GET", path: url
  * const xml = yield* Metadata.getXml(layer.metadata!, "iso")
  * ```
  */
-export const getXml: (
-  metadata: Metadata,
-  format?: MetadataFormat
-) => Effect.Effect<string, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
-  function*(metadata: Metadata, format: MetadataFormat = "native") {
+export const getXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
+  function*(metadata: Metadata, format: MetadataFormat = "native"): Effect.fn.Return<string, CallError, Koordinates> {
     return yield* Http.text(xmlRequest(yield* formatUrl(metadata, format)), Xml.notDocument)
   }
 )
@@ -108,7 +102,7 @@ export const getXml: (
 export const getXmlStream = (
   metadata: Metadata,
   format: MetadataFormat = "native"
-): Stream.Stream<Uint8Array, MetadataError, Koordinates> =>
+): Stream.Stream<Uint8Array, CallError, Koordinates> =>
   Stream.unwrap(Effect.map(formatUrl(metadata, format), (url) => Http.stream(xmlRequest(url)))).pipe(
     Stream.withSpan("Koordinates.Metadata.getXmlStream")
   )
@@ -123,11 +117,8 @@ export const getXmlStream = (
  * yield* Metadata.setXml(draft.this_version!, "<gmd:MD_Metadata …/>")
  * ```
  */
-export const setXml: (
-  objectUrl: string,
-  xml: Xml.XmlInput
-) => Effect.Effect<void, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.setXml")(
-  function*(objectUrl: string, xml: Xml.XmlInput) {
+export const setXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.setXml")(
+  function*(objectUrl: string, xml: Xml.XmlInput): Effect.fn.Return<void, CallError, Koordinates> {
     if (!URL.canParse(objectUrl) || !objectUrl.endsWith("/")) {
       return yield* new ClientValidationError({
         field: "objectUrl",

@@ -17,11 +17,11 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { ClientValidationError, type CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { Id } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -136,17 +136,13 @@ export const list = (target: Target): Query.Query<Permission> => {
  * const everyone = yield* Permissions.get({ set: 933 }, "group.everyone")
  * ```
  */
-export const get: (
-  target: Target,
-  id: PermissionId,
-  options?: Get.GetOptions
-) => Effect.Effect<Permission, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(
-  function*(target: Target, id: PermissionId, options?: Get.GetOptions) {
+export const get = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(
+  function*(target: Target, id: PermissionId, options?: Endpoint.GetOptions): Effect.fn.Return<Permission, CallError, Koordinates> {
     const path = yield* permissionsPath(target)
     if (!/^(?:group\.[\w-]+|user\.\d+)$/.test(id)) {
       return yield* new ClientValidationError({ field: "id", message: `Invalid permission id "${id}": expected group.{id} or user.{id}` })
     }
-    return yield* Get.object(`${path}${id}/`, Permission, options)
+    return yield* Endpoint.object(`${path}${id}/`, Permission, options)
   }
 )
 
@@ -158,8 +154,8 @@ export const get: (
  * yield* Permissions.create({ source: 21836 }, { group: 108, permission: "download" })
  * ```
  */
-export const create: (target: Target, permission: NewPermission) => Effect.Effect<Permission, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Permissions.create")(function*(target: Target, permission: NewPermission) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.create")(
+  function*(target: Target, permission: NewPermission): Effect.fn.Return<Permission, CallError, Koordinates> {
     const path = yield* permissionsPath(target)
     const checked = yield* Validate.input(NewPermission, permission)
     return yield* Http.json({ method: "POST", path, body: HttpBody.jsonUnsafe(checked) }, Permission)
@@ -174,12 +170,10 @@ export const create: (target: Target, permission: NewPermission) => Effect.Effec
  * yield* Permissions.set({ layer: 1474 }, [{ group: "everyone", permission: "view" }])
  * ```
  */
-export const set: (
+export const set = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.set")(function*(
   target: Target,
   permissions: ReadonlyArray<NewPermission>
-) => Effect.Effect<Array<Permission>, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Permissions.set"
-)(function*(target: Target, permissions: ReadonlyArray<NewPermission>) {
+): Effect.fn.Return<Array<Permission>, CallError, Koordinates> {
   const path = yield* permissionsPath(target)
   const checked = yield* Validate.input(/* @__PURE__ */ Schema.Array(NewPermission), permissions, "permissions")
   const replaced = yield* Http.json({ method: "PUT", path, body: HttpBody.jsonUnsafe(checked) }, /* @__PURE__ */ Schema.Array(Permission))

@@ -18,12 +18,11 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, PublishFailed, type TimeoutError } from "./Errors.ts"
+import { type CallError, ClientValidationError, PublishFailed } from "./Errors.ts"
 import { Koordinates } from "./Koordinates.ts"
 import { Layer } from "./Layers.ts"
-import * as Query from "./Query.ts"
 import { Set } from "./Sets.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { Publish, PublishState } from "./internal/publish.ts"
 import * as Validate from "./internal/validate.ts"
@@ -53,9 +52,6 @@ export {
   PublishState
 }
 
-/** What the publishing functions fail with. */
-type PublishError = Versioned.Error
-
 /**
  * Every publish of the site, newest first.
  *
@@ -64,8 +60,7 @@ type PublishError = Versioned.Error
  * const recent = yield* Query.collect(Query.limit(Publishing.list(), 10))
  * ```
  */
-export const list = (): Query.Query<Publish> =>
-  Query.make({ name: "Koordinates.Publishing.list", path: "/publish/", schema: Publish })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Publishing.list", "/publish/", Publish)
 
 /**
  * A publish by id; `expand` names related objects to embed (`Expand` header).
@@ -75,11 +70,7 @@ export const list = (): Query.Query<Publish> =>
  * const publish = yield* Publishing.get(2054)
  * ```
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Publish, PublishError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Publishing.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/publish/${id}/`, Publish, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Publishing.get", "/publish/{id}/", Publish)
 
 /**
  * A draft version by ids: `{ layer, version }`, `{ table, version }` or `{ set, version }`.
@@ -173,8 +164,8 @@ const publishAtIso = (value: Date | string): Effect.Effect<string, ClientValidat
  * const byIds = yield* Publishing.create({ items: [{ layer: 8888, version: 9999 }, { table: 7777, version: 6666 }] })
  * ```
  */
-export const create: (publish: NewPublish) => Effect.Effect<Publish, PublishError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Publishing.create")(function*(publish: NewPublish) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.create")(
+  function*(publish: NewPublish): Effect.fn.Return<Publish, CallError, Koordinates> {
     if (!Array.isArray(publish.items) || publish.items.length === 0) {
       return yield* invalid("items", "Invalid items: give at least one draft version to publish")
     }
@@ -201,12 +192,7 @@ export const create: (publish: NewPublish) => Effect.Effect<Publish, PublishErro
  * yield* Publishing.cancel(2054)
  * ```
  */
-export const cancel: (id: number) => Effect.Effect<void, PublishError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Publishing.cancel"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  yield* Http.discard({ method: "DELETE", path: `/publish/${id}/` })
-})
+export const cancel = /* @__PURE__ */ Endpoint.remove("Koordinates.Publishing.cancel", "/publish/{id}/")
 
 /**
  * The publish's items, fetched: each version as a `Layer` (layers and tables) or a `Set`.
@@ -216,11 +202,11 @@ export const cancel: (id: number) => Effect.Effect<void, PublishError, Koordinat
  * const items = yield* Publishing.getItems(yield* Publishing.get(2054))
  * ```
  */
-export const getItems: (publish: Publish) => Effect.Effect<Array<Layer | Set>, PublishError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Publishing.getItems")(function*(publish: Publish) {
+export const getItems = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.getItems")(
+  function*(publish: Publish): Effect.fn.Return<Array<Layer | Set>, CallError, Koordinates> {
     return yield* Effect.forEach(
       publish.items,
-      (url): Effect.Effect<Layer | Set, PublishError, Koordinates> =>
+      (url): Effect.Effect<Layer | Set, CallError, Koordinates> =>
         Http.json({ method: "GET", path: url }, /\/sets\/\d+\//.test(url) ? Set : Layer),
       { concurrency: 4 }
     )
@@ -250,11 +236,9 @@ const publishOutcome = (publish: Publish) => {
  * const done = yield* Publishing.waitForPublish(publish.id, { timeout: "10 minutes" })
  * ```
  */
-export const waitForPublish: (
+export const waitForPublish = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.waitForPublish")(function*(
   id: number,
   options?: Wait.WaitOptions
-) => Effect.Effect<Publish, PublishError | PublishFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Publishing.waitForPublish"
-)(function*(id: number, options?: Wait.WaitOptions) {
+): Effect.fn.Return<Publish, CallError | PublishFailed, Koordinates> {
   return yield* Wait.until(`publish ${id}`, get(id), publishOutcome, options)
 })

@@ -22,10 +22,10 @@
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
-import type { KoordinatesError } from "./Errors.ts"
+import type { CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 
 /**
  * A decoded model and the JSON it was decoded from.
@@ -90,8 +90,8 @@ export const withJson = <A, F extends string, S extends string, X>(
 export const get = <A>(
   path: string,
   model: Schema.Decoder<A>,
-  options?: Get.GetOptions
-): Effect.Effect<WithJson<A>, KoordinatesError, Koordinates> => Get.object(path, schema(model), options)
+  options?: Endpoint.GetOptions
+): Effect.Effect<WithJson<A>, CallError, Koordinates> => Endpoint.object(path, schema(model), options)
 
 /**
  * The fields of the JSON that the model does not name, with their values.

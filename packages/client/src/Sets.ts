@@ -15,14 +15,13 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as HttpBody from "effect/http/HttpBody"
+import type { CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
-import { Category, Layer } from "./Layers.ts"
+import { Category, Layer, versionFilterKeys } from "./Layers.ts"
 import { Metadata } from "./Metadata.ts"
-import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
-import type { Publish } from "./internal/publish.ts"
 import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
 import * as Versioned from "./internal/versioned.ts"
@@ -80,9 +79,6 @@ export class Set extends /* @__PURE__ */ Schema.Class<Set>("@koordinates-effect/
   version: /* @__PURE__ */ Schema.optionalKey(SetVersion)
 }) {}
 
-/** What the set functions fail with. */
-type SetError = Versioned.Error
-
 const sets: Versioned.Resource<Set> = { module: "Sets", path: "/sets/", idField: "setId", schema: Set }
 
 /**
@@ -93,7 +89,7 @@ const sets: Versioned.Resource<Set> = { module: "Sets", path: "/sets/", idField:
  * const all = yield* Query.collect(Sets.list())
  * ```
  */
-export const list = (): Query.Query<Set> => Query.make({ name: "Koordinates.Sets.list", path: "/sets/", schema: Set })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.list", "/sets/", Set)
 
 /**
  * Sets whose newest version is a draft.
@@ -103,8 +99,7 @@ export const list = (): Query.Query<Set> => Query.make({ name: "Koordinates.Sets
  * const drafts = yield* Query.collect(Sets.listDrafts())
  * ```
  */
-export const listDrafts = (): Query.Query<Set> =>
-  Query.make({ name: "Koordinates.Sets.listDrafts", path: "/sets/drafts/", schema: Set })
+export const listDrafts = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.listDrafts", "/sets/drafts/", Set)
 
 /**
  * The versions of a set, newest first; filterable on `data`.
@@ -114,15 +109,12 @@ export const listDrafts = (): Query.Query<Set> =>
  * const versions = yield* Query.collect(Sets.listVersions(5))
  * ```
  */
-export const listVersions = (setId: number): Query.Query<SetVersion, "data", never, Set> =>
-  Query.make<SetVersion, "data", never, Set>({
-    name: "Koordinates.Sets.listVersions",
-    path: `/sets/${setId}/versions/`,
-    schema: SetVersion,
-    expandedSchema: Set,
-    filterKeys: ["data"],
-    ids: { setId }
-  })
+export const listVersions = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Sets.listVersions",
+  "/sets/{setId}/versions/",
+  SetVersion,
+  { expandedSchema: Set, filterKeys: versionFilterKeys }
+)
 
 /**
  * A set by id.
@@ -132,8 +124,7 @@ export const listVersions = (setId: number): Query.Query<SetVersion, "data", nev
  * const set = yield* Sets.get(933)
  * ```
  */
-export const get: (id: number, options?: Versioned.GetOptions) => Effect.Effect<Set, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.get(sets)
+export const get = /* @__PURE__ */ Versioned.get(sets)
 
 /**
  * A set at one of its versions.
@@ -143,11 +134,7 @@ export const get: (id: number, options?: Versioned.GetOptions) => Effect.Effect<
  * const v = yield* Sets.getVersion(5, 10)
  * ```
  */
-export const getVersion: (
-  setId: number,
-  versionId: number,
-  options?: Versioned.GetOptions
-) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Versioned.getVersion(sets)
+export const getVersion = /* @__PURE__ */ Versioned.getVersion(sets)
 
 /**
  * A set at its draft version; `NotFound` when it has none.
@@ -157,8 +144,7 @@ export const getVersion: (
  * const draft = yield* Sets.getDraft(5)
  * ```
  */
-export const getDraft: (setId: number, options?: Versioned.GetOptions) => Effect.Effect<Set, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.getNamedVersion(sets, "draft")
+export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(sets, "draft")
 
 /**
  * A set at its published version; `NotFound` when never published.
@@ -168,10 +154,7 @@ export const getDraft: (setId: number, options?: Versioned.GetOptions) => Effect
  * const published = yield* Sets.getPublished(5)
  * ```
  */
-export const getPublished: (
-  setId: number,
-  options?: Versioned.GetOptions
-) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Versioned.getNamedVersion(sets, "published")
+export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(sets, "published")
 
 /**
  * Whether this set object is its set's published version.
@@ -240,12 +223,7 @@ export type SetChanges = typeof SetChanges.Type
  * const set = yield* Sets.create({ title: "Transport", group: 141, items: [roads.url] })
  * ```
  */
-export const create: (set: NewSet) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sets.create"
-)(function*(set: NewSet) {
-  const checked = yield* Validate.input(NewSet, set)
-  return yield* Http.json({ method: "POST", path: "/sets/", body: HttpBody.jsonUnsafe(checked) }, Set)
-})
+export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sets.create", "/sets/", NewSet, Set)
 
 /**
  * Creates a draft version of a set; `Conflict` when it has one.
@@ -255,8 +233,7 @@ export const create: (set: NewSet) => Effect.Effect<Set, SetError, Koordinates> 
  * const draft = yield* Sets.createDraft(5)
  * ```
  */
-export const createDraft: (setId: number) => Effect.Effect<Set, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.createDraft(sets)
+export const createDraft = /* @__PURE__ */ Versioned.createDraft(sets)
 
 /**
  * Changes a draft version; `NotAllowed` for a published one.
@@ -266,12 +243,8 @@ export const createDraft: (setId: number) => Effect.Effect<Set, SetError, Koordi
  * yield* Sets.update(5, 11, { description: "Roads and rail" })
  * ```
  */
-export const update: (
-  setId: number,
-  versionId: number,
-  changes: SetChanges
-) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sets.update")(
-  function*(setId: number, versionId: number, changes: SetChanges) {
+export const update = /* @__PURE__ */ Effect.fn("Koordinates.Sets.update")(
+  function*(setId: number, versionId: number, changes: SetChanges): Effect.fn.Return<Set, CallError, Koordinates> {
     const checked = yield* Validate.input(SetChanges, changes)
     return yield* Versioned.putVersion(sets, setId, versionId, checked)
   }
@@ -285,8 +258,7 @@ export const update: (
  * const publish = yield* Sets.publishVersion(5, 11)
  * ```
  */
-export const publishVersion: (setId: number, versionId: number) => Effect.Effect<Publish, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.publishVersion(sets)
+export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(sets)
 
 /**
  * Deletes a draft version; `NotAllowed` for a published one.
@@ -296,13 +268,9 @@ export const publishVersion: (setId: number, versionId: number) => Effect.Effect
  * yield* Sets.deleteVersion(5, 11)
  * ```
  */
-export const deleteVersion: (setId: number, versionId: number) => Effect.Effect<void, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.deleteVersion(sets)
+export const deleteVersion = /* @__PURE__ */ Versioned.deleteVersion(sets)
 
-const deleteSet: (setId: number) => Effect.Effect<void, SetError, Koordinates> = /* @__PURE__ */ Versioned.remove(
-  sets,
-  "delete"
-)
+const deleteSet = /* @__PURE__ */ Versioned.remove(sets, "delete")
 
 export {
   /**
@@ -325,12 +293,12 @@ export {
  * yield* Sets.setMetadata(5, xml, { versionId: 11 })
  * ```
  */
-export const setMetadata: (
-  setId: number,
-  xml: Xml.XmlInput,
-  options?: { readonly versionId?: number }
-) => Effect.Effect<void, SetError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sets.setMetadata")(
-  function*(setId: number, xml: Xml.XmlInput, options?: { readonly versionId?: number }) {
+export const setMetadata = /* @__PURE__ */ Effect.fn("Koordinates.Sets.setMetadata")(
+  function*(
+    setId: number,
+    xml: Xml.XmlInput,
+    options?: { readonly versionId?: number }
+  ): Effect.fn.Return<void, CallError, Koordinates> {
     yield* Validate.id("setId", setId)
     const versionId = options?.versionId
     if (versionId !== undefined) yield* Validate.id("versionId", versionId)
@@ -347,9 +315,9 @@ export const setMetadata: (
  * const layers = yield* Sets.getItems(yield* Sets.get(933, { expand: ["items"] })) // no further request
  * ```
  */
-export const getItems: (set: Set) => Effect.Effect<Array<Layer>, SetError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sets.getItems"
-)(function*(set: Set) {
+export const getItems = /* @__PURE__ */ Effect.fn("Koordinates.Sets.getItems")(function*(
+  set: Set
+): Effect.fn.Return<Array<Layer>, CallError, Koordinates> {
   return yield* Effect.forEach(
     set.items ?? [],
     (item) => typeof item === "string" ? Http.json({ method: "GET", path: item }, Layer) : Effect.succeed(item),

@@ -22,15 +22,14 @@ import * as FileSystem from "effect/FileSystem"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, type KoordinatesError, ScanFailed, type TimeoutError } from "./Errors.ts"
+import { type CallError, ClientValidationError, type KoordinatesError, ScanFailed } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { Category, Field } from "./Layers.ts"
 import { License } from "./Licenses.ts"
 import { Metadata } from "./Metadata.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import * as Mime from "./internal/mime.ts"
 import * as Multipart from "./internal/multipart.ts"
@@ -216,13 +215,9 @@ export type SourceChanges = typeof SourceChanges.Type
  * const sources = yield* Query.collect(Sources.list())
  * ```
  */
-export const list = (): Query.Query<SourceSummary, never, never, Source> =>
-  Query.make<SourceSummary, never, never, Source>({
-    name: "Koordinates.Sources.list",
-    path: "/sources/",
-    schema: SourceSummary,
-    expandedSchema: Source
-  })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sources.list", "/sources/", SourceSummary, {
+  expandedSchema: Source
+})
 
 /**
  * A source by id; `expand` names related objects to embed (`Expand` header).
@@ -232,11 +227,7 @@ export const list = (): Query.Query<SourceSummary, never, never, Source> =>
  * const source = yield* Sources.get(21836)
  * ```
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Source, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/sources/${id}/`, Source, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Sources.get", "/sources/{id}/", Source)
 
 /**
  * Creates a source on a remote server (`BadRequest` when the server cannot reach it).
@@ -246,11 +237,7 @@ export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Source
  * const arcgis = yield* Sources.create({ type: "arcgis", title: "Bob's ArcGIS", url_remote: "https://gis.example.com/arcgis/rest/services" })
  * ```
  */
-export const create: (source: NewSource) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Sources.create")(function*(source: NewSource) {
-    const checked = yield* Validate.input(NewSource, source)
-    return yield* Http.json({ method: "POST", path: "/sources/", body: HttpBody.jsonUnsafe(checked) }, Source)
-  })
+export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sources.create", "/sources/", NewSource, Source)
 
 /**
  * Changes a source.
@@ -260,19 +247,9 @@ export const create: (source: NewSource) => Effect.Effect<Source, KoordinatesErr
  * yield* Sources.update(58, { scan_schedule: "@daily" })
  * ```
  */
-export const update: (id: number, changes: SourceChanges) => Effect.Effect<Source, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.update")(function*(id: number, changes: SourceChanges) {
-    yield* Validate.id("id", id)
-    const checked = yield* Validate.input(SourceChanges, changes)
-    return yield* Http.json({ method: "PUT", path: `/sources/${id}/`, body: HttpBody.jsonUnsafe(checked) }, Source)
-  })
+export const update = /* @__PURE__ */ Endpoint.update("Koordinates.Sources.update", "/sources/{id}/", SourceChanges, Source)
 
-const deleteSource: (id: number) => Effect.Effect<void, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.delete"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  yield* Http.discard({ method: "DELETE", path: `/sources/${id}/` })
-})
+const deleteSource = /* @__PURE__ */ Endpoint.remove("Koordinates.Sources.delete", "/sources/{id}/")
 
 export {
   /**
@@ -449,11 +426,31 @@ export const createUpload: (
 )
 
 
-/** Attributes scans can be filtered on. */
-export type ScanFilter = "status" | "started_at" | "completed_at"
+/**
+ * Attributes scans can be filtered on.
+ *
+ * @example
+ * ```ts
+ * Sources.scanFilterKeys.includes("status") // true
+ * ```
+ */
+export const scanFilterKeys = ["status", "started_at", "completed_at"] as const
 
-/** Attributes scans can be ordered by. */
-export type ScanSort = "id" | "started_at" | "completed_at"
+/** Attributes scans can be filtered on (see {@link scanFilterKeys}). */
+export type ScanFilter = (typeof scanFilterKeys)[number]
+
+/**
+ * Attributes scans can be ordered by.
+ *
+ * @example
+ * ```ts
+ * Sources.scanSortKeys.includes("id") // true
+ * ```
+ */
+export const scanSortKeys = ["id", "started_at", "completed_at"] as const
+
+/** Attributes scans can be ordered by (see {@link scanSortKeys}). */
+export type ScanSort = (typeof scanSortKeys)[number]
 
 /**
  * The scans of a source (or of every source), newest first; filterable on status and
@@ -469,16 +466,12 @@ export const listScans = (sourceId?: number): Query.Query<Scan, ScanFilter, Scan
     name: "Koordinates.Sources.listScans",
     path: sourceId === undefined ? "/sources/scans/" : `/sources/${sourceId}/scans/`,
     schema: Scan,
-    filterKeys: ["status", "started_at", "completed_at"],
-    sortKeys: ["id", "started_at", "completed_at"],
+    filterKeys: scanFilterKeys,
+    sortKeys: scanSortKeys,
     ids: sourceId === undefined ? {} : { sourceId }
   })
 
-const scanPath = (sourceId: number, scanId: number) =>
-  Effect.as(
-    Effect.andThen(Validate.id("sourceId", sourceId), Validate.id("scanId", scanId)),
-    `/sources/${sourceId}/scans/${scanId}/`
-  )
+const scanPath = "/sources/{sourceId}/scans/{scanId}/"
 
 /**
  * Starts a scan of a source.
@@ -488,14 +481,7 @@ const scanPath = (sourceId: number, scanId: number) =>
  * const scan = yield* Sources.startScan(44)
  * ```
  */
-export const startScan: (sourceId: number) => Effect.Effect<Scan, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Sources.startScan")(function*(sourceId: number) {
-    yield* Validate.id("sourceId", sourceId)
-    return yield* Http.json(
-      { method: "POST", path: `/sources/${sourceId}/scans/`, body: HttpBody.jsonUnsafe({}) },
-      Scan
-    )
-  })
+export const startScan = /* @__PURE__ */ Endpoint.action("Koordinates.Sources.startScan", "/sources/{sourceId}/scans/", Scan)
 
 /**
  * A scan by id.
@@ -505,10 +491,7 @@ export const startScan: (sourceId: number) => Effect.Effect<Scan, KoordinatesErr
  * const scan = yield* Sources.getScan(44, 41)
  * ```
  */
-export const getScan: (sourceId: number, scanId: number) => Effect.Effect<Scan, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.getScan")(function*(sourceId: number, scanId: number) {
-    return yield* Http.json({ method: "GET", path: yield* scanPath(sourceId, scanId) }, Scan)
-  })
+export const getScan = /* @__PURE__ */ Endpoint.read("Koordinates.Sources.getScan", scanPath, Scan)
 
 /**
  * Cancels a running scan.
@@ -518,10 +501,7 @@ export const getScan: (sourceId: number, scanId: number) => Effect.Effect<Scan, 
  * yield* Sources.cancelScan(44, 41)
  * ```
  */
-export const cancelScan: (sourceId: number, scanId: number) => Effect.Effect<void, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.cancelScan")(function*(sourceId: number, scanId: number) {
-    yield* Http.discard({ method: "DELETE", path: yield* scanPath(sourceId, scanId) })
-  })
+export const cancelScan = /* @__PURE__ */ Endpoint.remove("Koordinates.Sources.cancelScan", scanPath)
 
 /**
  * A scan's log, streamed line by line (without line breaks) as the server sends it.
@@ -531,9 +511,9 @@ export const cancelScan: (sourceId: number, scanId: number) => Effect.Effect<voi
  * yield* Sources.scanLog(44, 41).pipe(Stream.runForEach((line) => Console.log(line)))
  * ```
  */
-export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string, KoordinatesError, Koordinates> =>
+export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string, CallError, Koordinates> =>
   Stream.unwrap(Effect.gen(function*() {
-    const path = `${yield* scanPath(sourceId, scanId)}log/`
+    const path = yield* Endpoint.path(`${scanPath}log/`, [sourceId, scanId])
     return Http.stream({ method: "GET", path, headers: { accept: "text/plain" } }).pipe(Stream.decodeText, Stream.splitLines)
   })).pipe(Stream.withSpan("Koordinates.Sources.scanLog"))
 
@@ -544,7 +524,7 @@ const scanOutcome = (sourceId: number) => (scan: Scan) => {
     case "failed":
     case "cancelled":
     case "error":
-      return Option.some(Effect.fail(new ScanFailed({ sourceId, scanId: scan.id, status: scan.status, message: `Scan ${scan.id} of source ${sourceId} ${scan.status}` })))
+      return Option.some(Effect.fail(new ScanFailed({ sourceId, scanId: scan.id, state: scan.status, message: `Scan ${scan.id} of source ${sourceId} ${scan.status}` })))
     default:
       return Option.none()
   }
@@ -559,13 +539,11 @@ const scanOutcome = (sourceId: number) => (scan: Scan) => {
  * const done = yield* Sources.waitForScan(44, scan.id, { timeout: "10 minutes" })
  * ```
  */
-export const waitForScan: (
+export const waitForScan = /* @__PURE__ */ Effect.fn("Koordinates.Sources.waitForScan")(function*(
   sourceId: number,
   scanId: number,
   options?: Wait.WaitOptions
-) => Effect.Effect<Scan, KoordinatesError | ScanFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.waitForScan"
-)(function*(sourceId: number, scanId: number, options?: Wait.WaitOptions) {
+): Effect.fn.Return<Scan, CallError | ScanFailed, Koordinates> {
   return yield* Wait.until(`scan ${scanId} of source ${sourceId}`, getScan(sourceId, scanId), scanOutcome(sourceId), options)
 })
 
@@ -577,13 +555,11 @@ export const waitForScan: (
  * const datasources = yield* Query.collect(Sources.listDatasources(21838))
  * ```
  */
-export const listDatasources = (sourceId: number): Query.Query<Datasource> =>
-  Query.make({
-    name: "Koordinates.Sources.listDatasources",
-    path: `/sources/${sourceId}/datasources/`,
-    schema: Datasource,
-    ids: { sourceId }
-  })
+export const listDatasources = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Sources.listDatasources",
+  "/sources/{sourceId}/datasources/",
+  Datasource
+)
 
 /**
  * A datasource by id.
@@ -593,13 +569,8 @@ export const listDatasources = (sourceId: number): Query.Query<Datasource> =>
  * const datasource = yield* Sources.getDatasource(21838, 144187)
  * ```
  */
-export const getDatasource: (
-  sourceId: number,
-  datasourceId: number
-) => Effect.Effect<Datasource, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.getDatasource"
-)(function*(sourceId: number, datasourceId: number) {
-  yield* Validate.id("sourceId", sourceId)
-  yield* Validate.id("datasourceId", datasourceId)
-  return yield* Http.json({ method: "GET", path: `/sources/${sourceId}/datasources/${datasourceId}/` }, Datasource)
-})
+export const getDatasource = /* @__PURE__ */ Endpoint.read(
+  "Koordinates.Sources.getDatasource",
+  "/sources/{sourceId}/datasources/{datasourceId}/",
+  Datasource
+)

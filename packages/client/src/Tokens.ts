@@ -19,10 +19,9 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { type CallError, ClientValidationError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -137,9 +136,6 @@ export interface Credentials {
   readonly password: string | Redacted.Redacted<string>
 }
 
-/** What the token functions fail with. */
-type TokenError = KoordinatesError
-
 /** The API's field names for a validated token input. */
 const toBody = (token: TokenChanges) => ({
   ...(token.name === undefined ? {} : { name: token.name }),
@@ -158,7 +154,7 @@ const toBody = (token: TokenChanges) => ({
  * const tokens = yield* Query.collect(Tokens.list())
  * ```
  */
-export const list = (): Query.Query<Token> => Query.make({ name: "Koordinates.Tokens.list", path: "/tokens/", schema: Token })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Tokens.list", "/tokens/", Token)
 
 /**
  * A token by id.
@@ -168,11 +164,7 @@ export const list = (): Query.Query<Token> => Query.make({ name: "Koordinates.To
  * const token = yield* Tokens.get(987654)
  * ```
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Token, TokenError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Tokens.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/tokens/${id}/`, Token, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Tokens.get", "/tokens/{id}/", Token)
 
 /**
  * Creates a token by signing in with an email and password. The reply carries the secret
@@ -183,8 +175,8 @@ export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Token,
  * const token = yield* Tokens.create({ name: "CI", scopes: ["catalog"] }, { email, password })
  * ```
  */
-export const create: (token: NewToken, credentials: Credentials) => Effect.Effect<Token, TokenError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Tokens.create")(function*(token: NewToken, credentials: Credentials) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Tokens.create")(
+  function*(token: NewToken, credentials: Credentials): Effect.fn.Return<Token, CallError, Koordinates> {
     const checked = yield* Validate.input(NewToken, token)
     const password = Redacted.isRedacted(credentials.password)
       ? Redacted.value(credentials.password)
@@ -211,19 +203,17 @@ export const create: (token: NewToken, credentials: Credentials) => Effect.Effec
  * yield* Tokens.update(987654, { scopes: ["layers:read", "layers:write"] })
  * ```
  */
-export const update: (id: number, changes: TokenChanges) => Effect.Effect<Token, TokenError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Tokens.update")(function*(id: number, changes: TokenChanges) {
-    yield* Validate.id("id", id)
-    const checked = yield* Validate.input(TokenChanges, changes)
-    return yield* Http.json({ method: "PUT", path: `/tokens/${id}/`, body: HttpBody.jsonUnsafe(toBody(checked)) }, Token)
-  })
+export const update = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Tokens.update",
+  "/tokens/{id}/",
+  (path, changes: TokenChanges) =>
+    Effect.flatMap(
+      Validate.input(TokenChanges, changes),
+      (checked) => Http.json({ method: "PUT", path, body: HttpBody.jsonUnsafe(toBody(checked)) }, Token)
+    )
+)
 
-const deleteToken: (id: number) => Effect.Effect<void, TokenError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Tokens.delete"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  yield* Http.discard({ method: "DELETE", path: `/tokens/${id}/` })
-})
+const deleteToken = /* @__PURE__ */ Endpoint.remove("Koordinates.Tokens.delete", "/tokens/{id}/")
 
 export {
   /**

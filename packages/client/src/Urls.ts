@@ -20,7 +20,7 @@
  * @since 0.2.0
  */
 import * as Effect from "effect/Effect"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { type CallError, ClientValidationError } from "./Errors.ts"
 import * as Exports from "./Exports.ts"
 import * as Groups from "./Groups.ts"
 import type { Koordinates } from "./Koordinates.ts"
@@ -114,7 +114,7 @@ const templates: { readonly [T in Tag]: string } = {
 
 type Reader<T extends Tag> = (reference: Extract<Reference, { readonly _tag: T }>) => Effect.Effect<
   Models[T],
-  KoordinatesError,
+  CallError,
   Koordinates
 >
 
@@ -180,10 +180,10 @@ export const parse = (url: string): Effect.Effect<Reference, ClientValidationErr
  * @since 0.2.0
  */
 export const get: {
-  <R extends Reference>(reference: R): Effect.Effect<Models[R["_tag"]], KoordinatesError, Koordinates>
-  <T extends Tag>(url: string, expected: T): Effect.Effect<Models[T], KoordinatesError, Koordinates>
-  (url: string): Effect.Effect<Models[Tag], KoordinatesError, Koordinates>
-} = (target: Reference | string, expected?: Tag): Effect.Effect<Models[Tag], KoordinatesError, Koordinates> =>
+  <R extends Reference>(reference: R): Effect.Effect<Models[R["_tag"]], CallError, Koordinates>
+  <T extends Tag>(url: string, expected: T): Effect.Effect<Models[T], CallError, Koordinates>
+  (url: string): Effect.Effect<Models[Tag], CallError, Koordinates>
+} = (target: Reference | string, expected?: Tag): Effect.Effect<Models[Tag], CallError, Koordinates> =>
   Effect.flatMap(typeof target === "string" ? parse(target) : Effect.succeed(target), (reference) =>
     expected !== undefined && reference._tag !== expected
       ? Effect.fail(invalid(`Invalid url ${String(target)}: names a ${reference._tag}, not a ${expected}`))
@@ -198,5 +198,5 @@ export const get: {
  * ```
  * @since 0.2.0
  */
-export const getSource = (item: Sources.Scan | Sources.Datasource): Effect.Effect<Sources.Source, KoordinatesError, Koordinates> =>
+export const getSource = (item: Sources.Scan | Sources.Datasource): Effect.Effect<Sources.Source, CallError, Koordinates> =>
   get(item.source ?? "", "Source")

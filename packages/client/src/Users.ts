@@ -10,14 +10,9 @@
  * ```
  * @module
  */
-import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { KoordinatesError } from "./Errors.ts"
-import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import * as Http from "./internal/http.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import { optionalNullable } from "./internal/schema.ts"
-import * as Validate from "./internal/validate.ts"
 
 /**
  * A group (an organisation publishing on the site).
@@ -54,6 +49,16 @@ export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effec
 }) {}
 
 /**
+ * The filter of user and group lists: `q`, a name search.
+ *
+ * @example
+ * ```ts
+ * Users.searchKeys.includes("q") // true
+ * ```
+ */
+export const searchKeys = ["q"] as const
+
+/**
  * The user the token belongs to.
  *
  * @example
@@ -61,11 +66,7 @@ export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effec
  * const me = yield* Users.me()
  * ```
  */
-export const me: () => Effect.Effect<User, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Users.me"
-)(function*() {
-  return yield* Http.json({ method: "GET", path: "/users/me/" }, User)
-})
+export const me = /* @__PURE__ */ Endpoint.read("Koordinates.Users.me", "/users/me/", User)
 
 /**
  * A user by id.
@@ -75,12 +76,7 @@ export const me: () => Effect.Effect<User, KoordinatesError, Koordinates> = /* @
  * const user = yield* Users.get(18504)
  * ```
  */
-export const get: (id: number) => Effect.Effect<User, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Users.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/users/${id}/` }, User)
-})
+export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Users.get", "/users/{id}/", User)
 
 /**
  * The site's users; filterable with `q` (a name search).
@@ -90,5 +86,4 @@ export const get: (id: number) => Effect.Effect<User, KoordinatesError, Koordina
  * Query.collect(Users.list().pipe(Query.filter({ q: "anderson" })))
  * ```
  */
-export const list = (): Query.Query<User, "q"> =>
-  Query.make<User, "q">({ name: "Koordinates.Users.list", path: "/users/", schema: User, filterKeys: ["q"] })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Users.list", "/users/", User, { filterKeys: searchKeys })

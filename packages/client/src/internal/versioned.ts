@@ -1,17 +1,15 @@
 /**
  * Endpoints every versioned resource shares (layers and tables, sets): getting the object
  * at a version, drafts, publishing, deleting and metadata. An API module declares a
- * {@link Resource} once and builds each of its functions from it with one line, so the
- * functions stay separate exports (and tree-shake one by one).
+ * {@link Resource} once and builds each of its functions from it with one line, through
+ * the endpoint builders, so the functions stay separate exports (and tree-shake one by one).
  *
  * @internal
  */
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import type { KoordinatesError } from "../Errors.ts"
-import type { Koordinates } from "../Koordinates.ts"
-import * as Get from "./get.ts"
+import * as Endpoint from "./endpoint.ts"
 import * as Http from "./http.ts"
 import { Publish } from "./publish.ts"
 import * as Validate from "./validate.ts"
@@ -29,103 +27,66 @@ export interface Resource<A> {
   readonly schema: Schema.Decoder<A>
 }
 
-/** Options of the single-object getters. */
-export type GetOptions = Get.GetOptions
-
-/** Every way these endpoints fail. */
-export type Error = KoordinatesError
-
-type Fn<Args extends ReadonlyArray<unknown>, A> = (...args: Args) => Effect.Effect<A, Error, Koordinates>
-
 const span = <A>(resource: Resource<A>, name: string) => `Koordinates.${resource.module}.${name}`
 
-const ids = (fields: ReadonlyArray<readonly [string, number]>) =>
-  Effect.forEach(fields, ([field, value]) => Validate.id(field, value), { discard: true })
-
-const versionPath = <A>(resource: Resource<A>, id: number, version: number | string) =>
-  `${resource.path}${id}/versions/${version}/`
+/** The path template of one of the resource's objects, then `rest`. */
+const objectPath = <A, const Rest extends string>(resource: Resource<A>, rest: Rest) =>
+  `${resource.path}{${resource.idField}}/${rest}` as const
 
 /** `get(id, options)`: the object (its published version, else its draft). */
-export const get = <A>(resource: Resource<A>): Fn<[id: number, options?: GetOptions], A> =>
-  Effect.fn(span(resource, "get"))(function*(id: number, options?: GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`${resource.path}${id}/`, resource.schema, options)
-  })
+export const get = <A>(resource: Resource<A>) =>
+  Endpoint.get(span(resource, "get"), `${resource.path}{id}/` as const, resource.schema)
 
 /** `getVersion(id, versionId, options)`: the object at one version. */
-export const getVersion = <A>(resource: Resource<A>): Fn<[id: number, versionId: number, options?: GetOptions], A> =>
-  Effect.fn(span(resource, "getVersion"))(function*(id: number, versionId: number, options?: GetOptions) {
-    yield* ids([[resource.idField, id], ["versionId", versionId]])
-    return yield* Get.object(versionPath(resource, id, versionId), resource.schema, options)
-  })
+export const getVersion = <A>(resource: Resource<A>) =>
+  Endpoint.get(span(resource, "getVersion"), objectPath(resource, "versions/{versionId}/"), resource.schema)
 
 /** `getDraft(id)` / `getPublished(id)`: the object at its draft or published version. */
-export const getNamedVersion = <A>(
-  resource: Resource<A>,
-  version: "draft" | "published"
-): Fn<[id: number, options?: GetOptions], A> =>
-  Effect.fn(span(resource, version === "draft" ? "getDraft" : "getPublished"))(
-    function*(id: number, options?: GetOptions) {
-      yield* Validate.id(resource.idField, id)
-      return yield* Get.object(versionPath(resource, id, version), resource.schema, options)
-    }
+export const getNamedVersion = <A>(resource: Resource<A>, version: "draft" | "published") =>
+  Endpoint.get(
+    span(resource, version === "draft" ? "getDraft" : "getPublished"),
+    objectPath(resource, `versions/${version}/`),
+    resource.schema
   )
 
 /** `createDraft(id)`: a new draft version (`Conflict` when one exists). */
-export const createDraft = <A>(resource: Resource<A>): Fn<[id: number], A> =>
-  Effect.fn(span(resource, "createDraft"))(function*(id: number) {
-    yield* Validate.id(resource.idField, id)
-    return yield* Http.json(
-      { method: "POST", path: `${resource.path}${id}/versions/`, body: HttpBody.jsonUnsafe({}) },
-      resource.schema
-    )
-  })
+export const createDraft = <A>(resource: Resource<A>) =>
+  Endpoint.action(span(resource, "createDraft"), objectPath(resource, "versions/"), resource.schema)
 
 /** `publishVersion(id, versionId)`: publishes one version; returns the Publish. */
-export const publishVersion = <A>(resource: Resource<A>): Fn<[id: number, versionId: number], Publish> =>
-  Effect.fn(span(resource, "publishVersion"))(function*(id: number, versionId: number) {
-    yield* ids([[resource.idField, id], ["versionId", versionId]])
-    return yield* Http.json(
-      { method: "POST", path: `${versionPath(resource, id, versionId)}publish/`, body: HttpBody.jsonUnsafe({}) },
-      Publish
-    )
-  })
+export const publishVersion = <A>(resource: Resource<A>) =>
+  Endpoint.action(span(resource, "publishVersion"), objectPath(resource, "versions/{versionId}/publish/"), Publish)
 
 /** `updateVersion(id, versionId, body)`: replaces a draft version's fields (PUT). */
 export const putVersion = <A>(resource: Resource<A>, id: number, versionId: number, body: unknown) =>
   Effect.flatMap(
-    ids([[resource.idField, id], ["versionId", versionId]]),
+    Effect.andThen(Validate.id(resource.idField, id), Validate.id("versionId", versionId)),
     () =>
       Http.json(
-        { method: "PUT", path: versionPath(resource, id, versionId), body: HttpBody.jsonUnsafe(body) },
+        { method: "PUT", path: `${resource.path}${id}/versions/${versionId}/`, body: HttpBody.jsonUnsafe(body) },
         resource.schema
       )
   )
 
 /** `deleteVersion(id, versionId)`: deletes a draft version. */
-export const deleteVersion = <A>(resource: Resource<A>): Fn<[id: number, versionId: number], void> =>
-  Effect.fn(span(resource, "deleteVersion"))(function*(id: number, versionId: number) {
-    yield* ids([[resource.idField, id], ["versionId", versionId]])
-    yield* Http.discard({ method: "DELETE", path: versionPath(resource, id, versionId) })
-  })
+export const deleteVersion = <A>(resource: Resource<A>) =>
+  Endpoint.remove(span(resource, "deleteVersion"), objectPath(resource, "versions/{versionId}/"))
 
 /** `delete(id)`: deletes the object with all its versions. */
-export const remove = <A>(resource: Resource<A>, name: string): Fn<[id: number], void> =>
-  Effect.fn(span(resource, name))(function*(id: number) {
-    yield* Validate.id(resource.idField, id)
-    yield* Http.discard({ method: "DELETE", path: `${resource.path}${id}/` })
-  })
+export const remove = <A>(resource: Resource<A>, name: string) =>
+  Endpoint.remove(span(resource, name), objectPath(resource, ""))
 
 /** Sends an XML document to an object's `metadata/` endpoint. */
-export const postMetadata = (objectPath: string, xml: Xml.XmlInput) =>
-  Effect.flatMap(Xml.body(xml), (body) => Http.discard({ method: "POST", path: `${objectPath}metadata/`, body }))
+export const postMetadata = (objectUrl: string, xml: Xml.XmlInput) =>
+  Effect.flatMap(Xml.body(xml), (body) => Http.discard({ method: "POST", path: `${objectUrl}metadata/`, body }))
 
 /** `setMetadata(id, versionId, xml)`: sets a draft version's metadata. */
-export const setMetadata = <A>(resource: Resource<A>): Fn<[id: number, versionId: number, xml: Xml.XmlInput], void> =>
-  Effect.fn(span(resource, "setMetadata"))(function*(id: number, versionId: number, xml: Xml.XmlInput) {
-    yield* ids([[resource.idField, id], ["versionId", versionId]])
-    yield* postMetadata(versionPath(resource, id, versionId), xml)
-  })
+export const setMetadata = <A>(resource: Resource<A>) =>
+  Endpoint.make(
+    span(resource, "setMetadata"),
+    objectPath(resource, "versions/{versionId}/"),
+    (path, xml: Xml.XmlInput) => postMetadata(path, xml)
+  )
 
 /** The version links every versioned object carries. */
 interface VersionLinks {
