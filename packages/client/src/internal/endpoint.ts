@@ -34,7 +34,7 @@ export interface GetOptions {
   readonly expand?: ReadonlyArray<string>
 }
 
-/** A function of an API module: its arguments, what it returns, and that it can fail as any call does. */
+/** A function of an API module: its arguments and what it returns; it fails with `CallError`. */
 export type Endpoint<Args extends ReadonlyArray<unknown>, A> = (...args: Args) => Effect.Effect<A, CallError, Koordinates>
 
 /** One `number` argument per `{placeholder}` of a path template, followed by `Tail`. */
@@ -130,28 +130,30 @@ export const action = <const P extends string, A>(
 ): Endpoint<Ids<P>, A> =>
   make(name, template, (path) => Http.json({ method: "POST", path, body: HttpBody.jsonUnsafe({}) }, schema))
 
-/** A request whose JSON body is `value`, checked against `input` first (field names as the input's paths). */
-const sendInput = <I, A>(method: "POST" | "PUT", path: string, input: Schema.Decoder<I>, value: I, schema: Schema.Decoder<A>) =>
-  Effect.flatMap(
-    Validate.input(input, value),
-    (checked) => Http.json({ method, path, body: HttpBody.jsonUnsafe(checked) }, schema)
-  )
+/** A builder of endpoints that send their last argument as the JSON body, checked against its schema first. */
+const withInput = (method: "POST" | "PUT") =>
+<const P extends string, I, A>(
+  name: string,
+  template: P,
+  input: Schema.Decoder<I>,
+  schema: Schema.Decoder<A>
+): Endpoint<Ids<P, [input: I]>, A> =>
+  make(name, template, (path, value: I) =>
+    Effect.flatMap(
+      Validate.input(input, value),
+      (checked) => Http.json({ method, path, body: HttpBody.jsonUnsafe(checked) }, schema)
+    ))
 
 /**
- * `create(…ids, input)`: a POST of the input, checked against its schema before any request.
+ * `create(…ids, input)`: a POST of the input, checked against its schema (field names as
+ * the input's paths) before any request.
  *
  * @example
  * ```ts
  * export const create = Endpoint.create("Koordinates.Sets.create", "/sets/", NewSet, Set)
  * ```
  */
-export const create = <const P extends string, I, A>(
-  name: string,
-  template: P,
-  input: Schema.Decoder<I>,
-  schema: Schema.Decoder<A>
-): Endpoint<Ids<P, [input: I]>, A> =>
-  make(name, template, (path, value: I) => sendInput("POST", path, input, value, schema))
+export const create = /* @__PURE__ */ withInput("POST")
 
 /**
  * `update(…ids, changes)`: a PUT of the changes, checked against their schema before any request.
@@ -161,13 +163,7 @@ export const create = <const P extends string, I, A>(
  * export const update = Endpoint.update("Koordinates.Sources.update", "/sources/{id}/", SourceChanges, Source)
  * ```
  */
-export const update = <const P extends string, I, A>(
-  name: string,
-  template: P,
-  changes: Schema.Decoder<I>,
-  schema: Schema.Decoder<A>
-): Endpoint<Ids<P, [changes: I]>, A> =>
-  make(name, template, (path, value: I) => sendInput("PUT", path, changes, value, schema))
+export const update = /* @__PURE__ */ withInput("PUT")
 
 /**
  * `remove(…ids)`: a DELETE whose reply does not matter (deleting, cancelling).
