@@ -39,6 +39,8 @@ const response = {
  * ```ts
  * Effect.catchTag("BadRequest", (e) => Effect.log(e.fields))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class BadRequest extends /* @__PURE__ */ Schema.TaggedError<BadRequest>()("BadRequest", {
   ...response,
@@ -52,6 +54,8 @@ export class BadRequest extends /* @__PURE__ */ Schema.TaggedError<BadRequest>()
  * ```ts
  * Effect.catchTag("AuthenticationError", () => Effect.fail("check KOORDINATES_TOKEN"))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class AuthenticationError extends /* @__PURE__ */ Schema.TaggedError<AuthenticationError>()("AuthenticationError", response) {}
 
@@ -62,6 +66,8 @@ export class AuthenticationError extends /* @__PURE__ */ Schema.TaggedError<Auth
  * ```ts
  * Effect.catchTag("Forbidden", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class Forbidden extends /* @__PURE__ */ Schema.TaggedError<Forbidden>()("Forbidden", response) {}
 
@@ -73,6 +79,8 @@ export class Forbidden extends /* @__PURE__ */ Schema.TaggedError<Forbidden>()("
  * ```ts
  * Effect.catchTag("InvalidTokenScope", (e) => Effect.log(`needs one of ${e.requiredScopes}`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class InvalidTokenScope extends /* @__PURE__ */ Schema.TaggedError<InvalidTokenScope>()("InvalidTokenScope", {
   ...response,
@@ -89,6 +97,8 @@ export class InvalidTokenScope extends /* @__PURE__ */ Schema.TaggedError<Invali
  * ```ts
  * Effect.catchTag("NotFound", () => Effect.succeed(undefined))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class NotFound extends /* @__PURE__ */ Schema.TaggedError<NotFound>()("NotFound", response) {}
 
@@ -99,6 +109,8 @@ export class NotFound extends /* @__PURE__ */ Schema.TaggedError<NotFound>()("No
  * ```ts
  * Effect.catchTag("NotAllowed", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class NotAllowed extends /* @__PURE__ */ Schema.TaggedError<NotAllowed>()("NotAllowed", response) {}
 
@@ -109,6 +121,8 @@ export class NotAllowed extends /* @__PURE__ */ Schema.TaggedError<NotAllowed>()
  * ```ts
  * Effect.catchTag("Conflict", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class Conflict extends /* @__PURE__ */ Schema.TaggedError<Conflict>()("Conflict", response) {}
 
@@ -119,6 +133,8 @@ export class Conflict extends /* @__PURE__ */ Schema.TaggedError<Conflict>()("Co
  * ```ts
  * Effect.catchTag("Gone", () => Effect.succeed(undefined))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class Gone extends /* @__PURE__ */ Schema.TaggedError<Gone>()("Gone", response) {}
 
@@ -129,6 +145,8 @@ export class Gone extends /* @__PURE__ */ Schema.TaggedError<Gone>()("Gone", res
  * ```ts
  * Effect.catchTag("RateLimitExceeded", (e) => Effect.log(`retry in ${e.retryAfter ?? "?"} s`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class RateLimitExceeded extends /* @__PURE__ */ Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
   ...response,
@@ -142,6 +160,8 @@ export class RateLimitExceeded extends /* @__PURE__ */ Schema.TaggedError<RateLi
  * ```ts
  * Effect.catchTag("InternalServerError", (e) => Effect.log(e.url))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class InternalServerError extends /* @__PURE__ */ Schema.TaggedError<InternalServerError>()("InternalServerError", response) {}
 
@@ -152,6 +172,8 @@ export class InternalServerError extends /* @__PURE__ */ Schema.TaggedError<Inte
  * ```ts
  * Effect.catchTag("ServiceUnavailable", (e) => Effect.log(e.status))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ServiceUnavailable extends /* @__PURE__ */ Schema.TaggedError<ServiceUnavailable>()("ServiceUnavailable", response) {}
 
@@ -162,6 +184,8 @@ export class ServiceUnavailable extends /* @__PURE__ */ Schema.TaggedError<Servi
  * ```ts
  * Effect.catchTag("ServerError", (e) => Effect.log(e.status))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ServerError extends /* @__PURE__ */ Schema.TaggedError<ServerError>()("ServerError", response) {}
 
@@ -172,6 +196,8 @@ export class ServerError extends /* @__PURE__ */ Schema.TaggedError<ServerError>
  * ```ts
  * Layers.get(-1) // fails with ClientValidationError { field: "id", … }
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ClientValidationError extends /* @__PURE__ */ Schema.TaggedError<ClientValidationError>()("ClientValidationError", {
   field: Schema.String,
@@ -185,6 +211,8 @@ export class ClientValidationError extends /* @__PURE__ */ Schema.TaggedError<Cl
  * ```ts
  * Effect.catchTag("TransportError", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class TransportError extends /* @__PURE__ */ Schema.TaggedError<TransportError>()("TransportError", {
   method: Schema.String,
@@ -202,6 +230,8 @@ export class TransportError extends /* @__PURE__ */ Schema.TaggedError<Transport
  * ```ts
  * Effect.catchTag("ResponseDecodeError", (e) => Effect.log(e.path, e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ResponseDecodeError extends /* @__PURE__ */ Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
   status: Schema.Number,
@@ -220,6 +250,8 @@ export class ResponseDecodeError extends /* @__PURE__ */ Schema.TaggedError<Resp
  * ```ts
  * Effect.catchTag("RedirectError", (e) => Effect.log(`${e.url} -> ${e.location}`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class RedirectError extends /* @__PURE__ */ Schema.TaggedError<RedirectError>()("RedirectError", {
   method: Schema.String,
@@ -236,6 +268,8 @@ export class RedirectError extends /* @__PURE__ */ Schema.TaggedError<RedirectEr
  * ```ts
  * Effect.catchTag("TimeoutError", (e) => Effect.log(`${e.operation} still running`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class TimeoutError extends /* @__PURE__ */ Schema.TaggedError<TimeoutError>()("TimeoutError", {
   operation: Schema.String,
@@ -250,6 +284,8 @@ export class TimeoutError extends /* @__PURE__ */ Schema.TaggedError<TimeoutErro
  * ```ts
  * Layers.waitForImport(1474, 4067).pipe(Effect.catchTag("ImportFailed", (e) => Effect.log(e.message)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ImportFailed extends /* @__PURE__ */ Schema.TaggedError<ImportFailed>()("ImportFailed", {
   layerId: Schema.Number,
@@ -265,6 +301,8 @@ export class ImportFailed extends /* @__PURE__ */ Schema.TaggedError<ImportFaile
  * ```ts
  * Publishing.waitForPublish(2054).pipe(Effect.catchTag("PublishFailed", (e) => Effect.log(e.state)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class PublishFailed extends /* @__PURE__ */ Schema.TaggedError<PublishFailed>()("PublishFailed", {
   publishId: Schema.Number,
@@ -280,6 +318,8 @@ export class PublishFailed extends /* @__PURE__ */ Schema.TaggedError<PublishFai
  * ```ts
  * Sources.waitForScan(44, 41).pipe(Effect.catchTag("ScanFailed", (e) => Effect.log(e.state)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ScanFailed extends /* @__PURE__ */ Schema.TaggedError<ScanFailed>()("ScanFailed", {
   sourceId: Schema.Number,
@@ -296,6 +336,8 @@ export class ScanFailed extends /* @__PURE__ */ Schema.TaggedError<ScanFailed>()
  * ```ts
  * Exports.waitForExport(3).pipe(Effect.catchTag("DownloadError", (e) => Effect.log(e.message)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class DownloadError extends /* @__PURE__ */ Schema.TaggedError<DownloadError>()("DownloadError", {
   exportId: Schema.Number,
@@ -309,6 +351,8 @@ export class DownloadError extends /* @__PURE__ */ Schema.TaggedError<DownloadEr
  * ```ts
  * const isRetryable = (e: ApiError) => e._tag === "ServiceUnavailable" || e._tag === "RateLimitExceeded"
  * ```
+ * @since 0.1.0
+ * @category unions
  */
 export type ApiError =
   | BadRequest
@@ -332,6 +376,8 @@ export type ApiError =
  * ```ts
  * const transient = (e: RequestError) => e._tag === "TransportError" || e._tag === "ServiceUnavailable"
  * ```
+ * @since 0.1.0
+ * @category unions
  */
 export type RequestError = ApiError | TransportError | RedirectError | ResponseDecodeError | TimeoutError
 
@@ -344,6 +390,8 @@ export type RequestError = ApiError | TransportError | RedirectError | ResponseD
  * ```ts
  * const retryable = (e: CallError) => e._tag === "ServiceUnavailable" || e._tag === "TransportError"
  * ```
+ * @since 0.2.0
+ * @category unions
  */
 export type CallError = ClientValidationError | RequestError
 
@@ -356,5 +404,7 @@ export type CallError = ClientValidationError | RequestError
  * ```ts
  * const describe = (e: KoordinatesError) => `${e._tag}: ${e.message}`
  * ```
+ * @since 0.1.0
+ * @category unions
  */
 export type KoordinatesError = CallError | ImportFailed | PublishFailed | ScanFailed | DownloadError

@@ -45,6 +45,8 @@ import * as Wait from "./internal/wait.ts"
  * const e = yield* Exports.get(3)
  * e.state === "complete" && e.download_url
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Export extends /* @__PURE__ */ Schema.Class<Export>("@koordinates-effect/client/Export")({
   id: Schema.Number,
@@ -76,6 +78,8 @@ export class Export extends /* @__PURE__ */ Schema.Class<Export>("@koordinates-e
  * const check = yield* Exports.validate(request)
  * if (!check.is_valid) console.log(Exports.reasons(check))
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class ExportValidation extends /* @__PURE__ */ Schema.Class<ExportValidation>(
   "@koordinates-effect/client/ExportValidation"
@@ -102,6 +106,8 @@ export class ExportValidation extends /* @__PURE__ */ Schema.Class<ExportValidat
  * ```ts
  * const cropLayers = yield* Query.collect(Exports.listCropLayers())
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CropLayer extends /* @__PURE__ */ Schema.Class<CropLayer>("@koordinates-effect/client/CropLayer")({
   id: Schema.Number,
@@ -121,6 +127,8 @@ export class CropLayer extends /* @__PURE__ */ Schema.Class<CropLayer>("@koordin
  * const wellington = yield* Exports.getCropFeature(1, 12)
  * yield* Exports.create({ …, extent: wellington })
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CropFeature extends /* @__PURE__ */ Schema.Class<CropFeature>("@koordinates-effect/client/CropFeature")({
   id: Schema.Number,
@@ -174,6 +182,8 @@ const ExportRequest = /* @__PURE__ */ Schema.Struct({
  *   items: [{ item: roads.url }, { item: imagery.url, color: "#003399" }]
  * }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export interface NewExport extends Omit<typeof ExportRequest.Type, "extent"> {
   readonly extent?: typeof Area.Type | CropFeature
@@ -196,6 +206,8 @@ const sendRequest = <A>(path: string, request: NewExport, reply: Schema.Decoder<
  * ```ts
  * const recent = yield* Query.collect(Query.limit(Exports.list(), 5))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Exports.list", "/exports/", Export)
 
@@ -206,6 +218,8 @@ export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Exports.list", "/
  * ```ts
  * const e = yield* Exports.get(3)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.get", "/exports/{id}/", Export)
 
@@ -216,6 +230,8 @@ export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.get", "/exp
  * ```ts
  * const e = yield* Exports.create({ crs: "EPSG:4326", formats: { table: "text/csv" }, items: [{ item: table.url }] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const create = /* @__PURE__ */ Endpoint.make(
   "Koordinates.Exports.create",
@@ -230,6 +246,8 @@ export const create = /* @__PURE__ */ Endpoint.make(
  * ```ts
  * const check = yield* Exports.validate(request)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const validate = /* @__PURE__ */ Endpoint.make(
   "Koordinates.Exports.validate",
@@ -245,6 +263,8 @@ export const validate = /* @__PURE__ */ Endpoint.make(
  * ```ts
  * Exports.reasons(check) // { __all__: ["too-large"], "https://…/layers/12/": ["outside-extent"] }
  * ```
+ * @since 0.1.0
+ * @category utils
  */
 export const reasons = (validation: ExportValidation): Record<string, ReadonlyArray<string>> => {
   const result: Record<string, ReadonlyArray<string>> = {}
@@ -280,6 +300,8 @@ const FormatOptions = /* @__PURE__ */ Schema.Struct({
  * const formats = yield* Exports.formats()
  * Object.keys(formats.vector ?? {})
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const formats = /* @__PURE__ */ Effect.fn("Koordinates.Exports.formats")(
   function*(): Effect.fn.Return<Record<string, Record<string, string>>, CallError, Koordinates> {
@@ -301,6 +323,8 @@ export const formats = /* @__PURE__ */ Effect.fn("Koordinates.Exports.formats")(
  * ```ts
  * yield* Exports.cancel(3)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const cancel = /* @__PURE__ */ Endpoint.make(
   "Koordinates.Exports.cancel",
@@ -328,6 +352,8 @@ const exportOutcome = (exported: Export) => {
  * ```ts
  * const done = yield* Exports.waitForExport(created.id, { timeout: "30 minutes" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
 export const waitForExport = /* @__PURE__ */ Effect.fn("Koordinates.Exports.waitForExport")(function*(
   id: number,
@@ -343,6 +369,8 @@ export const waitForExport = /* @__PURE__ */ Effect.fn("Koordinates.Exports.wait
  * ```ts
  * const onProgress = ({ received, total }: Exports.DownloadProgress) => Effect.log(`${received}/${total}`)
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export type DownloadProgress = Download.Progress
 
@@ -354,6 +382,8 @@ export type DownloadProgress = Download.Progress
  * ```ts
  * Exports.download(done, { onProgress: ({ received }) => Effect.log(received) })
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export interface DownloadOptions {
   readonly onProgress?: (progress: DownloadProgress) => Effect.Effect<void>
@@ -390,6 +420,8 @@ const bytesOf = (current: Export, options: DownloadOptions) =>
  * ```ts
  * const bytes = Exports.download(done, { onProgress: ({ received, total }) => Effect.log(`${received}/${total}`) })
  * ```
+ * @since 0.1.0
+ * @category downloads
  */
 export const download = (
   exported: Export | number,
@@ -413,6 +445,8 @@ export const download = (
  * ```ts
  * const path = yield* Exports.downloadToFile(done, "downloads/", { overwrite: true }).pipe(Effect.provide(NodeFileSystem.layer))
  * ```
+ * @since 0.1.0
+ * @category downloads
  */
 export const downloadToFile = /* @__PURE__ */ Effect.fn("Koordinates.Exports.downloadToFile")(
   function*(
@@ -438,6 +472,8 @@ export const downloadToFile = /* @__PURE__ */ Effect.fn("Koordinates.Exports.dow
  * ```ts
  * const cropLayers = yield* Query.collect(Exports.listCropLayers())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listCropLayers = /* @__PURE__ */ Endpoint.list(
   "Koordinates.Exports.listCropLayers",
@@ -452,6 +488,8 @@ export const listCropLayers = /* @__PURE__ */ Endpoint.list(
  * ```ts
  * const regions = yield* Exports.getCropLayer(1)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getCropLayer = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.getCropLayer", "/exports/croplayers/{id}/", CropLayer)
 
@@ -462,6 +500,8 @@ export const getCropLayer = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.ge
  * ```ts
  * const regions = yield* Query.collect(Exports.listCropFeatures(1))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listCropFeatures = /* @__PURE__ */ Endpoint.list(
   "Koordinates.Exports.listCropFeatures",
@@ -476,6 +516,8 @@ export const listCropFeatures = /* @__PURE__ */ Endpoint.list(
  * ```ts
  * const wellington = yield* Exports.getCropFeature(1, 12)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getCropFeature = /* @__PURE__ */ Endpoint.read(
   "Koordinates.Exports.getCropFeature",

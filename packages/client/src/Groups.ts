@@ -19,6 +19,8 @@ export {
    * ```ts
    * const label = (g: Groups.Group) => `${g.name} (${g.country})`
    * ```
+   * @since 0.1.0
+   * @category models
    */
   Group
 }
@@ -30,6 +32,8 @@ export {
  * ```ts
  * const group = yield* Groups.get(119)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Groups.get", "/groups/{id}/", Group)
 
@@ -40,5 +44,7 @@ export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Groups.get", "/gro
  * ```ts
  * Query.collect(Groups.list().pipe(Query.filter({ q: "council" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Groups.list", "/groups/", Group, { filterKeys: searchKeys })

@@ -40,6 +40,8 @@ import * as Wait from "./internal/wait.ts"
  * ```ts
  * const slugs = (layer: Layer) => layer.categories.map((c: Category) => c.slug)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Category extends /* @__PURE__ */ Schema.Class<Category>("@koordinates-effect/client/Category")({
   name: Schema.String,
@@ -53,6 +55,8 @@ export class Category extends /* @__PURE__ */ Schema.Class<Category>("@koordinat
  * ```ts
  * const columns = (layer: Layer) => layer.data.fields.map((f: Field) => `${f.name}: ${f.type}`)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Field extends /* @__PURE__ */ Schema.Class<Field>("@koordinates-effect/client/Field")({
   name: Schema.String,
@@ -67,6 +71,8 @@ export class Field extends /* @__PURE__ */ Schema.Class<Field>("@koordinates-eff
  * ```ts
  * const crs = (layer: Layer) => layer.data.crs ?? "(no geometry)"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class LayerData extends /* @__PURE__ */ Schema.Class<LayerData>("@koordinates-effect/client/LayerData")({
   encoding: /* @__PURE__ */ optionalNullable(Schema.String),
@@ -85,6 +91,8 @@ export class LayerData extends /* @__PURE__ */ Schema.Class<LayerData>("@koordin
  * ```ts
  * const importing = (v: LayerVersion) => v.status === "importing"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class LayerVersion extends /* @__PURE__ */ Schema.Class<LayerVersion>("@koordinates-effect/client/LayerVersion")({
   id: Schema.Number,
@@ -103,6 +111,8 @@ export class LayerVersion extends /* @__PURE__ */ Schema.Class<LayerVersion>("@k
  * ```ts
  * const names = Query.stream(Layers.list()).pipe(Stream.map((l: LayerSummary) => l.name))
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class LayerSummary extends /* @__PURE__ */ Schema.Class<LayerSummary>("@koordinates-effect/client/LayerSummary")({
   id: Schema.Number,
@@ -123,6 +133,8 @@ export class LayerSummary extends /* @__PURE__ */ Schema.Class<LayerSummary>("@k
  * const layer = yield* Layers.get(1474)
  * layer.data.crs // "EPSG:2193"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Layer extends /* @__PURE__ */ Schema.Class<Layer>("@koordinates-effect/client/Layer")({
   id: Schema.Number,
@@ -159,6 +171,8 @@ export class Layer extends /* @__PURE__ */ Schema.Class<Layer>("@koordinates-eff
  * ```ts
  * Layers.layerFilterKeys.includes("tag") // true
  * ```
+ * @since 0.1.0
+ * @category filters
  */
 export const layerFilterKeys = [
   "kind",
@@ -180,6 +194,8 @@ export const layerFilterKeys = [
  * ```ts
  * Layers.list().pipe(Query.filter({ kind: "raster", "created_at.gte": "2024-01-01" }))
  * ```
+ * @since 0.1.0
+ * @category filters
  */
 export type LayerFilter = (typeof layerFilterKeys)[number]
 
@@ -190,6 +206,8 @@ export type LayerFilter = (typeof layerFilterKeys)[number]
  * ```ts
  * Layers.layerSortKeys.includes("popularity") // true
  * ```
+ * @since 0.1.0
+ * @category filters
  */
 export const layerSortKeys = ["name", "created_at", "updated_at", "popularity"] as const
 
@@ -200,6 +218,8 @@ export const layerSortKeys = ["name", "created_at", "updated_at", "popularity"] 
  * ```ts
  * Layers.list().pipe(Query.orderBy("-popularity"))
  * ```
+ * @since 0.1.0
+ * @category filters
  */
 export type LayerSort = (typeof layerSortKeys)[number]
 
@@ -210,6 +230,8 @@ export type LayerSort = (typeof layerSortKeys)[number]
  * ```ts
  * Layers.versionFilterKeys.includes("data") // true
  * ```
+ * @since 0.2.0
+ * @category filters
  */
 export const versionFilterKeys = ["data"] as const
 
@@ -220,6 +242,8 @@ export const versionFilterKeys = ["data"] as const
  * ```ts
  * Layers.get(1474, { expand: ["data"] })
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export type GetOptions = Endpoint.GetOptions
 
@@ -230,6 +254,8 @@ export type GetOptions = Endpoint.GetOptions
  * ```ts
  * Layers.waitForImport(1474, 4067, { schedule: Schedule.spaced("5 seconds"), timeout: "30 minutes" })
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export type WaitOptions = Wait.WaitOptions
 
@@ -243,6 +269,8 @@ const layers: Versioned.Resource<Layer> = { module: "Layers", path: "/layers/", 
  * ```ts
  * const tables = Layers.listOf("Tables.list", "/tables/")
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listOf = (name: string, path: string): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> =>
   Query.make<LayerSummary, LayerFilter, LayerSort, Layer>({
@@ -261,6 +289,8 @@ export const listOf = (name: string, path: string): Query.Query<LayerSummary, La
  * ```ts
  * Query.stream(Layers.list().pipe(Query.filter({ kind: "vector" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> => listOf("Layers.list", "/layers/")
 
@@ -271,6 +301,8 @@ export const list = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer>
  * ```ts
  * const drafts = yield* Query.collect(Layers.listDrafts())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listDrafts = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> =>
   listOf("Layers.listDrafts", "/layers/drafts/")
@@ -282,6 +314,8 @@ export const listDrafts = (): Query.Query<LayerSummary, LayerFilter, LayerSort, 
  * ```ts
  * const versions = yield* Query.collect(Layers.listVersions(1474))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listVersions = /* @__PURE__ */ Endpoint.list(
   "Koordinates.Layers.listVersions",
@@ -297,6 +331,8 @@ export const listVersions = /* @__PURE__ */ Endpoint.list(
  * ```ts
  * const layer = yield* Layers.get(1474)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Versioned.get(layers)
 
@@ -308,6 +344,8 @@ export const get = /* @__PURE__ */ Versioned.get(layers)
  * const v = yield* Layers.getVersion(1474, 4067)
  * v.version?.status // "ok"
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getVersion = /* @__PURE__ */ Versioned.getVersion(layers)
 
@@ -318,6 +356,8 @@ export const getVersion = /* @__PURE__ */ Versioned.getVersion(layers)
  * ```ts
  * const draft = yield* Layers.getDraft(1474)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(layers, "draft")
 
@@ -328,6 +368,8 @@ export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(layers, "draft
  * ```ts
  * const published = yield* Layers.getPublished(1474)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(layers, "published")
 
@@ -338,6 +380,8 @@ export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(layers, "p
  * ```ts
  * Layers.isPublishedVersion(yield* Layers.get(1474)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isPublishedVersion: (layer: Layer) => boolean = Versioned.isPublishedVersion
 
@@ -348,6 +392,8 @@ export const isPublishedVersion: (layer: Layer) => boolean = Versioned.isPublish
  * ```ts
  * Layers.isDraftVersion(yield* Layers.getDraft(1474)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isDraftVersion: (layer: Layer) => boolean = Versioned.isDraftVersion
 
@@ -363,6 +409,8 @@ const dataInput = /* @__PURE__ */ Schema.Struct({
  * ```ts
  * const input: Layers.NewLayer = { name: "A Test Layer", group: 999, data: { datasources: [123456] } }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewLayer = /* @__PURE__ */ Schema.Struct({
   name: NonBlank,
@@ -375,7 +423,12 @@ export const NewLayer = /* @__PURE__ */ Schema.Struct({
   elevation_field: /* @__PURE__ */ Schema.optionalKey(Schema.String)
 })
 
-/** What a new layer needs (see {@link NewLayer}). */
+/**
+ * What a new layer needs (see {@link NewLayer}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewLayer = typeof NewLayer.Type
 
 /**
@@ -386,6 +439,8 @@ export type NewLayer = typeof NewLayer.Type
  * ```ts
  * const changes: Layers.LayerChanges = { description: "Updated nightly", tags: ["roads"] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const LayerChanges = /* @__PURE__ */ NewLayer.mapFields((fields) => ({
   ...fields,
@@ -393,7 +448,12 @@ export const LayerChanges = /* @__PURE__ */ NewLayer.mapFields((fields) => ({
   data: Schema.optionalKey(fields.data)
 }))
 
-/** Changes to a draft version (see {@link LayerChanges}). */
+/**
+ * Changes to a draft version (see {@link LayerChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type LayerChanges = typeof LayerChanges.Type
 
 /** What `POST /layers/` answers: the layer (when the reply's `Location` was followed), or its new version. */
@@ -409,6 +469,8 @@ const CreateReply = /* @__PURE__ */ Schema.Union([Layer, LayerVersion])
  * const draft = yield* Layers.create({ name: "A Test Layer", group: 999, data: { datasources: [123456] } })
  * yield* Layers.waitForImport(draft.id, draft.version!.id)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const create = /* @__PURE__ */ Effect.fn("Koordinates.Layers.create")(function*(
   layer: NewLayer
@@ -426,6 +488,8 @@ export const create = /* @__PURE__ */ Effect.fn("Koordinates.Layers.create")(fun
  * ```ts
  * const draft = yield* Layers.createDraft(1474)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const createDraft = /* @__PURE__ */ Versioned.createDraft(layers)
 
@@ -436,6 +500,8 @@ export const createDraft = /* @__PURE__ */ Versioned.createDraft(layers)
  * ```ts
  * const importing = yield* Layers.startImport(1474, 4068)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const startImport = /* @__PURE__ */ Endpoint.action(
   "Koordinates.Layers.startImport",
@@ -451,6 +517,8 @@ export const startImport = /* @__PURE__ */ Endpoint.action(
  * ```ts
  * const next = yield* Layers.startUpdate(8888)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const startUpdate = /* @__PURE__ */ Endpoint.action(
   "Koordinates.Layers.startUpdate",
@@ -466,6 +534,8 @@ export const startUpdate = /* @__PURE__ */ Endpoint.action(
  * const publish = yield* Layers.publishVersion(8888, 9999)
  * yield* Publishing.waitForPublish(publish.id)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(layers)
 
@@ -477,6 +547,8 @@ export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(layers)
  * ```ts
  * yield* Layers.update(1474, 4068, { description: "Rebuilt from 2024 imagery" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const update = /* @__PURE__ */ Effect.fn("Koordinates.Layers.update")(
   function*(
@@ -498,6 +570,8 @@ export const update = /* @__PURE__ */ Effect.fn("Koordinates.Layers.update")(
  * ```ts
  * yield* Layers.deleteVersion(1474, 4068)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const deleteVersion = /* @__PURE__ */ Versioned.deleteVersion(layers)
 
@@ -508,6 +582,8 @@ export const deleteVersion = /* @__PURE__ */ Versioned.deleteVersion(layers)
  * ```ts
  * yield* Layers.deleteLayer(1474)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const deleteLayer = /* @__PURE__ */ Versioned.remove(layers, "deleteLayer")
 
@@ -519,6 +595,8 @@ export const deleteLayer = /* @__PURE__ */ Versioned.remove(layers, "deleteLayer
  * ```ts
  * yield* Layers.setMetadata(1474, 4068, "<gmd:MD_Metadata …>…</gmd:MD_Metadata>")
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const setMetadata = /* @__PURE__ */ Versioned.setMetadata(layers)
 
@@ -540,6 +618,8 @@ const importOutcome = (layerId: number, versionId: number) => (layer: Layer) => 
  * ```ts
  * const ready = yield* Layers.waitForImport(draft.id, draft.version!.id, { timeout: "1 hour" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
 export const waitForImport = /* @__PURE__ */ Effect.fn("Koordinates.Layers.waitForImport")(function*(
   layerId: number,

@@ -22,6 +22,8 @@ import * as Http from "./internal/http.ts"
  * ```ts
  * const label = (l: Licenses.License) => `${l.title} (${l.type})`
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class License extends /* @__PURE__ */ Schema.Class<License>("@koordinates-effect/client/License")({
   id: Schema.Number,
@@ -41,6 +43,8 @@ export class License extends /* @__PURE__ */ Schema.Class<License>("@koordinates
  * ```ts
  * const licenses = yield* Query.collect(Licenses.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Licenses.list", "/licenses/", License)
 
@@ -51,6 +55,8 @@ export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Licenses.list", "
  * ```ts
  * const license = yield* Licenses.get(9)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Licenses.get", "/licenses/{id}/", License)
 
@@ -66,6 +72,8 @@ const creativeCommonsSlug = /^cc-by(?:-nc)?(?:-sa|-nd)?$/
  * const byNcNz = yield* Licenses.getCreativeCommons("cc-by-nc", "nz")
  * const international = yield* Licenses.getCreativeCommons("cc-by-sa")
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getCreativeCommons = /* @__PURE__ */ Effect.fn("Koordinates.Licenses.getCreativeCommons")(function*(
   slug: string,

@@ -30,6 +30,8 @@ import * as Xml from "./internal/xml.ts"
  * ```ts
  * const isoUrl = (layer: Layer) => layer.metadata?.iso
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Metadata extends /* @__PURE__ */ Schema.Class<Metadata>("@koordinates-effect/client/Metadata")({
   iso: /* @__PURE__ */ Schema.optionalKey(Schema.String),
@@ -45,6 +47,8 @@ export class Metadata extends /* @__PURE__ */ Schema.Class<Metadata>("@koordinat
  * ```ts
  * const format: Metadata.MetadataFormat = "iso"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type MetadataFormat = "iso" | "dc" | "fgdc" | "native"
 
@@ -58,6 +62,8 @@ const converted = ["dc", "fgdc", "iso"] as const
  * ```ts
  * Metadata.formats(layer.metadata!) // ["dc", "iso"]
  * ```
+ * @since 0.1.0
+ * @category utils
  */
 export const formats = (metadata: Metadata): Array<"dc" | "fgdc" | "iso"> =>
   converted.filter((format) => metadata[format] !== undefined)
@@ -84,6 +90,8 @@ const xmlRequest = (url: string): Http.ApiRequest => ({ method: "GET", path: url
  * ```ts
  * const xml = yield* Metadata.getXml(layer.metadata!, "iso")
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
   function*(metadata: Metadata, format: MetadataFormat = "native"): Effect.fn.Return<string, CallError, Koordinates> {
@@ -98,6 +106,8 @@ export const getXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
  * ```ts
  * Metadata.getXmlStream(layer.metadata!, "native").pipe(Stream.run(fileSink))
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getXmlStream = (
   metadata: Metadata,
@@ -116,6 +126,8 @@ export const getXmlStream = (
  * ```ts
  * yield* Metadata.setXml(draft.this_version!, "<gmd:MD_Metadata …/>")
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const setXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.setXml")(
   function*(objectUrl: string, xml: Xml.XmlInput): Effect.fn.Return<void, CallError, Koordinates> {

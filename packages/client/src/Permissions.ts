@@ -33,10 +33,17 @@ import * as Validate from "./internal/validate.ts"
  * ```ts
  * Schema.is(Permissions.PermissionLevel)("download") // true
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export const PermissionLevel = /* @__PURE__ */ Schema.Literals(["view", "download", "edit", "admin"])
 
-/** What a permission allows (see {@link PermissionLevel}). */
+/**
+ * What a permission allows (see {@link PermissionLevel}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type PermissionLevel = typeof PermissionLevel.Type
 
 /**
@@ -46,6 +53,8 @@ export type PermissionLevel = typeof PermissionLevel.Type
  * ```ts
  * const everyone: Permissions.PermissionId = "group.everyone"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type PermissionId = `group.${string}` | `user.${number}`
 
@@ -56,6 +65,8 @@ export type PermissionId = `group.${string}` | `user.${number}`
  * ```ts
  * const who = (p: Permissions.Permission) => p.group?.name ?? `${p.user?.first_name} ${p.user?.last_name}`
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Permission extends /* @__PURE__ */ Schema.Class<Permission>("@koordinates-effect/client/Permission")({
   id: Schema.String,
@@ -72,6 +83,8 @@ export class Permission extends /* @__PURE__ */ Schema.Class<Permission>("@koord
  * ```ts
  * const target: Permissions.Target = { set: 933 }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export type Target = { readonly layer: number } | { readonly set: number } | { readonly source: number }
 
@@ -83,6 +96,8 @@ export type Target = { readonly layer: number } | { readonly set: number } | { r
  * ```ts
  * const grant: Permissions.NewPermission = { group: 108, permission: "download" }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewPermission = /* @__PURE__ */ Schema.Struct({
   group: /* @__PURE__ */ Schema.optionalKey(
@@ -93,7 +108,12 @@ export const NewPermission = /* @__PURE__ */ Schema.Struct({
 }).check(/* @__PURE__ */ Schema.makeFilter((p: { readonly group?: unknown; readonly user?: unknown }) =>
   (p.group === undefined) !== (p.user === undefined), { expected: "exactly one of group or user" }))
 
-/** A permission to grant (see {@link NewPermission}). */
+/**
+ * A permission to grant (see {@link NewPermission}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewPermission = typeof NewPermission.Type
 
 /** The collection, id and id field name of a target. */
@@ -117,6 +137,8 @@ const permissionsPath = (target: Target): Effect.Effect<string, ClientValidation
  * ```ts
  * const permissions = yield* Query.collect(Permissions.list({ layer: 1474 }))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = (target: Target): Query.Query<Permission> => {
   const [collection, id, field] = parts(target)
@@ -135,6 +157,8 @@ export const list = (target: Target): Query.Query<Permission> => {
  * ```ts
  * const everyone = yield* Permissions.get({ set: 933 }, "group.everyone")
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(
   function*(target: Target, id: PermissionId, options?: Endpoint.GetOptions): Effect.fn.Return<Permission, CallError, Koordinates> {
@@ -153,6 +177,8 @@ export const get = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(
  * ```ts
  * yield* Permissions.create({ source: 21836 }, { group: 108, permission: "download" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const create = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.create")(
   function*(target: Target, permission: NewPermission): Effect.fn.Return<Permission, CallError, Koordinates> {
@@ -169,6 +195,8 @@ export const create = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.create"
  * ```ts
  * yield* Permissions.set({ layer: 1474 }, [{ group: "everyone", permission: "view" }])
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const set = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.set")(function*(
   target: Target,

@@ -38,6 +38,8 @@ export {
    * const publish = yield* Publishing.get(2054)
    * publish.state // "completed"
    * ```
+   * @since 0.1.0
+   * @category models
    */
   Publish,
   /**
@@ -48,6 +50,8 @@ export {
    * ```ts
    * Schema.is(Publishing.PublishState)("completed") // true
    * ```
+   * @since 0.1.0
+   * @category models
    */
   PublishState
 }
@@ -59,6 +63,8 @@ export {
  * ```ts
  * const recent = yield* Query.collect(Query.limit(Publishing.list(), 10))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Publishing.list", "/publish/", Publish)
 
@@ -69,6 +75,8 @@ export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Publishing.list",
  * ```ts
  * const publish = yield* Publishing.get(2054)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Publishing.get", "/publish/{id}/", Publish)
 
@@ -80,13 +88,19 @@ export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Publishing.get", "/
  * const item: Publishing.VersionIds = { layer: 8888, version: 9999 }
  * ```
  * @since 0.2.0
+ * @category inputs
  */
 export type VersionIds =
   | { readonly layer: number; readonly version: number }
   | { readonly table: number; readonly version: number }
   | { readonly set: number; readonly version: number }
 
-/** A layer, table or set at a draft version, the URL of such a version, or its ids. */
+/**
+ * A layer, table or set at a draft version, the URL of such a version, or its ids.
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type PublishItem = string | Layer | Set | VersionIds
 
 /**
@@ -101,6 +115,8 @@ export type PublishItem = string | Layer | Set | VersionIds
  *   publishAt: new Date("2030-01-01T00:00:00Z")
  * }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export interface NewPublish {
   readonly items: ReadonlyArray<PublishItem>
@@ -163,6 +179,8 @@ const publishAtIso = (value: Date | string): Effect.Effect<string, ClientValidat
  * const publish = yield* Publishing.create({ items: [layerDraft, setDraft], publishStrategy: "individual" })
  * const byIds = yield* Publishing.create({ items: [{ layer: 8888, version: 9999 }, { table: 7777, version: 6666 }] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const create = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.create")(
   function*(publish: NewPublish): Effect.fn.Return<Publish, CallError, Koordinates> {
@@ -191,6 +209,8 @@ export const create = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.create")
  * ```ts
  * yield* Publishing.cancel(2054)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const cancel = /* @__PURE__ */ Endpoint.remove("Koordinates.Publishing.cancel", "/publish/{id}/")
 
@@ -201,6 +221,8 @@ export const cancel = /* @__PURE__ */ Endpoint.remove("Koordinates.Publishing.ca
  * ```ts
  * const items = yield* Publishing.getItems(yield* Publishing.get(2054))
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getItems = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.getItems")(
   function*(publish: Publish): Effect.fn.Return<Array<Layer | Set>, CallError, Koordinates> {
@@ -235,6 +257,8 @@ const publishOutcome = (publish: Publish) => {
  * ```ts
  * const done = yield* Publishing.waitForPublish(publish.id, { timeout: "10 minutes" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
 export const waitForPublish = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.waitForPublish")(function*(
   id: number,

@@ -35,6 +35,7 @@ import * as Endpoint from "./internal/endpoint.ts"
  * const described = (item: Raw.WithJson<Layers.Layer>) => `${item.value.name}: ${Object.keys(item.json).length} keys`
  * ```
  * @since 0.2.0
+ * @category models
  */
 export interface WithJson<A> {
   readonly value: A
@@ -49,6 +50,7 @@ export interface WithJson<A> {
  * const decoded = Schema.decodeUnknownSync(Raw.schema(Layers.Layer))(json) // { value: Layer, json }
  * ```
  * @since 0.2.0
+ * @category constructors
  */
 export const schema = <A>(model: Schema.Decoder<A>): Schema.Decoder<WithJson<A>> =>
   Schema.Unknown.pipe(
@@ -67,6 +69,7 @@ export const schema = <A>(model: Schema.Decoder<A>): Schema.Decoder<WithJson<A>>
  * const first = yield* Query.first(Raw.withJson(Catalog.list()))
  * ```
  * @since 0.2.0
+ * @category combinators
  */
 export const withJson = <A, F extends string, S extends string, X>(
   self: Query.Query<A, F, S, X>
@@ -86,6 +89,7 @@ export const withJson = <A, F extends string, S extends string, X>(
  * const { value, json } = yield* Raw.get("/layers/1474/", Layers.Layer)
  * ```
  * @since 0.2.0
+ * @category getters
  */
 export const get = <A>(
   path: string,
@@ -101,6 +105,7 @@ export const get = <A>(
  * Raw.unknownKeys({ value: layer, json }) // { "thumbnail_url": "https://…" }
  * ```
  * @since 0.2.0
+ * @category utils
  */
 export const unknownKeys = <A>(item: WithJson<A>): Record<string, unknown> => {
   const known = new globalThis.Set(Object.keys(item.value as object))

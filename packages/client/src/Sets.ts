@@ -34,6 +34,8 @@ import type * as Xml from "./internal/xml.ts"
  * ```ts
  * const versions = yield* Query.collect(Sets.listVersions(5)) // SetVersion[]
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class SetVersion extends /* @__PURE__ */ Schema.Class<SetVersion>("@koordinates-effect/client/SetVersion")({
   id: Schema.Number,
@@ -51,6 +53,8 @@ export class SetVersion extends /* @__PURE__ */ Schema.Class<SetVersion>("@koord
  * const set = yield* Sets.get(933)
  * set.items?.length
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Set extends /* @__PURE__ */ Schema.Class<Set>("@koordinates-effect/client/Set")({
   id: Schema.Number,
@@ -88,6 +92,8 @@ const sets: Versioned.Resource<Set> = { module: "Sets", path: "/sets/", idField:
  * ```ts
  * const all = yield* Query.collect(Sets.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.list", "/sets/", Set)
 
@@ -98,6 +104,8 @@ export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.list", "/set
  * ```ts
  * const drafts = yield* Query.collect(Sets.listDrafts())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listDrafts = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.listDrafts", "/sets/drafts/", Set)
 
@@ -108,6 +116,8 @@ export const listDrafts = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.listDr
  * ```ts
  * const versions = yield* Query.collect(Sets.listVersions(5))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listVersions = /* @__PURE__ */ Endpoint.list(
   "Koordinates.Sets.listVersions",
@@ -123,6 +133,8 @@ export const listVersions = /* @__PURE__ */ Endpoint.list(
  * ```ts
  * const set = yield* Sets.get(933)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Versioned.get(sets)
 
@@ -133,6 +145,8 @@ export const get = /* @__PURE__ */ Versioned.get(sets)
  * ```ts
  * const v = yield* Sets.getVersion(5, 10)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getVersion = /* @__PURE__ */ Versioned.getVersion(sets)
 
@@ -143,6 +157,8 @@ export const getVersion = /* @__PURE__ */ Versioned.getVersion(sets)
  * ```ts
  * const draft = yield* Sets.getDraft(5)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(sets, "draft")
 
@@ -153,6 +169,8 @@ export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(sets, "draft")
  * ```ts
  * const published = yield* Sets.getPublished(5)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(sets, "published")
 
@@ -163,6 +181,8 @@ export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(sets, "pub
  * ```ts
  * Sets.isPublishedVersion(yield* Sets.getPublished(5)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isPublishedVersion: (set: Set) => boolean = Versioned.isPublishedVersion
 
@@ -173,6 +193,8 @@ export const isPublishedVersion: (set: Set) => boolean = Versioned.isPublishedVe
  * ```ts
  * Sets.isDraftVersion(yield* Sets.getDraft(5)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isDraftVersion: (set: Set) => boolean = Versioned.isDraftVersion
 
@@ -186,6 +208,8 @@ const itemUrl = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPat
  * ```ts
  * const input: Sets.NewSet = { title: "Transport", group: 141, items: [layer.url] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewSet = /* @__PURE__ */ Schema.Struct({
   title: NonBlank,
@@ -196,7 +220,12 @@ export const NewSet = /* @__PURE__ */ Schema.Struct({
   tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
 })
 
-/** What a new set needs (see {@link NewSet}). */
+/**
+ * What a new set needs (see {@link NewSet}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewSet = typeof NewSet.Type
 
 /**
@@ -206,13 +235,20 @@ export type NewSet = typeof NewSet.Type
  * ```ts
  * const changes: Sets.SetChanges = { items: [roads.url, rail.url] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const SetChanges = /* @__PURE__ */ NewSet.mapFields((fields) => ({
   ...fields,
   title: Schema.optionalKey(fields.title)
 }))
 
-/** Changes to a draft set version (see {@link SetChanges}). */
+/**
+ * Changes to a draft set version (see {@link SetChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type SetChanges = typeof SetChanges.Type
 
 /**
@@ -222,6 +258,8 @@ export type SetChanges = typeof SetChanges.Type
  * ```ts
  * const set = yield* Sets.create({ title: "Transport", group: 141, items: [roads.url] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sets.create", "/sets/", NewSet, Set)
 
@@ -232,6 +270,8 @@ export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sets.create",
  * ```ts
  * const draft = yield* Sets.createDraft(5)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const createDraft = /* @__PURE__ */ Versioned.createDraft(sets)
 
@@ -242,6 +282,8 @@ export const createDraft = /* @__PURE__ */ Versioned.createDraft(sets)
  * ```ts
  * yield* Sets.update(5, 11, { description: "Roads and rail" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const update = /* @__PURE__ */ Effect.fn("Koordinates.Sets.update")(
   function*(setId: number, versionId: number, changes: SetChanges): Effect.fn.Return<Set, CallError, Koordinates> {
@@ -257,6 +299,8 @@ export const update = /* @__PURE__ */ Effect.fn("Koordinates.Sets.update")(
  * ```ts
  * const publish = yield* Sets.publishVersion(5, 11)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(sets)
 
@@ -267,6 +311,8 @@ export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(sets)
  * ```ts
  * yield* Sets.deleteVersion(5, 11)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const deleteVersion = /* @__PURE__ */ Versioned.deleteVersion(sets)
 
@@ -280,6 +326,8 @@ export {
    * ```ts
    * yield* Sets.delete(5)
    * ```
+   * @since 0.1.0
+   * @category writes
    */
   deleteSet as delete
 }
@@ -292,6 +340,8 @@ export {
  * ```ts
  * yield* Sets.setMetadata(5, xml, { versionId: 11 })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const setMetadata = /* @__PURE__ */ Effect.fn("Koordinates.Sets.setMetadata")(
   function*(
@@ -314,6 +364,8 @@ export const setMetadata = /* @__PURE__ */ Effect.fn("Koordinates.Sets.setMetada
  * ```ts
  * const layers = yield* Sets.getItems(yield* Sets.get(933, { expand: ["items"] })) // no further request
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getItems = /* @__PURE__ */ Effect.fn("Koordinates.Sets.getItems")(function*(
   set: Set

@@ -45,10 +45,17 @@ import * as Wait from "./internal/wait.ts"
  * ```ts
  * Schema.is(Sources.SourceType)("arcgis") // true
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export const SourceType = /* @__PURE__ */ Schema.Literals(["info", "upload", "cifs", "arcgis", "wfs", "postgres"])
 
-/** A kind of source (see {@link SourceType}). */
+/**
+ * A kind of source (see {@link SourceType}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type SourceType = typeof SourceType.Type
 
 /**
@@ -58,6 +65,8 @@ export type SourceType = typeof SourceType.Type
  * ```ts
  * Query.stream(Sources.list()).pipe(Stream.map((s: Sources.SourceSummary) => s.title))
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class SourceSummary extends /* @__PURE__ */ Schema.Class<SourceSummary>("@koordinates-effect/client/SourceSummary")({
   id: Schema.Number,
@@ -75,6 +84,8 @@ export class SourceSummary extends /* @__PURE__ */ Schema.Class<SourceSummary>("
  * const source = yield* Sources.get(21836)
  * source.type // "upload"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Source extends /* @__PURE__ */ Schema.Class<Source>("@koordinates-effect/client/Source")({
   id: Schema.Number,
@@ -108,6 +119,8 @@ export class Source extends /* @__PURE__ */ Schema.Class<Source>("@koordinates-e
  * const scan = yield* Sources.getScan(44, 41)
  * scan.change_counts?.added // 1
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Scan extends /* @__PURE__ */ Schema.Class<Scan>("@koordinates-effect/client/Scan")({
   id: Schema.Number,
@@ -131,6 +144,8 @@ export class Scan extends /* @__PURE__ */ Schema.Class<Scan>("@koordinates-effec
  * const datasource = yield* Sources.getDatasource(21838, 144187)
  * datasource.num_features // 622
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Datasource extends /* @__PURE__ */ Schema.Class<Datasource>("@koordinates-effect/client/Datasource")({
   id: Schema.Number,
@@ -159,6 +174,8 @@ export class Datasource extends /* @__PURE__ */ Schema.Class<Datasource>("@koord
  * ```ts
  * const input: Sources.NewSource = { type: "arcgis", title: "Bob's ArcGIS", url_remote: "https://gis.example.com/arcgis/rest/services" }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewSource = /* @__PURE__ */ Schema.Union([
   /* @__PURE__ */ Schema.Struct({
@@ -183,7 +200,12 @@ export const NewSource = /* @__PURE__ */ Schema.Union([
   })
 ])
 
-/** A new remote source (see {@link NewSource}). */
+/**
+ * A new remote source (see {@link NewSource}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewSource = typeof NewSource.Type
 
 /**
@@ -193,6 +215,8 @@ export type NewSource = typeof NewSource.Type
  * ```ts
  * const changes: Sources.SourceChanges = { scan_schedule: "@daily" }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const SourceChanges = /* @__PURE__ */ Schema.Struct({
   title: /* @__PURE__ */ Schema.optionalKey(NonBlank),
@@ -204,7 +228,12 @@ export const SourceChanges = /* @__PURE__ */ Schema.Struct({
   tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
 })
 
-/** Changes to a source (see {@link SourceChanges}). */
+/**
+ * Changes to a source (see {@link SourceChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type SourceChanges = typeof SourceChanges.Type
 
 /**
@@ -214,6 +243,8 @@ export type SourceChanges = typeof SourceChanges.Type
  * ```ts
  * const sources = yield* Query.collect(Sources.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sources.list", "/sources/", SourceSummary, {
   expandedSchema: Source
@@ -226,6 +257,8 @@ export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sources.list", "/
  * ```ts
  * const source = yield* Sources.get(21836)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Sources.get", "/sources/{id}/", Source)
 
@@ -236,6 +269,8 @@ export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Sources.get", "/sou
  * ```ts
  * const arcgis = yield* Sources.create({ type: "arcgis", title: "Bob's ArcGIS", url_remote: "https://gis.example.com/arcgis/rest/services" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sources.create", "/sources/", NewSource, Source)
 
@@ -246,6 +281,8 @@ export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sources.creat
  * ```ts
  * yield* Sources.update(58, { scan_schedule: "@daily" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const update = /* @__PURE__ */ Endpoint.update("Koordinates.Sources.update", "/sources/{id}/", SourceChanges, Source)
 
@@ -259,6 +296,8 @@ export {
    * ```ts
    * yield* Sources.delete(58)
    * ```
+   * @since 0.1.0
+   * @category writes
    */
   deleteSource as delete
 }
@@ -433,10 +472,17 @@ export const createUpload: (
  * ```ts
  * Sources.scanFilterKeys.includes("status") // true
  * ```
+ * @since 0.2.0
+ * @category filters
  */
 export const scanFilterKeys = ["status", "started_at", "completed_at"] as const
 
-/** Attributes scans can be filtered on (see {@link scanFilterKeys}). */
+/**
+ * Attributes scans can be filtered on (see {@link scanFilterKeys}).
+ *
+ * @since 0.1.0
+ * @category filters
+ */
 export type ScanFilter = (typeof scanFilterKeys)[number]
 
 /**
@@ -446,10 +492,17 @@ export type ScanFilter = (typeof scanFilterKeys)[number]
  * ```ts
  * Sources.scanSortKeys.includes("id") // true
  * ```
+ * @since 0.2.0
+ * @category filters
  */
 export const scanSortKeys = ["id", "started_at", "completed_at"] as const
 
-/** Attributes scans can be ordered by (see {@link scanSortKeys}). */
+/**
+ * Attributes scans can be ordered by (see {@link scanSortKeys}).
+ *
+ * @since 0.1.0
+ * @category filters
+ */
 export type ScanSort = (typeof scanSortKeys)[number]
 
 /**
@@ -460,6 +513,8 @@ export type ScanSort = (typeof scanSortKeys)[number]
  * ```ts
  * Query.collect(Sources.listScans(44).pipe(Query.filter({ status: "completed" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listScans = (sourceId?: number): Query.Query<Scan, ScanFilter, ScanSort> =>
   Query.make<Scan, ScanFilter, ScanSort>({
@@ -480,6 +535,8 @@ const scanPath = "/sources/{sourceId}/scans/{scanId}/"
  * ```ts
  * const scan = yield* Sources.startScan(44)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const startScan = /* @__PURE__ */ Endpoint.action("Koordinates.Sources.startScan", "/sources/{sourceId}/scans/", Scan)
 
@@ -490,6 +547,8 @@ export const startScan = /* @__PURE__ */ Endpoint.action("Koordinates.Sources.st
  * ```ts
  * const scan = yield* Sources.getScan(44, 41)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getScan = /* @__PURE__ */ Endpoint.read("Koordinates.Sources.getScan", scanPath, Scan)
 
@@ -500,6 +559,8 @@ export const getScan = /* @__PURE__ */ Endpoint.read("Koordinates.Sources.getSca
  * ```ts
  * yield* Sources.cancelScan(44, 41)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const cancelScan = /* @__PURE__ */ Endpoint.remove("Koordinates.Sources.cancelScan", scanPath)
 
@@ -510,6 +571,8 @@ export const cancelScan = /* @__PURE__ */ Endpoint.remove("Koordinates.Sources.c
  * ```ts
  * yield* Sources.scanLog(44, 41).pipe(Stream.runForEach((line) => Console.log(line)))
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string, CallError, Koordinates> =>
   Stream.unwrap(Effect.gen(function*() {
@@ -538,6 +601,8 @@ const scanOutcome = (sourceId: number) => (scan: Scan) => {
  * ```ts
  * const done = yield* Sources.waitForScan(44, scan.id, { timeout: "10 minutes" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
 export const waitForScan = /* @__PURE__ */ Effect.fn("Koordinates.Sources.waitForScan")(function*(
   sourceId: number,
@@ -554,6 +619,8 @@ export const waitForScan = /* @__PURE__ */ Effect.fn("Koordinates.Sources.waitFo
  * ```ts
  * const datasources = yield* Query.collect(Sources.listDatasources(21838))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listDatasources = /* @__PURE__ */ Endpoint.list(
   "Koordinates.Sources.listDatasources",
@@ -568,6 +635,8 @@ export const listDatasources = /* @__PURE__ */ Endpoint.list(
  * ```ts
  * const datasource = yield* Sources.getDatasource(21838, 144187)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getDatasource = /* @__PURE__ */ Endpoint.read(
   "Koordinates.Sources.getDatasource",

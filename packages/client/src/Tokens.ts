@@ -33,6 +33,8 @@ import * as Validate from "./internal/validate.ts"
  * ```ts
  * Schema.is(Tokens.TokenScope)("layers:read") // true
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export const TokenScope = /* @__PURE__ */ Schema.Literals([
   "query",
@@ -55,7 +57,12 @@ export const TokenScope = /* @__PURE__ */ Schema.Literals([
   "tokens:write"
 ])
 
-/** A token scope (see {@link TokenScope}). */
+/**
+ * A token scope (see {@link TokenScope}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type TokenScope = typeof TokenScope.Type
 
 /**
@@ -67,6 +74,8 @@ export type TokenScope = typeof TokenScope.Type
  * const token = yield* Tokens.get(987654)
  * token.scopes // ["query", "tiles", …]
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Token extends /* @__PURE__ */ Schema.Class<Token>("@koordinates-effect/client/Token")({
   id: Schema.Number,
@@ -95,6 +104,8 @@ const referrer = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPa
  * ```ts
  * const input: Tokens.NewToken = { name: "CI", scopes: ["catalog"], expiresAt: new Date("2027-01-01") }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewToken = /* @__PURE__ */ Schema.Struct({
   name: NonBlank,
@@ -103,7 +114,12 @@ export const NewToken = /* @__PURE__ */ Schema.Struct({
   referrers: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(referrer))
 })
 
-/** A new token (see {@link NewToken}). */
+/**
+ * A new token (see {@link NewToken}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewToken = typeof NewToken.Type
 
 /**
@@ -113,13 +129,20 @@ export type NewToken = typeof NewToken.Type
  * ```ts
  * const changes: Tokens.TokenChanges = { referrers: ["*.example.com"] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const TokenChanges = /* @__PURE__ */ NewToken.mapFields((fields) => ({
   ...fields,
   name: Schema.optionalKey(fields.name)
 }))
 
-/** Changes to a token (see {@link TokenChanges}). */
+/**
+ * Changes to a token (see {@link TokenChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type TokenChanges = typeof TokenChanges.Type
 
 /**
@@ -130,6 +153,8 @@ export type TokenChanges = typeof TokenChanges.Type
  * ```ts
  * const credentials: Tokens.Credentials = { email: "me@example.com", password: Redacted.make("…") }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export interface Credentials {
   readonly email: string
@@ -153,6 +178,8 @@ const toBody = (token: TokenChanges) => ({
  * ```ts
  * const tokens = yield* Query.collect(Tokens.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Tokens.list", "/tokens/", Token)
 
@@ -163,6 +190,8 @@ export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Tokens.list", "/t
  * ```ts
  * const token = yield* Tokens.get(987654)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Tokens.get", "/tokens/{id}/", Token)
 
@@ -174,6 +203,8 @@ export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Tokens.get", "/toke
  * ```ts
  * const token = yield* Tokens.create({ name: "CI", scopes: ["catalog"] }, { email, password })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const create = /* @__PURE__ */ Effect.fn("Koordinates.Tokens.create")(
   function*(token: NewToken, credentials: Credentials): Effect.fn.Return<Token, CallError, Koordinates> {
@@ -202,6 +233,8 @@ export const create = /* @__PURE__ */ Effect.fn("Koordinates.Tokens.create")(
  * ```ts
  * yield* Tokens.update(987654, { scopes: ["layers:read", "layers:write"] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const update = /* @__PURE__ */ Endpoint.make(
   "Koordinates.Tokens.update",
@@ -223,6 +256,8 @@ export {
    * ```ts
    * yield* Tokens.delete(987654)
    * ```
+   * @since 0.1.0
+   * @category writes
    */
   deleteToken as delete
 }

@@ -40,6 +40,7 @@ import * as Users from "./Users.ts"
  * const ref: Urls.Reference = { _tag: "Scan", sourceId: 44, scanId: 41 }
  * ```
  * @since 0.2.0
+ * @category models
  */
 export type Reference =
   | { readonly _tag: "Layer"; readonly layerId: number }
@@ -68,6 +69,7 @@ export type Reference =
  * type Scan = Urls.Models["Scan"] // Sources.Scan
  * ```
  * @since 0.2.0
+ * @category models
  */
 export interface Models {
   readonly Layer: Layers.Layer
@@ -151,6 +153,7 @@ const invalid = (message: string) => new ClientValidationError({ field: "url", m
  * // { _tag: "Scan", sourceId: 44, scanId: 41 }
  * ```
  * @since 0.2.0
+ * @category utils
  */
 export const parse = (url: string): Effect.Effect<Reference, ClientValidationError> => {
   const path = typeof url === "string" && URL.canParse(url)
@@ -178,6 +181,7 @@ export const parse = (url: string): Effect.Effect<Reference, ClientValidationErr
  * const source = yield* Urls.get(scan.source!, "Source")
  * ```
  * @since 0.2.0
+ * @category getters
  */
 export const get: {
   <R extends Reference>(reference: R): Effect.Effect<Models[R["_tag"]], CallError, Koordinates>
@@ -197,6 +201,7 @@ export const get: {
  * const source = yield* Urls.getSource(yield* Sources.getScan(44, 41))
  * ```
  * @since 0.2.0
+ * @category getters
  */
 export const getSource = (item: Sources.Scan | Sources.Datasource): Effect.Effect<Sources.Source, CallError, Koordinates> =>
   get(item.source ?? "", "Source")

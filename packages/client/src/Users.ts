@@ -21,6 +21,8 @@ import { optionalNullable } from "./internal/schema.ts"
  * ```ts
  * const g = new Users.Group({ id: 119, url: "https://…/groups/119/", name: "Wellington City Council", country: "NZ" })
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Group extends /* @__PURE__ */ Schema.Class<Group>("@koordinates-effect/client/Group")({
   id: Schema.Number,
@@ -36,6 +38,8 @@ export class Group extends /* @__PURE__ */ Schema.Class<Group>("@koordinates-eff
  * ```ts
  * const fullName = (u: Users.User) => `${u.first_name} ${u.last_name}`
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effect/client/User")({
   id: Schema.Number,
@@ -55,6 +59,8 @@ export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effec
  * ```ts
  * Users.searchKeys.includes("q") // true
  * ```
+ * @since 0.2.0
+ * @category filters
  */
 export const searchKeys = ["q"] as const
 
@@ -65,6 +71,8 @@ export const searchKeys = ["q"] as const
  * ```ts
  * const me = yield* Users.me()
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const me = /* @__PURE__ */ Endpoint.read("Koordinates.Users.me", "/users/me/", User)
 
@@ -75,6 +83,8 @@ export const me = /* @__PURE__ */ Endpoint.read("Koordinates.Users.me", "/users/
  * ```ts
  * const user = yield* Users.get(18504)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Users.get", "/users/{id}/", User)
 
@@ -85,5 +95,7 @@ export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Users.get", "/user
  * ```ts
  * Query.collect(Users.list().pipe(Query.filter({ q: "anderson" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Users.list", "/users/", User, { filterKeys: searchKeys })

@@ -28,20 +28,33 @@ import * as Validate from "./validate.ts"
  * ```ts
  * Layers.get(1474, { expand: ["data"] })
  * ```
+ * @since 0.1.0
  */
 export interface GetOptions {
   /** Names of related objects the server should embed (sent as `Expand: a,b`). */
   readonly expand?: ReadonlyArray<string>
 }
 
-/** A function of an API module: its arguments and what it returns; it fails with `CallError`. */
+/**
+ * A function of an API module: its arguments and what it returns; it fails with `CallError`.
+ *
+ * @since 0.2.0
+ */
 export type Endpoint<Args extends ReadonlyArray<unknown>, A> = (...args: Args) => Effect.Effect<A, CallError, Koordinates>
 
-/** One `number` argument per `{placeholder}` of a path template, followed by `Tail`. */
+/**
+ * One `number` argument per `{placeholder}` of a path template, followed by `Tail`.
+ *
+ * @since 0.2.0
+ */
 export type Ids<Path extends string, Tail extends ReadonlyArray<unknown> = []> = Path extends
   `${string}{${string}}${infer Rest}` ? [number, ...Ids<Rest, Tail>] : Tail
 
-/** GET of the object at `path`, decoded with `schema`; a bad expand name fails before the request. */
+/**
+ * GET of the object at `path`, decoded with `schema`; a bad expand name fails before the request.
+ *
+ * @since 0.2.0
+ */
 export const object = <A>(path: string, schema: Schema.Decoder<A>, options: GetOptions | undefined) =>
   Effect.flatMap(
     Validate.expandHeader(options?.expand),
@@ -56,6 +69,7 @@ export const object = <A>(path: string, schema: Schema.Decoder<A>, options: GetO
  * ```ts
  * const path = yield* Endpoint.path("/sources/{sourceId}/scans/{scanId}/log/", [44, 41]) // "/sources/44/scans/41/log/"
  * ```
+ * @since 0.2.0
  */
 export const path = function*(template: string, ids: ReadonlyArray<number>): Effect.fn.Return<string, ClientValidationError> {
   // literal text at even indices, placeholder names at odd ones
@@ -76,6 +90,7 @@ export const path = function*(template: string, ids: ReadonlyArray<number>): Eff
  * ```ts
  * export const update = Endpoint.make("Koordinates.Tokens.update", "/tokens/{id}/", (path, changes: TokenChanges) => …)
  * ```
+ * @since 0.2.0
  */
 export const make = <const P extends string, Rest extends Array<any>, A>(
   name: string,
@@ -95,6 +110,7 @@ export const make = <const P extends string, Rest extends Array<any>, A>(
  * ```ts
  * export const get = Endpoint.get("Koordinates.Licenses.get", "/licenses/{id}/", License)
  * ```
+ * @since 0.2.0
  */
 export const get = <const P extends string, A>(
   name: string,
@@ -110,6 +126,7 @@ export const get = <const P extends string, A>(
  * ```ts
  * export const me = Endpoint.read("Koordinates.Users.me", "/users/me/", User)
  * ```
+ * @since 0.2.0
  */
 export const read = <const P extends string, A>(name: string, template: P, schema: Schema.Decoder<A>): Endpoint<Ids<P>, A> =>
   make(name, template, (path) => Http.json({ method: "GET", path }, schema))
@@ -122,6 +139,7 @@ export const read = <const P extends string, A>(name: string, template: P, schem
  * ```ts
  * export const startScan = Endpoint.action("Koordinates.Sources.startScan", "/sources/{sourceId}/scans/", Scan)
  * ```
+ * @since 0.2.0
  */
 export const action = <const P extends string, A>(
   name: string,
@@ -152,6 +170,7 @@ const withInput = (method: "POST" | "PUT") =>
  * ```ts
  * export const create = Endpoint.create("Koordinates.Sets.create", "/sets/", NewSet, Set)
  * ```
+ * @since 0.2.0
  */
 export const create = /* @__PURE__ */ withInput("POST")
 
@@ -162,6 +181,7 @@ export const create = /* @__PURE__ */ withInput("POST")
  * ```ts
  * export const update = Endpoint.update("Koordinates.Sources.update", "/sources/{id}/", SourceChanges, Source)
  * ```
+ * @since 0.2.0
  */
 export const update = /* @__PURE__ */ withInput("PUT")
 
@@ -172,6 +192,7 @@ export const update = /* @__PURE__ */ withInput("PUT")
  * ```ts
  * export const cancel = Endpoint.remove("Koordinates.Publishing.cancel", "/publish/{id}/")
  * ```
+ * @since 0.2.0
  */
 export const remove = <const P extends string>(name: string, template: P): Endpoint<Ids<P>, void> =>
   make(name, template, (path) => Http.discard({ method: "DELETE", path }))
@@ -183,6 +204,7 @@ export const remove = <const P extends string>(name: string, template: P): Endpo
  * ```ts
  * export const list = Endpoint.list("Koordinates.Users.list", "/users/", User, { filterKeys: ["q"] })
  * ```
+ * @since 0.2.0
  */
 export const list = <
   const P extends string,

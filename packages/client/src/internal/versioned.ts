@@ -15,7 +15,11 @@ import { Publish } from "./publish.ts"
 import * as Validate from "./validate.ts"
 import * as Xml from "./xml.ts"
 
-/** A versioned resource: where it lives and what it decodes to. */
+/**
+ * A versioned resource: where it lives and what it decodes to.
+ *
+ * @since 0.1.0
+ */
 export interface Resource<A> {
   /** Module name, for span names: `Koordinates.{module}.{function}`. */
   readonly module: string
@@ -33,15 +37,27 @@ const span = <A>(resource: Resource<A>, name: string) => `Koordinates.${resource
 const objectPath = <A, const Rest extends string>(resource: Resource<A>, rest: Rest) =>
   `${resource.path}{${resource.idField}}/${rest}` as const
 
-/** `get(id, options)`: the object (its published version, else its draft). */
+/**
+ * `get(id, options)`: the object (its published version, else its draft).
+ *
+ * @since 0.1.0
+ */
 export const get = <A>(resource: Resource<A>) =>
   Endpoint.get(span(resource, "get"), `${resource.path}{id}/` as const, resource.schema)
 
-/** `getVersion(id, versionId, options)`: the object at one version. */
+/**
+ * `getVersion(id, versionId, options)`: the object at one version.
+ *
+ * @since 0.1.0
+ */
 export const getVersion = <A>(resource: Resource<A>) =>
   Endpoint.get(span(resource, "getVersion"), objectPath(resource, "versions/{versionId}/"), resource.schema)
 
-/** `getDraft(id)` / `getPublished(id)`: the object at its draft or published version. */
+/**
+ * `getDraft(id)` / `getPublished(id)`: the object at its draft or published version.
+ *
+ * @since 0.1.0
+ */
 export const getNamedVersion = <A>(resource: Resource<A>, version: "draft" | "published") =>
   Endpoint.get(
     span(resource, version === "draft" ? "getDraft" : "getPublished"),
@@ -49,15 +65,27 @@ export const getNamedVersion = <A>(resource: Resource<A>, version: "draft" | "pu
     resource.schema
   )
 
-/** `createDraft(id)`: a new draft version (`Conflict` when one exists). */
+/**
+ * `createDraft(id)`: a new draft version (`Conflict` when one exists).
+ *
+ * @since 0.1.0
+ */
 export const createDraft = <A>(resource: Resource<A>) =>
   Endpoint.action(span(resource, "createDraft"), objectPath(resource, "versions/"), resource.schema)
 
-/** `publishVersion(id, versionId)`: publishes one version; returns the Publish. */
+/**
+ * `publishVersion(id, versionId)`: publishes one version; returns the Publish.
+ *
+ * @since 0.1.0
+ */
 export const publishVersion = <A>(resource: Resource<A>) =>
   Endpoint.action(span(resource, "publishVersion"), objectPath(resource, "versions/{versionId}/publish/"), Publish)
 
-/** `updateVersion(id, versionId, body)`: replaces a draft version's fields (PUT). */
+/**
+ * `updateVersion(id, versionId, body)`: replaces a draft version's fields (PUT).
+ *
+ * @since 0.1.0
+ */
 export const putVersion = <A>(resource: Resource<A>, id: number, versionId: number, body: unknown) =>
   Effect.flatMap(
     Effect.andThen(Validate.id(resource.idField, id), Validate.id("versionId", versionId)),
@@ -68,19 +96,35 @@ export const putVersion = <A>(resource: Resource<A>, id: number, versionId: numb
       )
   )
 
-/** `deleteVersion(id, versionId)`: deletes a draft version. */
+/**
+ * `deleteVersion(id, versionId)`: deletes a draft version.
+ *
+ * @since 0.1.0
+ */
 export const deleteVersion = <A>(resource: Resource<A>) =>
   Endpoint.remove(span(resource, "deleteVersion"), objectPath(resource, "versions/{versionId}/"))
 
-/** `delete(id)`: deletes the object with all its versions. */
+/**
+ * `delete(id)`: deletes the object with all its versions.
+ *
+ * @since 0.1.0
+ */
 export const remove = <A>(resource: Resource<A>, name: string) =>
   Endpoint.remove(span(resource, name), objectPath(resource, ""))
 
-/** Sends an XML document to an object's `metadata/` endpoint. */
+/**
+ * Sends an XML document to an object's `metadata/` endpoint.
+ *
+ * @since 0.1.0
+ */
 export const postMetadata = (objectUrl: string, xml: Xml.XmlInput) =>
   Effect.flatMap(Xml.body(xml), (body) => Http.discard({ method: "POST", path: `${objectUrl}metadata/`, body }))
 
-/** `setMetadata(id, versionId, xml)`: sets a draft version's metadata. */
+/**
+ * `setMetadata(id, versionId, xml)`: sets a draft version's metadata.
+ *
+ * @since 0.1.0
+ */
 export const setMetadata = <A>(resource: Resource<A>) =>
   Endpoint.make(
     span(resource, "setMetadata"),
@@ -95,11 +139,19 @@ interface VersionLinks {
   readonly published_version?: string | null | undefined
 }
 
-/** Whether the object is its resource's published version. */
+/**
+ * Whether the object is its resource's published version.
+ *
+ * @since 0.1.0
+ */
 export const isPublishedVersion = (object: VersionLinks): boolean =>
   object.this_version != null && object.this_version === object.published_version
 
-/** Whether the object is its resource's draft: the latest version, not yet published. */
+/**
+ * Whether the object is its resource's draft: the latest version, not yet published.
+ *
+ * @since 0.1.0
+ */
 export const isDraftVersion = (object: VersionLinks): boolean =>
   object.this_version != null && object.this_version === object.latest_version &&
   object.latest_version !== object.published_version
