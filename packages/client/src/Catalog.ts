@@ -14,6 +14,7 @@
  *   Stream.map((entry) => entry._tag === "Layer" ? entry.title : "")
  * )
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Schema from "effect/Schema"

@@ -16,6 +16,7 @@
  *   Effect.catchTag("NotFound", () => Effect.succeed("(none)"))
  * )
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Schema from "effect/Schema"

@@ -18,6 +18,7 @@
  *   return yield* Exports.downloadToFile(done, "downloads/")
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

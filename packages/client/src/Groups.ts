@@ -6,6 +6,7 @@
  * import * as Groups from "@koordinates-effect/client/Groups"
  * const group = yield* Groups.get(119)
  * ```
+ * @since 0.1.0
  * @module
  */
 import { Group, searchKeys } from "./Users.ts"

@@ -14,6 +14,7 @@
  *   return { crs: layer.data.crs, versions: versions.length }
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

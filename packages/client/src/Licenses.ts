@@ -6,6 +6,7 @@
  * import * as Licenses from "@koordinates-effect/client/Licenses"
  * const isCreativeCommons = (l: Licenses.License) => l.type.startsWith("cc-")
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

@@ -11,6 +11,7 @@
  *   const iso = yield* Metadata.getXml(layer.metadata, "iso")
  * }
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

@@ -12,6 +12,7 @@
  *   { user: 123, permission: "admin" }
  * ])
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

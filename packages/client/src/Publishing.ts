@@ -12,6 +12,7 @@
  *   return yield* Publishing.waitForPublish(publish.id)
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

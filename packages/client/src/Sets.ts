@@ -11,6 +11,7 @@
  *   const publish = yield* Sets.publishVersion(set.id, set.version!.id)
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

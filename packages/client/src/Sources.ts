@@ -15,6 +15,7 @@
  *   return yield* Query.collect(Sources.listDatasources(source.id))
  * }).pipe(Effect.provide(NodeFileSystem.layer))
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

@@ -10,6 +10,7 @@
  * const tables = yield* Query.collect(Tables.list().pipe(Query.orderBy("name")))
  * const table = yield* Tables.get(tables[0]!.id)
  * ```
+ * @since 0.1.0
  * @module
  */
 import { type LayerFilter, listOf, type LayerSort, type Layer, type LayerSummary } from "./Layers.ts"

@@ -13,6 +13,7 @@
  * )
  * const key = Redacted.value(token.key!) // shown once: store it now
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"

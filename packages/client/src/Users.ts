@@ -8,6 +8,7 @@
  * import * as Users from "@koordinates-effect/client/Users"
  * const me = yield* Users.me()
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Schema from "effect/Schema"

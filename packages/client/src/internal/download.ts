@@ -4,6 +4,7 @@
  * stream to a file safely: a plain name inside the folder asked for, never replacing a file
  * unless told to, nothing left behind when it fails.
  *
+ * @since 0.2.0
  * @internal
  */
 import * as Effect from "effect/Effect"

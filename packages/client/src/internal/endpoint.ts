@@ -10,6 +10,7 @@
  * ```ts
  * export const getScan = Endpoint.read("Koordinates.Sources.getScan", "/sources/{sourceId}/scans/{scanId}/", Scan)
  * ```
+ * @since 0.2.0
  * @internal
  */
 import * as Effect from "effect/Effect"

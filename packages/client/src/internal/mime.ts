@@ -1,6 +1,7 @@
 /**
  * Content types guessed from a file's name, for uploads.
  *
+ * @since 0.1.0
  * @internal
  */
 

@@ -3,6 +3,7 @@
  * `publishVersion` returns one) and Publishing (whose `getItems` returns layers and sets)
  * do not import each other.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Schema from "effect/Schema"

@@ -1,6 +1,7 @@
 /**
  * Schema building blocks shared by the models.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Schema from "effect/Schema"

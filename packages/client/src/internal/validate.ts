@@ -1,6 +1,7 @@
 /**
  * Checks of user input, done before any request.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Effect from "effect/Effect"

@@ -4,6 +4,7 @@
  * {@link Resource} once and builds each of its functions from it with one line, through
  * the endpoint builders, so the functions stay separate exports (and tree-shake one by one).
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Effect from "effect/Effect"

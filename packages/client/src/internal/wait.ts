@@ -3,6 +3,7 @@
  * polled value says the work is over, within an optional time budget. Interrupting the
  * wait stops the polling and aborts the request in flight.
  *
+ * @since 0.1.0
  * @internal
  */
 import type * as Duration from "effect/Duration"

@@ -1,6 +1,7 @@
 /**
  * XML documents as request bodies (metadata uploads), checked before any request.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Effect from "effect/Effect"
