@@ -261,7 +261,7 @@ export type GetOptions = Endpoint.GetOptions
 export type WaitOptions = Wait.WaitOptions
 
 /** The layers collection, as the shared versioned endpoints see it. */
-const layers: Versioned.Resource<Layer> = { module: "Layers", path: "/layers/", idField: "layerId", schema: Layer }
+const layers = { module: "Layers", path: "/layers/", idField: "layerId", schema: Layer } as const satisfies Versioned.Resource<Layer>
 
 /**
  * A list of layers (or tables) at `path`, with the layer filters and sort keys.

@@ -84,7 +84,7 @@ export class Set extends /* @__PURE__ */ Schema.Class<Set>("@koordinates-effect/
   version: /* @__PURE__ */ Schema.optionalKey(SetVersion)
 }) {}
 
-const sets: Versioned.Resource<Set> = { module: "Sets", path: "/sets/", idField: "setId", schema: Set }
+const sets = { module: "Sets", path: "/sets/", idField: "setId", schema: Set } as const satisfies Versioned.Resource<Set>
 
 /**
  * Every set of the site (no filters or ordering: the API has none for sets).

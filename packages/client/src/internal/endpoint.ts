@@ -43,13 +43,27 @@ export interface GetOptions {
  */
 export type Endpoint<Args extends ReadonlyArray<unknown>, A> = (...args: Args) => Effect.Effect<A, CallError, Koordinates>
 
+/** The placeholders of the API's paths, as named arguments (another name makes an unnamed `number`). */
+interface Named {
+  readonly id: [id: number]
+  readonly layerId: [layerId: number]
+  readonly versionId: [versionId: number]
+  readonly setId: [setId: number]
+  readonly sourceId: [sourceId: number]
+  readonly scanId: [scanId: number]
+  readonly datasourceId: [datasourceId: number]
+  readonly cropLayerId: [cropLayerId: number]
+  readonly featureId: [featureId: number]
+}
+
 /**
- * One `number` argument per `{placeholder}` of a path template, followed by `Tail`.
+ * One `number` argument per `{placeholder}` of a path template, named after it, followed by `Tail`.
  *
  * @since 0.2.0
  */
 export type Ids<Path extends string, Tail extends ReadonlyArray<unknown> = []> = Path extends
-  `${string}{${string}}${infer Rest}` ? [number, ...Ids<Rest, Tail>] : Tail
+  `${string}{${infer Name}}${infer Rest}` ? [...(Name extends keyof Named ? Named[Name] : [number]), ...Ids<Rest, Tail>]
+  : Tail
 
 /**
  * GET of the object at `path`, decoded with `schema`; a bad expand name fails before the request.

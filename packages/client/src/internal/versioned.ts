@@ -21,21 +21,24 @@ import * as Xml from "./xml.ts"
  *
  * @since 0.1.0
  */
-export interface Resource<A> {
+export interface Resource<A, Path extends string = string, IdField extends string = string> {
   /** Module name, for span names: `Koordinates.{module}.{function}`. */
   readonly module: string
   /** Collection path, e.g. `/layers/`. */
-  readonly path: string
-  /** Name of the id argument in validation errors, e.g. `layerId`. */
-  readonly idField: string
+  readonly path: Path
+  /** Name of the id argument, e.g. `layerId`. */
+  readonly idField: IdField
   /** The object at one version. */
   readonly schema: Schema.Decoder<A>
 }
 
-const span = <A>(resource: Resource<A>, name: string) => `Koordinates.${resource.module}.${name}`
+const span = (resource: { readonly module: string }, name: string) => `Koordinates.${resource.module}.${name}`
 
 /** The path template of one of the resource's objects, then `rest`. */
-const objectPath = <A, const Rest extends string>(resource: Resource<A>, rest: Rest) =>
+const objectPath = <A, P extends string, F extends string, const Rest extends string>(
+  resource: Resource<A, P, F>,
+  rest: Rest
+) =>
   `${resource.path}{${resource.idField}}/${rest}` as const
 
 /**
@@ -43,7 +46,7 @@ const objectPath = <A, const Rest extends string>(resource: Resource<A>, rest: R
  *
  * @since 0.1.0
  */
-export const get = <A>(resource: Resource<A>) =>
+export const get = <A, P extends string, F extends string>(resource: Resource<A, P, F>) =>
   Endpoint.get(span(resource, "get"), `${resource.path}{id}/` as const, resource.schema)
 
 /**
@@ -51,7 +54,7 @@ export const get = <A>(resource: Resource<A>) =>
  *
  * @since 0.1.0
  */
-export const getVersion = <A>(resource: Resource<A>) =>
+export const getVersion = <A, P extends string, F extends string>(resource: Resource<A, P, F>) =>
   Endpoint.get(span(resource, "getVersion"), objectPath(resource, "versions/{versionId}/"), resource.schema)
 
 /**
@@ -59,7 +62,10 @@ export const getVersion = <A>(resource: Resource<A>) =>
  *
  * @since 0.1.0
  */
-export const getNamedVersion = <A>(resource: Resource<A>, version: "draft" | "published") =>
+export const getNamedVersion = <A, P extends string, F extends string>(
+  resource: Resource<A, P, F>,
+  version: "draft" | "published"
+) =>
   Endpoint.get(
     span(resource, version === "draft" ? "getDraft" : "getPublished"),
     objectPath(resource, `versions/${version}/`),
@@ -71,7 +77,7 @@ export const getNamedVersion = <A>(resource: Resource<A>, version: "draft" | "pu
  *
  * @since 0.1.0
  */
-export const createDraft = <A>(resource: Resource<A>) =>
+export const createDraft = <A, P extends string, F extends string>(resource: Resource<A, P, F>) =>
   Endpoint.action(span(resource, "createDraft"), objectPath(resource, "versions/"), resource.schema)
 
 /**
@@ -79,7 +85,7 @@ export const createDraft = <A>(resource: Resource<A>) =>
  *
  * @since 0.1.0
  */
-export const publishVersion = <A>(resource: Resource<A>) =>
+export const publishVersion = <A, P extends string, F extends string>(resource: Resource<A, P, F>) =>
   Endpoint.action(span(resource, "publishVersion"), objectPath(resource, "versions/{versionId}/publish/"), Publish)
 
 /**
@@ -102,7 +108,7 @@ export const putVersion = <A>(resource: Resource<A>, id: number, versionId: numb
  *
  * @since 0.1.0
  */
-export const deleteVersion = <A>(resource: Resource<A>) =>
+export const deleteVersion = <A, P extends string, F extends string>(resource: Resource<A, P, F>) =>
   Endpoint.remove(span(resource, "deleteVersion"), objectPath(resource, "versions/{versionId}/"))
 
 /**
@@ -110,7 +116,7 @@ export const deleteVersion = <A>(resource: Resource<A>) =>
  *
  * @since 0.1.0
  */
-export const remove = <A>(resource: Resource<A>, name: string) =>
+export const remove = <A, P extends string, F extends string>(resource: Resource<A, P, F>, name: string) =>
   Endpoint.remove(span(resource, name), objectPath(resource, ""))
 
 /**
@@ -126,7 +132,7 @@ export const postMetadata = (objectUrl: string, xml: Xml.XmlInput) =>
  *
  * @since 0.1.0
  */
-export const setMetadata = <A>(resource: Resource<A>) =>
+export const setMetadata = <A, P extends string, F extends string>(resource: Resource<A, P, F>) =>
   Endpoint.make(
     span(resource, "setMetadata"),
     objectPath(resource, "versions/{versionId}/"),
