@@ -50,17 +50,6 @@ describe.skipIf(!built)("bundle size", () => {
     expect(report.text).toContain(`path:"/layers/"`)
   })
 
-  it("the flat root barrel tree-shakes like the deep import", async () => {
-    const deep = await base
-    const barrel = await bundle(
-      "getLayer from the root barrel",
-      app(`import { getLayer } from "@koordinates-effect/client"`, "getLayer(1474)")
-    )
-    reports.push(barrel)
-    expect(Math.abs(barrel.gzipped - deep.gzipped)).toBeLessThan(200)
-    for (const marker of [...markers.query, ...markers.catalog]) expect(barrel.text, marker).not.toContain(marker)
-  })
-
   /** One function of each API module, and strings only that module's code contains. */
   const modules: ReadonlyArray<readonly [string, string, string, ReadonlyArray<string>]> = [
     ["Layers", "get", "get(1474)", [`path:"/layers/"`]],

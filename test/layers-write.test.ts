@@ -119,7 +119,7 @@ describe("Layers.waitForImport", () => {
         fake.store.failNextImport(draft.id)
         const error = yield* failure(Layers.waitForImport(draft.id, draft.version!.id, quick))
         if (error._tag !== "ImportFailed") return assert.fail(error._tag)
-        assert.strictEqual(error.status, "error")
+        assert.strictEqual(error.state, "error")
         assert.strictEqual(error.layerId, draft.id)
         assert.strictEqual(error.versionId, draft.version!.id)
       })

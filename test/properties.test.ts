@@ -12,6 +12,7 @@ import { CatalogEntry } from "@koordinates-effect/client/Catalog"
 import { Layer, LayerVersion } from "@koordinates-effect/client/Layers"
 import * as Layers from "@koordinates-effect/client/Layers"
 import { Publish } from "@koordinates-effect/client/Publishing"
+import type { CallError } from "@koordinates-effect/client/Errors"
 import * as Query from "@koordinates-effect/client/Query"
 import type { Koordinates } from "@koordinates-effect/client/Koordinates"
 import { Source } from "@koordinates-effect/client/Sources"
@@ -72,7 +73,7 @@ describe("Query.toUrl", () => {
         for (const [good, bad] of fc.sample(fc.tuple(goodValues, badValue), 40)) {
           const value = good.length === 0 && !Array.isArray(bad) ? bad : [...good, bad]
           const q = Query.filter(Layers.list(), { kind: "vector", group: value as never })
-          const runs: ReadonlyArray<Effect.Effect<unknown, Query.QueryError, Koordinates>> = [Query.collect(q), Query.count(q), Query.first(q)]
+          const runs: ReadonlyArray<Effect.Effect<unknown, CallError, Koordinates>> = [Query.collect(q), Query.count(q), Query.first(q)]
           for (const run of runs) {
             const error = yield* failure(run)
             if (error._tag !== "ClientValidationError") return assert.fail(error._tag)

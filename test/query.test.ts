@@ -10,6 +10,7 @@ import * as Stream from "effect/Stream"
 import * as Catalog from "@koordinates-effect/client/Catalog"
 import type { Koordinates } from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
+import type { CallError } from "@koordinates-effect/client/Errors"
 import * as Query from "@koordinates-effect/client/Query"
 import type { FakeServer } from "@koordinates-effect/testing"
 import { failure } from "./support/effect.ts"
@@ -92,7 +93,7 @@ describe("Query values", () => {
     Query.count(q),
     Query.first(q)
   ]
-  const bad: ReadonlyArray<readonly [string, string, ReadonlyArray<Effect.Effect<unknown, Query.QueryError, Koordinates>>]> = [
+  const bad: ReadonlyArray<readonly [string, string, ReadonlyArray<Effect.Effect<unknown, CallError, Koordinates>>]> = [
     ["unknown filter key", "filter", interpreters(Query.filter(Layers.list(), { colour: "red" } as never))],
     ["unknown dotted filter key", "filter", interpreters(Query.filter(Catalog.list(), { "versions.status": "ok" } as never))],
     ["filter on a list without it", "filter", interpreters(Query.filter(Layers.listVersions(1), { kind: "x" } as never))],

@@ -157,7 +157,7 @@ describe("Scans and datasources", () => {
           const failing = yield* Sources.startScan(source.id)
           const error = yield* failure(Sources.waitForScan(source.id, failing.id, quick))
           if (error._tag !== "ScanFailed") return assert.fail(error._tag)
-          assert.strictEqual(error.status, "failed")
+          assert.strictEqual(error.state, "failed")
           const running = yield* Sources.startScan(source.id)
           yield* Sources.cancelScan(source.id, running.id)
           assert.strictEqual((yield* Sources.getScan(source.id, running.id)).status, "cancelled")

@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import type { DownloadError, ImportFailed, KoordinatesError, TimeoutError } from "@koordinates-effect/client/Errors"
+import type { KoordinatesError } from "@koordinates-effect/client/Errors"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Licenses from "@koordinates-effect/client/Licenses"
@@ -15,6 +15,8 @@ import * as Tokens from "@koordinates-effect/client/Tokens"
 import * as Exports from "@koordinates-effect/client/Exports"
 import * as Permissions from "@koordinates-effect/client/Permissions"
 import * as Sources from "@koordinates-effect/client/Sources"
+import * as Users from "@koordinates-effect/client/Users"
+import * as Groups from "@koordinates-effect/client/Groups"
 import * as Query from "@koordinates-effect/client/Query"
 import * as Stream from "effect/Stream"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
@@ -44,7 +46,7 @@ const credentials = { email: "me@example.com", password: "secret" }
 
 /** input → the field its error must name → the call. */
 const cases: ReadonlyArray<
-  readonly [string, string, Effect.Effect<unknown, KoordinatesError | ImportFailed | TimeoutError | DownloadError, Koordinates.Koordinates>]
+  readonly [string, string, Effect.Effect<unknown, KoordinatesError, Koordinates.Koordinates>]
 > = [
   ["a blank layer name", "name", Layers.create({ name: "  ", data: { datasources: [1] } })],
   ["no datasources", "data.datasources", Layers.create({ name: "x", data: { datasources: [] } })],
@@ -88,6 +90,22 @@ const cases: ReadonlyArray<
   ["an upload path escaping its folder", "files[0].uploadPath", Sources.createUpload({ title: "t", files: [{ bytes: new Uint8Array(1), uploadPath: "../etc/passwd" }] })],
   ["a remote source without a URL", "url_remote", Sources.create({ type: "wfs", title: "t", url_remote: "not a url" })],
   ["a bad scan id", "scanId", Sources.getScan(1, 0)],
+  ["a bad source id for a scan", "sourceId", Sources.cancelScan(0, 1)],
+  ["a bad scan id for its log", "scanId", Stream.runDrain(Sources.scanLog(1, -1))],
+  ["a bad datasource id", "datasourceId", Sources.getDatasource(1, 1.5)],
+  ["a bad source id in update, before its changes", "id", Sources.update(0, { title: "" })],
+  ["a blank source title in update", "title", Sources.update(1, { title: "" })],
+  ["a bad token id in update, before its changes", "id", Tokens.update(-1, { name: "" })],
+  ["a bad token id in delete", "id", Tokens.delete(0)],
+  ["a bad user id", "id", Users.get(0)],
+  ["a bad group id", "id", Groups.get(Number.NaN)],
+  ["a bad publish id in cancel", "id", Publishing.cancel(0)],
+  ["a bad crop layer id", "cropLayerId", Exports.getCropFeature(0, 1)],
+  ["a bad crop feature id", "featureId", Exports.getCropFeature(1, 0)],
+  ["a bad crop layer id in a list", "cropLayerId", Query.collect(Exports.listCropFeatures(-3))],
+  ["a bad source id in a list", "sourceId", Query.collect(Sources.listDatasources(0))],
+  ["a bad set id for a draft", "setId", Sets.getDraft(0)],
+  ["a bad expand name", "expand", Exports.getCropLayer(1, { expand: ["a b"] })],
   ["an export CRS that is not EPSG", "crs", Exports.create({ ...exportRequest, crs: "NZTM" })],
   ["an export with no formats", "formats", Exports.validate({ ...exportRequest, formats: {} })],
   ["an export with no items", "items", Exports.create({ ...exportRequest, items: [] })],

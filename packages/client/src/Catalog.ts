@@ -14,14 +14,15 @@
  *   Stream.map((entry) => entry._tag === "Layer" ? entry.title : "")
  * )
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
-import { Layer, type LayerFilter, layerFilterKeys, type LayerSort, layerSortKeys } from "./Layers.ts"
-import * as Query from "./Query.ts"
+import { Layer, layerFilterKeys, layerSortKeys } from "./Layers.ts"
 import { Set } from "./Sets.ts"
 import { Group } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import { optionalNullable, Timestamp } from "./internal/schema.ts"
 
 const knownResources = ["layers", "tables", "sets", "documents"] as const
@@ -48,6 +49,8 @@ const datasetFields = {
  * ```ts
  * if (entry._tag === "Layer") yield* Layers.get(entry.id)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CatalogLayer extends /* @__PURE__ */ Schema.TaggedClass<CatalogLayer>("@koordinates-effect/client/CatalogLayer")("Layer", {
   url: /* @__PURE__ */ urlOf("layers"),
@@ -62,6 +65,8 @@ export class CatalogLayer extends /* @__PURE__ */ Schema.TaggedClass<CatalogLaye
  * ```ts
  * if (entry._tag === "Table") console.log(entry.title)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CatalogTable extends /* @__PURE__ */ Schema.TaggedClass<CatalogTable>("@koordinates-effect/client/CatalogTable")("Table", {
   url: /* @__PURE__ */ urlOf("tables"),
@@ -77,6 +82,8 @@ export class CatalogTable extends /* @__PURE__ */ Schema.TaggedClass<CatalogTabl
  * ```ts
  * if (entry._tag === "Set") console.log(entry.items?.length)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CatalogSet extends /* @__PURE__ */ Set.extend<CatalogSet>("@koordinates-effect/client/CatalogSet")({
   _tag: /* @__PURE__ */ Schema.tag("Set"),
@@ -92,6 +99,8 @@ export class CatalogSet extends /* @__PURE__ */ Set.extend<CatalogSet>("@koordin
  * ```ts
  * if (entry._tag === "Document") console.log(entry.url_download)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CatalogDocument extends /* @__PURE__ */ Schema.TaggedClass<CatalogDocument>("@koordinates-effect/client/CatalogDocument")("Document", {
   url: /* @__PURE__ */ urlOf("documents"),
@@ -116,6 +125,8 @@ export class CatalogDocument extends /* @__PURE__ */ Schema.TaggedClass<CatalogD
  * ```ts
  * if (entry._tag === "Other") console.log(entry.resource, entry.url)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CatalogOther extends /* @__PURE__ */ Schema.TaggedClass<CatalogOther>("@koordinates-effect/client/CatalogOther")("Other", {
   url: /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.makeFilter(
@@ -141,6 +152,8 @@ export class CatalogOther extends /* @__PURE__ */ Schema.TaggedClass<CatalogOthe
  * ```ts
  * const label = (e: CatalogEntry) => e._tag === "Document" ? e.name : e.title
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type CatalogEntry = CatalogLayer | CatalogTable | CatalogSet | CatalogDocument | CatalogOther
 
@@ -153,6 +166,7 @@ export type CatalogEntry = CatalogLayer | CatalogTable | CatalogSet | CatalogDoc
  * if (entry._tag === "Layer") console.log(entry.data.crs)
  * ```
  * @since 0.2.0
+ * @category models
  */
 export class CatalogLayerDetail extends /* @__PURE__ */ Layer.extend<CatalogLayerDetail>(
   "@koordinates-effect/client/CatalogLayerDetail"
@@ -168,6 +182,7 @@ export class CatalogLayerDetail extends /* @__PURE__ */ Layer.extend<CatalogLaye
  * if (entry._tag === "Table") console.log(entry.data.fields?.length)
  * ```
  * @since 0.2.0
+ * @category models
  */
 export class CatalogTableDetail extends /* @__PURE__ */ Layer.extend<CatalogTableDetail>(
   "@koordinates-effect/client/CatalogTableDetail"
@@ -183,6 +198,7 @@ export class CatalogTableDetail extends /* @__PURE__ */ Layer.extend<CatalogTabl
  * const crs = (e: CatalogEntryDetail) => e._tag === "Layer" || e._tag === "Table" ? e.data.crs : undefined
  * ```
  * @since 0.2.0
+ * @category models
  */
 export type CatalogEntryDetail = CatalogLayerDetail | CatalogTableDetail | CatalogSet | CatalogDocument | CatalogOther
 
@@ -218,6 +234,8 @@ const byUrl = <A extends { readonly _tag: string }>(members: Schema.Codec<A, unk
  * const entry = Schema.decodeUnknownSync(CatalogEntry)({ id: 7, url: "https://…/tables/7/", type: "table", title: "Rivers" })
  * entry._tag // "Table"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ byUrl(
   /* @__PURE__ */ Schema.Union([CatalogLayer, CatalogTable, CatalogSet, CatalogDocument, CatalogOther])
@@ -233,10 +251,15 @@ export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ byUrl(
  * entry._tag === "Layer" && entry.data.crs
  * ```
  * @since 0.2.0
+ * @category models
  */
 export const CatalogEntryDetail: Schema.Decoder<CatalogEntryDetail> = /* @__PURE__ */ byUrl(
   /* @__PURE__ */ Schema.Union([CatalogLayerDetail, CatalogTableDetail, CatalogSet, CatalogDocument, CatalogOther])
 )
+
+const catalogFilterKeys = [...layerFilterKeys, "type"] as const
+
+const catalogLatestFilterKeys = [...catalogFilterKeys, "version"] as const
 
 /**
  * Attributes the catalog can be filtered on: those of layers, plus `type` (`layer`,
@@ -246,8 +269,10 @@ export const CatalogEntryDetail: Schema.Decoder<CatalogEntryDetail> = /* @__PURE
  * ```ts
  * Catalog.list().pipe(Query.filter({ type: "table", "license.type": "cc" }))
  * ```
+ * @since 0.1.0
+ * @category filters
  */
-export type CatalogFilter = LayerFilter | "type"
+export type CatalogFilter = (typeof catalogFilterKeys)[number]
 
 /**
  * Attributes of the latest-versions catalog: {@link CatalogFilter} plus `version`
@@ -257,10 +282,10 @@ export type CatalogFilter = LayerFilter | "type"
  * ```ts
  * Catalog.listLatest().pipe(Query.filter({ "version.status": "importing" }))
  * ```
+ * @since 0.1.0
+ * @category filters
  */
-export type CatalogLatestFilter = CatalogFilter | "version"
-
-const catalogFilterKeys: ReadonlyArray<CatalogFilter> = [...layerFilterKeys, "type"]
+export type CatalogLatestFilter = (typeof catalogLatestFilterKeys)[number]
 
 /**
  * The published version of every item in the catalog.
@@ -269,16 +294,14 @@ const catalogFilterKeys: ReadonlyArray<CatalogFilter> = [...layerFilterKeys, "ty
  * ```ts
  * const first3 = yield* Query.collect(Catalog.list().pipe(Query.limit(3)))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort, CatalogEntryDetail> =>
-  Query.make({
-    name: "Koordinates.Catalog.list",
-    path: "/data/",
-    schema: CatalogEntry,
-    expandedSchema: CatalogEntryDetail,
-    filterKeys: catalogFilterKeys,
-    sortKeys: layerSortKeys
-  })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Catalog.list", "/data/", CatalogEntry, {
+  expandedSchema: CatalogEntryDetail,
+  filterKeys: catalogFilterKeys,
+  sortKeys: layerSortKeys
+})
 
 /**
  * The latest version of every item, published or not.
@@ -287,13 +310,11 @@ export const list = (): Query.Query<CatalogEntry, CatalogFilter, LayerSort, Cata
  * ```ts
  * const importing = Catalog.listLatest().pipe(Query.filter({ "version.status": "importing" }))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const listLatest = (): Query.Query<CatalogEntry, CatalogLatestFilter, LayerSort, CatalogEntryDetail> =>
-  Query.make({
-    name: "Koordinates.Catalog.listLatest",
-    path: "/data/latest/",
-    schema: CatalogEntry,
-    expandedSchema: CatalogEntryDetail,
-    filterKeys: [...catalogFilterKeys, "version"],
-    sortKeys: layerSortKeys
-  })
+export const listLatest = /* @__PURE__ */ Endpoint.list("Koordinates.Catalog.listLatest", "/data/latest/", CatalogEntry, {
+  expandedSchema: CatalogEntryDetail,
+  filterKeys: catalogLatestFilterKeys,
+  sortKeys: layerSortKeys
+})

@@ -16,6 +16,7 @@
  *   Effect.catchTag("NotFound", () => Effect.succeed("(none)"))
  * )
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Schema from "effect/Schema"
@@ -39,6 +40,8 @@ const response = {
  * ```ts
  * Effect.catchTag("BadRequest", (e) => Effect.log(e.fields))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class BadRequest extends /* @__PURE__ */ Schema.TaggedError<BadRequest>()("BadRequest", {
   ...response,
@@ -52,6 +55,8 @@ export class BadRequest extends /* @__PURE__ */ Schema.TaggedError<BadRequest>()
  * ```ts
  * Effect.catchTag("AuthenticationError", () => Effect.fail("check KOORDINATES_TOKEN"))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class AuthenticationError extends /* @__PURE__ */ Schema.TaggedError<AuthenticationError>()("AuthenticationError", response) {}
 
@@ -62,6 +67,8 @@ export class AuthenticationError extends /* @__PURE__ */ Schema.TaggedError<Auth
  * ```ts
  * Effect.catchTag("Forbidden", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class Forbidden extends /* @__PURE__ */ Schema.TaggedError<Forbidden>()("Forbidden", response) {}
 
@@ -73,6 +80,8 @@ export class Forbidden extends /* @__PURE__ */ Schema.TaggedError<Forbidden>()("
  * ```ts
  * Effect.catchTag("InvalidTokenScope", (e) => Effect.log(`needs one of ${e.requiredScopes}`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class InvalidTokenScope extends /* @__PURE__ */ Schema.TaggedError<InvalidTokenScope>()("InvalidTokenScope", {
   ...response,
@@ -89,6 +98,8 @@ export class InvalidTokenScope extends /* @__PURE__ */ Schema.TaggedError<Invali
  * ```ts
  * Effect.catchTag("NotFound", () => Effect.succeed(undefined))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class NotFound extends /* @__PURE__ */ Schema.TaggedError<NotFound>()("NotFound", response) {}
 
@@ -99,6 +110,8 @@ export class NotFound extends /* @__PURE__ */ Schema.TaggedError<NotFound>()("No
  * ```ts
  * Effect.catchTag("NotAllowed", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class NotAllowed extends /* @__PURE__ */ Schema.TaggedError<NotAllowed>()("NotAllowed", response) {}
 
@@ -109,6 +122,8 @@ export class NotAllowed extends /* @__PURE__ */ Schema.TaggedError<NotAllowed>()
  * ```ts
  * Effect.catchTag("Conflict", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class Conflict extends /* @__PURE__ */ Schema.TaggedError<Conflict>()("Conflict", response) {}
 
@@ -119,6 +134,8 @@ export class Conflict extends /* @__PURE__ */ Schema.TaggedError<Conflict>()("Co
  * ```ts
  * Effect.catchTag("Gone", () => Effect.succeed(undefined))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class Gone extends /* @__PURE__ */ Schema.TaggedError<Gone>()("Gone", response) {}
 
@@ -129,6 +146,8 @@ export class Gone extends /* @__PURE__ */ Schema.TaggedError<Gone>()("Gone", res
  * ```ts
  * Effect.catchTag("RateLimitExceeded", (e) => Effect.log(`retry in ${e.retryAfter ?? "?"} s`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class RateLimitExceeded extends /* @__PURE__ */ Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
   ...response,
@@ -142,6 +161,8 @@ export class RateLimitExceeded extends /* @__PURE__ */ Schema.TaggedError<RateLi
  * ```ts
  * Effect.catchTag("InternalServerError", (e) => Effect.log(e.url))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class InternalServerError extends /* @__PURE__ */ Schema.TaggedError<InternalServerError>()("InternalServerError", response) {}
 
@@ -152,6 +173,8 @@ export class InternalServerError extends /* @__PURE__ */ Schema.TaggedError<Inte
  * ```ts
  * Effect.catchTag("ServiceUnavailable", (e) => Effect.log(e.status))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ServiceUnavailable extends /* @__PURE__ */ Schema.TaggedError<ServiceUnavailable>()("ServiceUnavailable", response) {}
 
@@ -162,6 +185,8 @@ export class ServiceUnavailable extends /* @__PURE__ */ Schema.TaggedError<Servi
  * ```ts
  * Effect.catchTag("ServerError", (e) => Effect.log(e.status))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ServerError extends /* @__PURE__ */ Schema.TaggedError<ServerError>()("ServerError", response) {}
 
@@ -172,6 +197,8 @@ export class ServerError extends /* @__PURE__ */ Schema.TaggedError<ServerError>
  * ```ts
  * Layers.get(-1) // fails with ClientValidationError { field: "id", … }
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ClientValidationError extends /* @__PURE__ */ Schema.TaggedError<ClientValidationError>()("ClientValidationError", {
   field: Schema.String,
@@ -185,6 +212,8 @@ export class ClientValidationError extends /* @__PURE__ */ Schema.TaggedError<Cl
  * ```ts
  * Effect.catchTag("TransportError", (e) => Effect.log(e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class TransportError extends /* @__PURE__ */ Schema.TaggedError<TransportError>()("TransportError", {
   method: Schema.String,
@@ -202,6 +231,8 @@ export class TransportError extends /* @__PURE__ */ Schema.TaggedError<Transport
  * ```ts
  * Effect.catchTag("ResponseDecodeError", (e) => Effect.log(e.path, e.message))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ResponseDecodeError extends /* @__PURE__ */ Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
   status: Schema.Number,
@@ -220,6 +251,8 @@ export class ResponseDecodeError extends /* @__PURE__ */ Schema.TaggedError<Resp
  * ```ts
  * Effect.catchTag("RedirectError", (e) => Effect.log(`${e.url} -> ${e.location}`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class RedirectError extends /* @__PURE__ */ Schema.TaggedError<RedirectError>()("RedirectError", {
   method: Schema.String,
@@ -236,6 +269,8 @@ export class RedirectError extends /* @__PURE__ */ Schema.TaggedError<RedirectEr
  * ```ts
  * Effect.catchTag("TimeoutError", (e) => Effect.log(`${e.operation} still running`))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class TimeoutError extends /* @__PURE__ */ Schema.TaggedError<TimeoutError>()("TimeoutError", {
   operation: Schema.String,
@@ -243,17 +278,20 @@ export class TimeoutError extends /* @__PURE__ */ Schema.TaggedError<TimeoutErro
 }) {}
 
 /**
- * A layer version's import ended in an error (`status` is what the server reported).
+ * A layer version's import ended in an error: `state` is the version's status as the server
+ * reported it (`status` is the HTTP status of the errors made from a reply, a number).
  *
  * @example
  * ```ts
  * Layers.waitForImport(1474, 4067).pipe(Effect.catchTag("ImportFailed", (e) => Effect.log(e.message)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ImportFailed extends /* @__PURE__ */ Schema.TaggedError<ImportFailed>()("ImportFailed", {
   layerId: Schema.Number,
   versionId: Schema.Number,
-  status: Schema.String,
+  state: Schema.String,
   message: Schema.String
 }) {}
 
@@ -264,6 +302,8 @@ export class ImportFailed extends /* @__PURE__ */ Schema.TaggedError<ImportFaile
  * ```ts
  * Publishing.waitForPublish(2054).pipe(Effect.catchTag("PublishFailed", (e) => Effect.log(e.state)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class PublishFailed extends /* @__PURE__ */ Schema.TaggedError<PublishFailed>()("PublishFailed", {
   publishId: Schema.Number,
@@ -272,17 +312,20 @@ export class PublishFailed extends /* @__PURE__ */ Schema.TaggedError<PublishFai
 }) {}
 
 /**
- * A scan of a source ended without completing (`status` is `failed` or `cancelled`).
+ * A scan of a source ended without completing: `state` is the scan's status (`failed`,
+ * `cancelled` or `error`).
  *
  * @example
  * ```ts
- * Sources.waitForScan(44, 41).pipe(Effect.catchTag("ScanFailed", (e) => Effect.log(e.status)))
+ * Sources.waitForScan(44, 41).pipe(Effect.catchTag("ScanFailed", (e) => Effect.log(e.state)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class ScanFailed extends /* @__PURE__ */ Schema.TaggedError<ScanFailed>()("ScanFailed", {
   sourceId: Schema.Number,
   scanId: Schema.Number,
-  status: Schema.String,
+  state: Schema.String,
   message: Schema.String
 }) {}
 
@@ -294,6 +337,8 @@ export class ScanFailed extends /* @__PURE__ */ Schema.TaggedError<ScanFailed>()
  * ```ts
  * Exports.waitForExport(3).pipe(Effect.catchTag("DownloadError", (e) => Effect.log(e.message)))
  * ```
+ * @since 0.1.0
+ * @category errors
  */
 export class DownloadError extends /* @__PURE__ */ Schema.TaggedError<DownloadError>()("DownloadError", {
   exportId: Schema.Number,
@@ -307,6 +352,8 @@ export class DownloadError extends /* @__PURE__ */ Schema.TaggedError<DownloadEr
  * ```ts
  * const isRetryable = (e: ApiError) => e._tag === "ServiceUnavailable" || e._tag === "RateLimitExceeded"
  * ```
+ * @since 0.1.0
+ * @category unions
  */
 export type ApiError =
   | BadRequest
@@ -330,21 +377,35 @@ export type ApiError =
  * ```ts
  * const transient = (e: RequestError) => e._tag === "TransportError" || e._tag === "ServiceUnavailable"
  * ```
+ * @since 0.1.0
+ * @category unions
  */
 export type RequestError = ApiError | TransportError | RedirectError | ResponseDecodeError | TimeoutError
 
 /**
- * Every way a call of this client can fail.
+ * What a call that only makes requests fails with: its input refused before any request
+ * (`ClientValidationError`), or a request failing. The waits and downloads add their own
+ * errors to it.
+ *
+ * @example
+ * ```ts
+ * const retryable = (e: CallError) => e._tag === "ServiceUnavailable" || e._tag === "TransportError"
+ * ```
+ * @since 0.2.0
+ * @category unions
+ */
+export type CallError = ClientValidationError | RequestError
+
+/**
+ * Every way a call of this client can fail: the errors of {@link CallError}, and the
+ * outcomes of server-side work — an import, publish or scan that ended badly, an export
+ * that gave no file or whose download broke off.
  *
  * @example
  * ```ts
  * const describe = (e: KoordinatesError) => `${e._tag}: ${e.message}`
  * ```
+ * @since 0.1.0
+ * @category unions
  */
-export type KoordinatesError =
-  | ApiError
-  | ClientValidationError
-  | TransportError
-  | ResponseDecodeError
-  | RedirectError
-  | TimeoutError
+export type KoordinatesError = CallError | ImportFailed | PublishFailed | ScanFailed | DownloadError

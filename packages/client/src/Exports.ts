@@ -18,6 +18,7 @@
  *   return yield* Exports.downloadToFile(done, "downloads/")
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
@@ -26,12 +27,11 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, DownloadError, type KoordinatesError, type TimeoutError } from "./Errors.ts"
+import { type CallError, ClientValidationError, DownloadError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
-import * as Query from "./Query.ts"
 import * as Download from "./internal/download.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -46,6 +46,8 @@ import * as Wait from "./internal/wait.ts"
  * const e = yield* Exports.get(3)
  * e.state === "complete" && e.download_url
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Export extends /* @__PURE__ */ Schema.Class<Export>("@koordinates-effect/client/Export")({
   id: Schema.Number,
@@ -77,6 +79,8 @@ export class Export extends /* @__PURE__ */ Schema.Class<Export>("@koordinates-e
  * const check = yield* Exports.validate(request)
  * if (!check.is_valid) console.log(Exports.reasons(check))
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class ExportValidation extends /* @__PURE__ */ Schema.Class<ExportValidation>(
   "@koordinates-effect/client/ExportValidation"
@@ -103,6 +107,8 @@ export class ExportValidation extends /* @__PURE__ */ Schema.Class<ExportValidat
  * ```ts
  * const cropLayers = yield* Query.collect(Exports.listCropLayers())
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CropLayer extends /* @__PURE__ */ Schema.Class<CropLayer>("@koordinates-effect/client/CropLayer")({
   id: Schema.Number,
@@ -122,6 +128,8 @@ export class CropLayer extends /* @__PURE__ */ Schema.Class<CropLayer>("@koordin
  * const wellington = yield* Exports.getCropFeature(1, 12)
  * yield* Exports.create({ …, extent: wellington })
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class CropFeature extends /* @__PURE__ */ Schema.Class<CropFeature>("@koordinates-effect/client/CropFeature")({
   id: Schema.Number,
@@ -175,16 +183,22 @@ const ExportRequest = /* @__PURE__ */ Schema.Struct({
  *   items: [{ item: roads.url }, { item: imagery.url, color: "#003399" }]
  * }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export interface NewExport extends Omit<typeof ExportRequest.Type, "extent"> {
   readonly extent?: typeof Area.Type | CropFeature
 }
 
-const checkRequest = (request: NewExport) =>
-  Validate.input(ExportRequest, {
-    ...request,
-    ...(request.extent instanceof CropFeature ? { extent: request.extent.url } : {})
-  })
+/** POSTs an export request (a crop feature given as its URL), checked before any request. */
+const sendRequest = <A>(path: string, request: NewExport, reply: Schema.Decoder<A>) =>
+  Effect.flatMap(
+    Validate.input(ExportRequest, {
+      ...request,
+      ...(request.extent instanceof CropFeature ? { extent: request.extent.url } : {})
+    }),
+    (checked) => Http.json({ method: "POST", path, body: HttpBody.jsonUnsafe(checked) }, reply)
+  )
 
 /**
  * The token's exports, newest first.
@@ -193,8 +207,10 @@ const checkRequest = (request: NewExport) =>
  * ```ts
  * const recent = yield* Query.collect(Query.limit(Exports.list(), 5))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<Export> => Query.make({ name: "Koordinates.Exports.list", path: "/exports/", schema: Export })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Exports.list", "/exports/", Export)
 
 /**
  * An export by id.
@@ -203,12 +219,10 @@ export const list = (): Query.Query<Export> => Query.make({ name: "Koordinates.E
  * ```ts
  * const e = yield* Exports.get(3)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Export, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Exports.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/exports/${id}/`, Export, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.get", "/exports/{id}/", Export)
 
 /**
  * Requests an export; the server builds it in the background (see {@link waitForExport}).
@@ -217,12 +231,14 @@ export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Export
  * ```ts
  * const e = yield* Exports.create({ crs: "EPSG:4326", formats: { table: "text/csv" }, items: [{ item: table.url }] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const create: (request: NewExport) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Exports.create")(function*(request: NewExport) {
-    const checked = yield* checkRequest(request)
-    return yield* Http.json({ method: "POST", path: "/exports/", body: HttpBody.jsonUnsafe(checked) }, Export)
-  })
+export const create = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Exports.create",
+  "/exports/",
+  (path, request: NewExport) => sendRequest(path, request, Export)
+)
 
 /**
  * Asks the server whether an export request would succeed, and why not.
@@ -231,15 +247,14 @@ export const create: (request: NewExport) => Effect.Effect<Export, KoordinatesEr
  * ```ts
  * const check = yield* Exports.validate(request)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const validate: (request: NewExport) => Effect.Effect<ExportValidation, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Exports.validate")(function*(request: NewExport) {
-    const checked = yield* checkRequest(request)
-    return yield* Http.json(
-      { method: "POST", path: "/exports/validate/", body: HttpBody.jsonUnsafe(checked) },
-      ExportValidation
-    )
-  })
+export const validate = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Exports.validate",
+  "/exports/validate/",
+  (path, request: NewExport) => sendRequest(path, request, ExportValidation)
+)
 
 /**
  * The reasons a validation gives, by what they concern: `__all__` for the request as a
@@ -249,6 +264,8 @@ export const validate: (request: NewExport) => Effect.Effect<ExportValidation, K
  * ```ts
  * Exports.reasons(check) // { __all__: ["too-large"], "https://…/layers/12/": ["outside-extent"] }
  * ```
+ * @since 0.1.0
+ * @category utils
  */
 export const reasons = (validation: ExportValidation): Record<string, ReadonlyArray<string>> => {
   const result: Record<string, ReadonlyArray<string>> = {}
@@ -284,9 +301,11 @@ const FormatOptions = /* @__PURE__ */ Schema.Struct({
  * const formats = yield* Exports.formats()
  * Object.keys(formats.vector ?? {})
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const formats: () => Effect.Effect<Record<string, Record<string, string>>, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Exports.formats")(function*() {
+export const formats = /* @__PURE__ */ Effect.fn("Koordinates.Exports.formats")(
+  function*(): Effect.fn.Return<Record<string, Record<string, string>>, CallError, Koordinates> {
     const options = yield* Http.json({ method: "OPTIONS", path: "/exports/" }, FormatOptions)
     return Object.fromEntries(
       Object.entries(options.actions.POST.formats.children).map(([kind, field]) => [
@@ -305,13 +324,14 @@ export const formats: () => Effect.Effect<Record<string, Record<string, string>>
  * ```ts
  * yield* Exports.cancel(3)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const cancel: (id: number) => Effect.Effect<Export, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.cancel"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "DELETE", path: `/exports/${id}/` }, Export)
-})
+export const cancel = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Exports.cancel",
+  "/exports/{id}/",
+  (path) => Http.json({ method: "DELETE", path }, Export)
+)
 
 const exportOutcome = (exported: Export) => {
   switch (exported.state) {
@@ -333,13 +353,13 @@ const exportOutcome = (exported: Export) => {
  * ```ts
  * const done = yield* Exports.waitForExport(created.id, { timeout: "30 minutes" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
-export const waitForExport: (
+export const waitForExport = /* @__PURE__ */ Effect.fn("Koordinates.Exports.waitForExport")(function*(
   id: number,
   options?: Wait.WaitOptions
-) => Effect.Effect<Export, KoordinatesError | DownloadError | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.waitForExport"
-)(function*(id: number, options?: Wait.WaitOptions) {
+): Effect.fn.Return<Export, CallError | DownloadError, Koordinates> {
   return yield* Wait.until(`export ${id}`, get(id), exportOutcome, options)
 })
 
@@ -350,6 +370,8 @@ export const waitForExport: (
  * ```ts
  * const onProgress = ({ received, total }: Exports.DownloadProgress) => Effect.log(`${received}/${total}`)
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export type DownloadProgress = Download.Progress
 
@@ -361,6 +383,8 @@ export type DownloadProgress = Download.Progress
  * ```ts
  * Exports.download(done, { onProgress: ({ received }) => Effect.log(received) })
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export interface DownloadOptions {
   readonly onProgress?: (progress: DownloadProgress) => Effect.Effect<void>
@@ -397,11 +421,13 @@ const bytesOf = (current: Export, options: DownloadOptions) =>
  * ```ts
  * const bytes = Exports.download(done, { onProgress: ({ received, total }) => Effect.log(`${received}/${total}`) })
  * ```
+ * @since 0.1.0
+ * @category downloads
  */
 export const download = (
   exported: Export | number,
   options: DownloadOptions = {}
-): Stream.Stream<Uint8Array, KoordinatesError | DownloadError, Koordinates> =>
+): Stream.Stream<Uint8Array, CallError | DownloadError, Koordinates> =>
   Stream.unwrap(Effect.map(completeExport(exported), (current) => bytesOf(current, options))).pipe(
     Stream.withSpan("Koordinates.Exports.download")
   )
@@ -420,17 +446,15 @@ export const download = (
  * ```ts
  * const path = yield* Exports.downloadToFile(done, "downloads/", { overwrite: true }).pipe(Effect.provide(NodeFileSystem.layer))
  * ```
+ * @since 0.1.0
+ * @category downloads
  */
-export const downloadToFile: (
-  exported: Export | number,
-  target: string,
-  options?: DownloadOptions & { readonly overwrite?: boolean }
-) => Effect.Effect<string, KoordinatesError | DownloadError, Koordinates | FileSystem.FileSystem> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Exports.downloadToFile")(function*(
+export const downloadToFile = /* @__PURE__ */ Effect.fn("Koordinates.Exports.downloadToFile")(
+  function*(
     exported: Export | number,
     target: string,
     options?: DownloadOptions & { readonly overwrite?: boolean }
-  ) {
+  ): Effect.fn.Return<string, CallError | DownloadError, Koordinates | FileSystem.FileSystem> {
     if (target.trim() === "") {
       return yield* new ClientValidationError({ field: "target", message: "Invalid target: empty download file path" })
     }
@@ -449,9 +473,14 @@ export const downloadToFile: (
  * ```ts
  * const cropLayers = yield* Query.collect(Exports.listCropLayers())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const listCropLayers = (): Query.Query<CropLayer> =>
-  Query.make({ name: "Koordinates.Exports.listCropLayers", path: "/exports/croplayers/", schema: CropLayer })
+export const listCropLayers = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Exports.listCropLayers",
+  "/exports/croplayers/",
+  CropLayer
+)
 
 /**
  * A crop layer by id.
@@ -460,16 +489,10 @@ export const listCropLayers = (): Query.Query<CropLayer> =>
  * ```ts
  * const regions = yield* Exports.getCropLayer(1)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getCropLayer: (
-  id: number,
-  options?: Get.GetOptions
-) => Effect.Effect<CropLayer, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Exports.getCropLayer")(
-  function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/exports/croplayers/${id}/`, CropLayer, options)
-  }
-)
+export const getCropLayer = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.getCropLayer", "/exports/croplayers/{id}/", CropLayer)
 
 /**
  * The features (areas) of a crop layer.
@@ -478,14 +501,14 @@ export const getCropLayer: (
  * ```ts
  * const regions = yield* Query.collect(Exports.listCropFeatures(1))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const listCropFeatures = (cropLayerId: number): Query.Query<CropFeature> =>
-  Query.make({
-    name: "Koordinates.Exports.listCropFeatures",
-    path: `/exports/croplayers/${cropLayerId}/cropfeatures/`,
-    schema: CropFeature,
-    ids: { cropLayerId }
-  })
+export const listCropFeatures = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Exports.listCropFeatures",
+  "/exports/croplayers/{cropLayerId}/cropfeatures/",
+  CropFeature
+)
 
 /**
  * A crop feature with its geometry.
@@ -494,14 +517,11 @@ export const listCropFeatures = (cropLayerId: number): Query.Query<CropFeature> 
  * ```ts
  * const wellington = yield* Exports.getCropFeature(1, 12)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getCropFeature: (
-  cropLayerId: number,
-  featureId: number
-) => Effect.Effect<CropFeature, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Exports.getCropFeature"
-)(function*(cropLayerId: number, featureId: number) {
-  yield* Validate.id("cropLayerId", cropLayerId)
-  yield* Validate.id("featureId", featureId)
-  return yield* Http.json({ method: "GET", path: `/exports/croplayers/${cropLayerId}/cropfeatures/${featureId}/` }, CropFeature)
-})
+export const getCropFeature = /* @__PURE__ */ Endpoint.read(
+  "Koordinates.Exports.getCropFeature",
+  "/exports/croplayers/{cropLayerId}/cropfeatures/{featureId}/",
+  CropFeature
+)

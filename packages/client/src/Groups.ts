@@ -6,15 +6,11 @@
  * import * as Groups from "@koordinates-effect/client/Groups"
  * const group = yield* Groups.get(119)
  * ```
+ * @since 0.1.0
  * @module
  */
-import * as Effect from "effect/Effect"
-import type { KoordinatesError } from "./Errors.ts"
-import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import { Group } from "./Users.ts"
-import * as Http from "./internal/http.ts"
-import * as Validate from "./internal/validate.ts"
+import { Group, searchKeys } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 
 export {
   /**
@@ -24,6 +20,8 @@ export {
    * ```ts
    * const label = (g: Groups.Group) => `${g.name} (${g.country})`
    * ```
+   * @since 0.1.0
+   * @category models
    */
   Group
 }
@@ -35,13 +33,10 @@ export {
  * ```ts
  * const group = yield* Groups.get(119)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number) => Effect.Effect<Group, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Groups.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/groups/${id}/` }, Group)
-})
+export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Groups.get", "/groups/{id}/", Group)
 
 /**
  * The site's groups; filterable with `q` (a name search).
@@ -50,6 +45,7 @@ export const get: (id: number) => Effect.Effect<Group, KoordinatesError, Koordin
  * ```ts
  * Query.collect(Groups.list().pipe(Query.filter({ q: "council" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<Group, "q"> =>
-  Query.make<Group, "q">({ name: "Koordinates.Groups.list", path: "/groups/", schema: Group, filterKeys: ["q"] })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Groups.list", "/groups/", Group, { filterKeys: searchKeys })

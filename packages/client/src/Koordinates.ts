@@ -48,6 +48,8 @@ export type {
  * ```ts
  * const options: KoordinatesOptions = { host: "labs.koordinates.com", apiVersion: "v1.x" }
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export interface KoordinatesOptions extends RequestOptions {
   /**
@@ -106,6 +108,8 @@ export interface KoordinatesService {
  * ```ts
  * const root = Effect.map(Koordinates, (k) => k.apiRoot)
  * ```
+ * @since 0.1.0
+ * @category services
  */
 export class Koordinates extends Context.Service<Koordinates, KoordinatesService>()(
   "@koordinates-effect/client/Koordinates"
@@ -118,6 +122,8 @@ export class Koordinates extends Context.Service<Koordinates, KoordinatesService
  * ```ts
  * Koordinates.layer({ host: "labs.koordinates.com", token, apiVersion: Koordinates.defaultApiVersion })
  * ```
+ * @since 0.1.0
+ * @category constants
  */
 export const defaultApiVersion = "v1.x"
 
@@ -166,6 +172,8 @@ const nonEmpty = (token: string | Redacted.Redacted<string> | undefined): Option
  * ```ts
  * const service = Koordinates.make({ host: "labs.koordinates.com", token: Redacted.make("…") })
  * ```
+ * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   options: KoordinatesOptions & { readonly token: Redacted.Redacted<string> }
@@ -218,6 +226,8 @@ const noToken = (hint: string) => invalid("token", `No authentication token give
  * ```ts
  * const live = Koordinates.layer({ host: "labs.koordinates.com", token: process.env.MY_TOKEN })
  * ```
+ * @since 0.1.0
+ * @category constructors
  */
 export const layer = (
   options: KoordinatesOptions
@@ -241,6 +251,8 @@ export const layer = (
  * // KOORDINATES_HOST=labs.koordinates.com KOORDINATES_TOKEN=… node app.ts
  * const live = Koordinates.layerConfig()
  * ```
+ * @since 0.1.0
+ * @category constructors
  */
 export const layerConfig = (
   options: KoordinatesOptions = {}
@@ -271,6 +283,8 @@ export const layerConfig = (
  * ```ts
  * Layers.get(1474).pipe(Koordinates.withRequestOptions({ retry: false, timeout: "5 seconds" }))
  * ```
+ * @since 0.1.0
+ * @category combinators
  */
 export const withRequestOptions: {
   (options: RequestOptions): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | ClientValidationError, R>

@@ -14,25 +14,25 @@
  *   return { crs: layer.data.crs, versions: versions.length }
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ImportFailed, type TimeoutError } from "./Errors.ts"
+import { type CallError, ImportFailed } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { License } from "./Licenses.ts"
 import { Metadata } from "./Metadata.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
-import type { Publish } from "./internal/publish.ts"
 import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
 import * as Versioned from "./internal/versioned.ts"
 import * as Wait from "./internal/wait.ts"
-import * as Xml from "./internal/xml.ts"
 
 /**
  * A category a layer is listed under.
@@ -41,6 +41,8 @@ import * as Xml from "./internal/xml.ts"
  * ```ts
  * const slugs = (layer: Layer) => layer.categories.map((c: Category) => c.slug)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Category extends /* @__PURE__ */ Schema.Class<Category>("@koordinates-effect/client/Category")({
   name: Schema.String,
@@ -54,6 +56,8 @@ export class Category extends /* @__PURE__ */ Schema.Class<Category>("@koordinat
  * ```ts
  * const columns = (layer: Layer) => layer.data.fields.map((f: Field) => `${f.name}: ${f.type}`)
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Field extends /* @__PURE__ */ Schema.Class<Field>("@koordinates-effect/client/Field")({
   name: Schema.String,
@@ -68,6 +72,8 @@ export class Field extends /* @__PURE__ */ Schema.Class<Field>("@koordinates-eff
  * ```ts
  * const crs = (layer: Layer) => layer.data.crs ?? "(no geometry)"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class LayerData extends /* @__PURE__ */ Schema.Class<LayerData>("@koordinates-effect/client/LayerData")({
   encoding: /* @__PURE__ */ optionalNullable(Schema.String),
@@ -86,6 +92,8 @@ export class LayerData extends /* @__PURE__ */ Schema.Class<LayerData>("@koordin
  * ```ts
  * const importing = (v: LayerVersion) => v.status === "importing"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class LayerVersion extends /* @__PURE__ */ Schema.Class<LayerVersion>("@koordinates-effect/client/LayerVersion")({
   id: Schema.Number,
@@ -104,6 +112,8 @@ export class LayerVersion extends /* @__PURE__ */ Schema.Class<LayerVersion>("@k
  * ```ts
  * const names = Query.stream(Layers.list()).pipe(Stream.map((l: LayerSummary) => l.name))
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class LayerSummary extends /* @__PURE__ */ Schema.Class<LayerSummary>("@koordinates-effect/client/LayerSummary")({
   id: Schema.Number,
@@ -124,6 +134,8 @@ export class LayerSummary extends /* @__PURE__ */ Schema.Class<LayerSummary>("@k
  * const layer = yield* Layers.get(1474)
  * layer.data.crs // "EPSG:2193"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Layer extends /* @__PURE__ */ Schema.Class<Layer>("@koordinates-effect/client/Layer")({
   id: Schema.Number,
@@ -153,44 +165,17 @@ export class Layer extends /* @__PURE__ */ Schema.Class<Layer>("@koordinates-eff
 }) {}
 
 /**
- * Attributes layer lists can be filtered on (dotted forms such as `created_at.gte` too).
- *
- * @example
- * ```ts
- * Layers.list().pipe(Query.filter({ kind: "raster", "created_at.gte": "2024-01-01" }))
- * ```
- */
-export type LayerFilter =
-  | "kind"
-  | "public"
-  | "group"
-  | "license"
-  | "category"
-  | "geotag"
-  | "tag"
-  | "q"
-  | "created_at"
-  | "updated_at"
-
-/**
- * Attributes layer lists can be ordered by.
- *
- * @example
- * ```ts
- * Layers.list().pipe(Query.orderBy("-popularity"))
- * ```
- */
-export type LayerSort = "name" | "created_at" | "updated_at" | "popularity"
-
-/**
- * Filter attributes of layer lists (shared with the Catalog), as checked at run time.
+ * Filter attributes of layer lists (shared with the Catalog), as checked at run time;
+ * dotted forms such as `created_at.gte` filter on them too.
  *
  * @example
  * ```ts
  * Layers.layerFilterKeys.includes("tag") // true
  * ```
+ * @since 0.1.0
+ * @category filters
  */
-export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
+export const layerFilterKeys = [
   "kind",
   "public",
   "group",
@@ -201,7 +186,19 @@ export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
   "q",
   "created_at",
   "updated_at"
-]
+] as const
+
+/**
+ * Attributes layer lists can be filtered on (see {@link layerFilterKeys}).
+ *
+ * @example
+ * ```ts
+ * Layers.list().pipe(Query.filter({ kind: "raster", "created_at.gte": "2024-01-01" }))
+ * ```
+ * @since 0.1.0
+ * @category filters
+ */
+export type LayerFilter = (typeof layerFilterKeys)[number]
 
 /**
  * Ordering attributes of layer lists (shared with the Catalog), as checked at run time.
@@ -210,8 +207,34 @@ export const layerFilterKeys: ReadonlyArray<LayerFilter> = [
  * ```ts
  * Layers.layerSortKeys.includes("popularity") // true
  * ```
+ * @since 0.1.0
+ * @category filters
  */
-export const layerSortKeys: ReadonlyArray<LayerSort> = ["name", "created_at", "updated_at", "popularity"]
+export const layerSortKeys = ["name", "created_at", "updated_at", "popularity"] as const
+
+/**
+ * Attributes layer lists can be ordered by (see {@link layerSortKeys}).
+ *
+ * @example
+ * ```ts
+ * Layers.list().pipe(Query.orderBy("-popularity"))
+ * ```
+ * @since 0.1.0
+ * @category filters
+ */
+export type LayerSort = (typeof layerSortKeys)[number]
+
+/**
+ * The filter of version lists: `data` (e.g. `data.source.revision`).
+ *
+ * @example
+ * ```ts
+ * Layers.versionFilterKeys.includes("data") // true
+ * ```
+ * @since 0.2.0
+ * @category filters
+ */
+export const versionFilterKeys = ["data"] as const
 
 /**
  * Options of the single-object getters.
@@ -220,8 +243,10 @@ export const layerSortKeys: ReadonlyArray<LayerSort> = ["name", "created_at", "u
  * ```ts
  * Layers.get(1474, { expand: ["data"] })
  * ```
+ * @since 0.1.0
+ * @category options
  */
-export type GetOptions = Versioned.GetOptions
+export type GetOptions = Endpoint.GetOptions
 
 /**
  * Options of the waits: the polling `schedule` (default every 2 seconds) and a `timeout`.
@@ -230,14 +255,13 @@ export type GetOptions = Versioned.GetOptions
  * ```ts
  * Layers.waitForImport(1474, 4067, { schedule: Schedule.spaced("5 seconds"), timeout: "30 minutes" })
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export type WaitOptions = Wait.WaitOptions
 
-/** What the layer functions fail with. */
-type LayerError = Versioned.Error
-
 /** The layers collection, as the shared versioned endpoints see it. */
-const layers: Versioned.Resource<Layer> = { module: "Layers", path: "/layers/", idField: "layerId", schema: Layer }
+const layers = { module: "Layers", path: "/layers/", idField: "layerId", schema: Layer } as const satisfies Versioned.Resource<Layer>
 
 /**
  * A list of layers (or tables) at `path`, with the layer filters and sort keys.
@@ -246,6 +270,8 @@ const layers: Versioned.Resource<Layer> = { module: "Layers", path: "/layers/", 
  * ```ts
  * const tables = Layers.listOf("Tables.list", "/tables/")
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listOf = (name: string, path: string): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> =>
   Query.make<LayerSummary, LayerFilter, LayerSort, Layer>({
@@ -264,6 +290,8 @@ export const listOf = (name: string, path: string): Query.Query<LayerSummary, La
  * ```ts
  * Query.stream(Layers.list().pipe(Query.filter({ kind: "vector" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> => listOf("Layers.list", "/layers/")
 
@@ -274,6 +302,8 @@ export const list = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer>
  * ```ts
  * const drafts = yield* Query.collect(Layers.listDrafts())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listDrafts = (): Query.Query<LayerSummary, LayerFilter, LayerSort, Layer> =>
   listOf("Layers.listDrafts", "/layers/drafts/")
@@ -285,16 +315,15 @@ export const listDrafts = (): Query.Query<LayerSummary, LayerFilter, LayerSort, 
  * ```ts
  * const versions = yield* Query.collect(Layers.listVersions(1474))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const listVersions = (layerId: number): Query.Query<LayerVersion, "data", never, Layer> =>
-  Query.make<LayerVersion, "data", never, Layer>({
-    name: "Koordinates.Layers.listVersions",
-    path: `/layers/${layerId}/versions/`,
-    schema: LayerVersion,
-    expandedSchema: Layer,
-    filterKeys: ["data"],
-    ids: { layerId }
-  })
+export const listVersions = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Layers.listVersions",
+  "/layers/{layerId}/versions/",
+  LayerVersion,
+  { expandedSchema: Layer, filterKeys: versionFilterKeys }
+)
 
 /**
  * A layer by id: its published version, or its draft when it was never published.
@@ -303,9 +332,10 @@ export const listVersions = (layerId: number): Query.Query<LayerVersion, "data",
  * ```ts
  * const layer = yield* Layers.get(1474)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.get(layers)
+export const get = /* @__PURE__ */ Versioned.get(layers)
 
 /**
  * A layer at one of its versions.
@@ -315,12 +345,10 @@ export const get: (id: number, options?: GetOptions) => Effect.Effect<Layer, Lay
  * const v = yield* Layers.getVersion(1474, 4067)
  * v.version?.status // "ok"
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getVersion: (
-  layerId: number,
-  versionId: number,
-  options?: GetOptions
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Versioned.getVersion(layers)
+export const getVersion = /* @__PURE__ */ Versioned.getVersion(layers)
 
 /**
  * A layer at its draft version; `NotFound` when it has no draft.
@@ -329,9 +357,10 @@ export const getVersion: (
  * ```ts
  * const draft = yield* Layers.getDraft(1474)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getDraft: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.getNamedVersion(layers, "draft")
+export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(layers, "draft")
 
 /**
  * A layer at its published version; `NotFound` when it was never published.
@@ -340,9 +369,10 @@ export const getDraft: (layerId: number, options?: GetOptions) => Effect.Effect<
  * ```ts
  * const published = yield* Layers.getPublished(1474)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getPublished: (layerId: number, options?: GetOptions) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.getNamedVersion(layers, "published")
+export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(layers, "published")
 
 /**
  * Whether this layer object is its layer's published version.
@@ -351,6 +381,8 @@ export const getPublished: (layerId: number, options?: GetOptions) => Effect.Eff
  * ```ts
  * Layers.isPublishedVersion(yield* Layers.get(1474)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isPublishedVersion: (layer: Layer) => boolean = Versioned.isPublishedVersion
 
@@ -361,6 +393,8 @@ export const isPublishedVersion: (layer: Layer) => boolean = Versioned.isPublish
  * ```ts
  * Layers.isDraftVersion(yield* Layers.getDraft(1474)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isDraftVersion: (layer: Layer) => boolean = Versioned.isDraftVersion
 
@@ -376,6 +410,8 @@ const dataInput = /* @__PURE__ */ Schema.Struct({
  * ```ts
  * const input: Layers.NewLayer = { name: "A Test Layer", group: 999, data: { datasources: [123456] } }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewLayer = /* @__PURE__ */ Schema.Struct({
   name: NonBlank,
@@ -388,7 +424,12 @@ export const NewLayer = /* @__PURE__ */ Schema.Struct({
   elevation_field: /* @__PURE__ */ Schema.optionalKey(Schema.String)
 })
 
-/** What a new layer needs (see {@link NewLayer}). */
+/**
+ * What a new layer needs (see {@link NewLayer}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewLayer = typeof NewLayer.Type
 
 /**
@@ -399,6 +440,8 @@ export type NewLayer = typeof NewLayer.Type
  * ```ts
  * const changes: Layers.LayerChanges = { description: "Updated nightly", tags: ["roads"] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const LayerChanges = /* @__PURE__ */ NewLayer.mapFields((fields) => ({
   ...fields,
@@ -406,7 +449,12 @@ export const LayerChanges = /* @__PURE__ */ NewLayer.mapFields((fields) => ({
   data: Schema.optionalKey(fields.data)
 }))
 
-/** Changes to a draft version (see {@link LayerChanges}). */
+/**
+ * Changes to a draft version (see {@link LayerChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type LayerChanges = typeof LayerChanges.Type
 
 /** What `POST /layers/` answers: the layer (when the reply's `Location` was followed), or its new version. */
@@ -422,10 +470,12 @@ const CreateReply = /* @__PURE__ */ Schema.Union([Layer, LayerVersion])
  * const draft = yield* Layers.create({ name: "A Test Layer", group: 999, data: { datasources: [123456] } })
  * yield* Layers.waitForImport(draft.id, draft.version!.id)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const create: (layer: NewLayer) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Layers.create"
-)(function*(layer: NewLayer) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Layers.create")(function*(
+  layer: NewLayer
+): Effect.fn.Return<Layer, CallError, Koordinates> {
   const checked = yield* Validate.input(NewLayer, layer)
   const reply = yield* Http.json({ method: "POST", path: "/layers/", body: HttpBody.jsonUnsafe(checked) }, CreateReply)
   return reply instanceof Layer ? reply : yield* Http.json({ method: "GET", path: reply.url }, Layer)
@@ -439,9 +489,10 @@ export const create: (layer: NewLayer) => Effect.Effect<Layer, LayerError, Koord
  * ```ts
  * const draft = yield* Layers.createDraft(1474)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const createDraft: (layerId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.createDraft(layers)
+export const createDraft = /* @__PURE__ */ Versioned.createDraft(layers)
 
 /**
  * Starts (again) the import of a draft version's data. `Conflict` for a published version.
@@ -450,16 +501,14 @@ export const createDraft: (layerId: number) => Effect.Effect<Layer, LayerError, 
  * ```ts
  * const importing = yield* Layers.startImport(1474, 4068)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const startImport: (layerId: number, versionId: number) => Effect.Effect<Layer, LayerError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Layers.startImport")(function*(layerId: number, versionId: number) {
-    yield* Validate.id("layerId", layerId)
-    yield* Validate.id("versionId", versionId)
-    return yield* Http.json(
-      { method: "POST", path: `/layers/${layerId}/versions/${versionId}/import/`, body: HttpBody.jsonUnsafe({}) },
-      Layer
-    )
-  })
+export const startImport = /* @__PURE__ */ Endpoint.action(
+  "Koordinates.Layers.startImport",
+  "/layers/{layerId}/versions/{versionId}/import/",
+  Layer
+)
 
 /**
  * Reimports a layer from its datasources as a new draft version. `Conflict` when a draft
@@ -469,15 +518,14 @@ export const startImport: (layerId: number, versionId: number) => Effect.Effect<
  * ```ts
  * const next = yield* Layers.startUpdate(8888)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const startUpdate: (layerId: number) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Layers.startUpdate")(function*(layerId: number) {
-    yield* Validate.id("layerId", layerId)
-    return yield* Http.json(
-      { method: "POST", path: `/layers/${layerId}/versions/import/`, body: HttpBody.jsonUnsafe({}) },
-      Layer
-    )
-  })
+export const startUpdate = /* @__PURE__ */ Endpoint.action(
+  "Koordinates.Layers.startUpdate",
+  "/layers/{layerId}/versions/import/",
+  Layer
+)
 
 /**
  * Publishes one version of a layer; returns the Publish that carries it out.
@@ -487,9 +535,10 @@ export const startUpdate: (layerId: number) => Effect.Effect<Layer, LayerError, 
  * const publish = yield* Layers.publishVersion(8888, 9999)
  * yield* Publishing.waitForPublish(publish.id)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const publishVersion: (layerId: number, versionId: number) => Effect.Effect<Publish, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.publishVersion(layers)
+export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(layers)
 
 /**
  * Changes a draft version. `data` is sent only with `{ withData: true }`, which starts a
@@ -499,14 +548,16 @@ export const publishVersion: (layerId: number, versionId: number) => Effect.Effe
  * ```ts
  * yield* Layers.update(1474, 4068, { description: "Rebuilt from 2024 imagery" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const update: (
-  layerId: number,
-  versionId: number,
-  changes: LayerChanges,
-  options?: { readonly withData?: boolean }
-) => Effect.Effect<Layer, LayerError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Layers.update")(
-  function*(layerId: number, versionId: number, changes: LayerChanges, options?: { readonly withData?: boolean }) {
+export const update = /* @__PURE__ */ Effect.fn("Koordinates.Layers.update")(
+  function*(
+    layerId: number,
+    versionId: number,
+    changes: LayerChanges,
+    options?: { readonly withData?: boolean }
+  ): Effect.fn.Return<Layer, CallError, Koordinates> {
     const { data, ...fields } = yield* Validate.input(LayerChanges, changes)
     const body = options?.withData === true && data !== undefined ? { ...fields, data } : fields
     return yield* Versioned.putVersion(layers, layerId, versionId, body)
@@ -520,9 +571,10 @@ export const update: (
  * ```ts
  * yield* Layers.deleteVersion(1474, 4068)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const deleteVersion: (layerId: number, versionId: number) => Effect.Effect<void, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.deleteVersion(layers)
+export const deleteVersion = /* @__PURE__ */ Versioned.deleteVersion(layers)
 
 /**
  * Deletes a layer and all its versions.
@@ -531,9 +583,10 @@ export const deleteVersion: (layerId: number, versionId: number) => Effect.Effec
  * ```ts
  * yield* Layers.deleteLayer(1474)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const deleteLayer: (layerId: number) => Effect.Effect<void, LayerError, Koordinates> =
-  /* @__PURE__ */ Versioned.remove(layers, "deleteLayer")
+export const deleteLayer = /* @__PURE__ */ Versioned.remove(layers, "deleteLayer")
 
 /**
  * Sets a draft version's metadata from an XML document (a string, bytes, or a byte
@@ -543,19 +596,17 @@ export const deleteLayer: (layerId: number) => Effect.Effect<void, LayerError, K
  * ```ts
  * yield* Layers.setMetadata(1474, 4068, "<gmd:MD_Metadata …>…</gmd:MD_Metadata>")
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const setMetadata: (
-  layerId: number,
-  versionId: number,
-  xml: Xml.XmlInput
-) => Effect.Effect<void, LayerError, Koordinates> = /* @__PURE__ */ Versioned.setMetadata(layers)
+export const setMetadata = /* @__PURE__ */ Versioned.setMetadata(layers)
 
 const importOutcome = (layerId: number, versionId: number) => (layer: Layer) => {
   const status = layer.version?.status ?? "ok"
   if (status === "ok") return Option.some(Effect.succeed(layer))
   if (status === "importing" || status === "processing" || status === "queued") return Option.none()
   return Option.some(Effect.fail(
-    new ImportFailed({ layerId, versionId, status, message: `The import of layer ${layerId} version ${versionId} ended: ${status}` })
+    new ImportFailed({ layerId, versionId, state: status, message: `The import of layer ${layerId} version ${versionId} ended: ${status}` })
   ))
 }
 
@@ -568,14 +619,14 @@ const importOutcome = (layerId: number, versionId: number) => (layer: Layer) => 
  * ```ts
  * const ready = yield* Layers.waitForImport(draft.id, draft.version!.id, { timeout: "1 hour" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
-export const waitForImport: (
+export const waitForImport = /* @__PURE__ */ Effect.fn("Koordinates.Layers.waitForImport")(function*(
   layerId: number,
   versionId: number,
   options?: WaitOptions
-) => Effect.Effect<Layer, LayerError | ImportFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Layers.waitForImport"
-)(function*(layerId: number, versionId: number, options?: WaitOptions) {
+): Effect.fn.Return<Layer, CallError | ImportFailed, Koordinates> {
   return yield* Wait.until(
     `the import of layer ${layerId} version ${versionId}`,
     getVersion(layerId, versionId),

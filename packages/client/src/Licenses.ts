@@ -6,16 +6,15 @@
  * import * as Licenses from "@koordinates-effect/client/Licenses"
  * const isCreativeCommons = (l: Licenses.License) => l.type.startsWith("cc-")
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { type CallError, ClientValidationError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
-import * as Validate from "./internal/validate.ts"
 
 /**
  * A license. `jurisdiction` and `version` are set for Creative Commons licenses only.
@@ -24,6 +23,8 @@ import * as Validate from "./internal/validate.ts"
  * ```ts
  * const label = (l: Licenses.License) => `${l.title} (${l.type})`
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class License extends /* @__PURE__ */ Schema.Class<License>("@koordinates-effect/client/License")({
   id: Schema.Number,
@@ -43,9 +44,10 @@ export class License extends /* @__PURE__ */ Schema.Class<License>("@koordinates
  * ```ts
  * const licenses = yield* Query.collect(Licenses.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<License> =>
-  Query.make({ name: "Koordinates.Licenses.list", path: "/licenses/", schema: License })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Licenses.list", "/licenses/", License)
 
 /**
  * A license by id.
@@ -54,12 +56,10 @@ export const list = (): Query.Query<License> =>
  * ```ts
  * const license = yield* Licenses.get(9)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<License, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Licenses.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/licenses/${id}/`, License, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Licenses.get", "/licenses/{id}/", License)
 
 const creativeCommonsSlug = /^cc-by(?:-nc)?(?:-sa|-nd)?$/
 
@@ -73,13 +73,13 @@ const creativeCommonsSlug = /^cc-by(?:-nc)?(?:-sa|-nd)?$/
  * const byNcNz = yield* Licenses.getCreativeCommons("cc-by-nc", "nz")
  * const international = yield* Licenses.getCreativeCommons("cc-by-sa")
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getCreativeCommons: (
+export const getCreativeCommons = /* @__PURE__ */ Effect.fn("Koordinates.Licenses.getCreativeCommons")(function*(
   slug: string,
   jurisdiction?: string
-) => Effect.Effect<License, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Licenses.getCreativeCommons"
-)(function*(slug: string, jurisdiction?: string) {
+): Effect.fn.Return<License, CallError, Koordinates> {
   if (!creativeCommonsSlug.test(slug)) {
     return yield* new ClientValidationError({
       field: "slug",

@@ -11,12 +11,13 @@
  *   const iso = yield* Metadata.getXml(layer.metadata, "iso")
  * }
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { ClientValidationError, type CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import * as Versioned from "./internal/versioned.ts"
@@ -30,6 +31,8 @@ import * as Xml from "./internal/xml.ts"
  * ```ts
  * const isoUrl = (layer: Layer) => layer.metadata?.iso
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Metadata extends /* @__PURE__ */ Schema.Class<Metadata>("@koordinates-effect/client/Metadata")({
   iso: /* @__PURE__ */ Schema.optionalKey(Schema.String),
@@ -45,6 +48,8 @@ export class Metadata extends /* @__PURE__ */ Schema.Class<Metadata>("@koordinat
  * ```ts
  * const format: Metadata.MetadataFormat = "iso"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type MetadataFormat = "iso" | "dc" | "fgdc" | "native"
 
@@ -58,12 +63,11 @@ const converted = ["dc", "fgdc", "iso"] as const
  * ```ts
  * Metadata.formats(layer.metadata!) // ["dc", "iso"]
  * ```
+ * @since 0.1.0
+ * @category utils
  */
 export const formats = (metadata: Metadata): Array<"dc" | "fgdc" | "iso"> =>
   converted.filter((format) => metadata[format] !== undefined)
-
-/** What reading metadata fails with. */
-type MetadataError = KoordinatesError
 
 const formatUrl = (metadata: Metadata, format: MetadataFormat): Effect.Effect<string, ClientValidationError> => {
   const url = (["iso", "dc", "fgdc", "native"] as const).includes(format) ? metadata[format] : undefined
@@ -87,12 +91,11 @@ const xmlRequest = (url: string): Http.ApiRequest => ({ method: "GET", path: url
  * ```ts
  * const xml = yield* Metadata.getXml(layer.metadata!, "iso")
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getXml: (
-  metadata: Metadata,
-  format?: MetadataFormat
-) => Effect.Effect<string, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
-  function*(metadata: Metadata, format: MetadataFormat = "native") {
+export const getXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
+  function*(metadata: Metadata, format: MetadataFormat = "native"): Effect.fn.Return<string, CallError, Koordinates> {
     return yield* Http.text(xmlRequest(yield* formatUrl(metadata, format)), Xml.notDocument)
   }
 )
@@ -104,11 +107,13 @@ export const getXml: (
  * ```ts
  * Metadata.getXmlStream(layer.metadata!, "native").pipe(Stream.run(fileSink))
  * ```
+ * @since 0.1.0
+ * @category getters
  */
 export const getXmlStream = (
   metadata: Metadata,
   format: MetadataFormat = "native"
-): Stream.Stream<Uint8Array, MetadataError, Koordinates> =>
+): Stream.Stream<Uint8Array, CallError, Koordinates> =>
   Stream.unwrap(Effect.map(formatUrl(metadata, format), (url) => Http.stream(xmlRequest(url)))).pipe(
     Stream.withSpan("Koordinates.Metadata.getXmlStream")
   )
@@ -122,12 +127,11 @@ export const getXmlStream = (
  * ```ts
  * yield* Metadata.setXml(draft.this_version!, "<gmd:MD_Metadata …/>")
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const setXml: (
-  objectUrl: string,
-  xml: Xml.XmlInput
-) => Effect.Effect<void, MetadataError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.setXml")(
-  function*(objectUrl: string, xml: Xml.XmlInput) {
+export const setXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.setXml")(
+  function*(objectUrl: string, xml: Xml.XmlInput): Effect.fn.Return<void, CallError, Koordinates> {
     if (!URL.canParse(objectUrl) || !objectUrl.endsWith("/")) {
       return yield* new ClientValidationError({
         field: "objectUrl",

@@ -12,16 +12,17 @@
  *   { user: 123, permission: "admin" }
  * ])
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { ClientValidationError, type CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { Id } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -33,10 +34,17 @@ import * as Validate from "./internal/validate.ts"
  * ```ts
  * Schema.is(Permissions.PermissionLevel)("download") // true
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export const PermissionLevel = /* @__PURE__ */ Schema.Literals(["view", "download", "edit", "admin"])
 
-/** What a permission allows (see {@link PermissionLevel}). */
+/**
+ * What a permission allows (see {@link PermissionLevel}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type PermissionLevel = typeof PermissionLevel.Type
 
 /**
@@ -46,6 +54,8 @@ export type PermissionLevel = typeof PermissionLevel.Type
  * ```ts
  * const everyone: Permissions.PermissionId = "group.everyone"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export type PermissionId = `group.${string}` | `user.${number}`
 
@@ -56,6 +66,8 @@ export type PermissionId = `group.${string}` | `user.${number}`
  * ```ts
  * const who = (p: Permissions.Permission) => p.group?.name ?? `${p.user?.first_name} ${p.user?.last_name}`
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Permission extends /* @__PURE__ */ Schema.Class<Permission>("@koordinates-effect/client/Permission")({
   id: Schema.String,
@@ -72,6 +84,8 @@ export class Permission extends /* @__PURE__ */ Schema.Class<Permission>("@koord
  * ```ts
  * const target: Permissions.Target = { set: 933 }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export type Target = { readonly layer: number } | { readonly set: number } | { readonly source: number }
 
@@ -83,6 +97,8 @@ export type Target = { readonly layer: number } | { readonly set: number } | { r
  * ```ts
  * const grant: Permissions.NewPermission = { group: 108, permission: "download" }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewPermission = /* @__PURE__ */ Schema.Struct({
   group: /* @__PURE__ */ Schema.optionalKey(
@@ -93,7 +109,12 @@ export const NewPermission = /* @__PURE__ */ Schema.Struct({
 }).check(/* @__PURE__ */ Schema.makeFilter((p: { readonly group?: unknown; readonly user?: unknown }) =>
   (p.group === undefined) !== (p.user === undefined), { expected: "exactly one of group or user" }))
 
-/** A permission to grant (see {@link NewPermission}). */
+/**
+ * A permission to grant (see {@link NewPermission}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewPermission = typeof NewPermission.Type
 
 /** The collection, id and id field name of a target. */
@@ -117,6 +138,8 @@ const permissionsPath = (target: Target): Effect.Effect<string, ClientValidation
  * ```ts
  * const permissions = yield* Query.collect(Permissions.list({ layer: 1474 }))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const list = (target: Target): Query.Query<Permission> => {
   const [collection, id, field] = parts(target)
@@ -135,18 +158,16 @@ export const list = (target: Target): Query.Query<Permission> => {
  * ```ts
  * const everyone = yield* Permissions.get({ set: 933 }, "group.everyone")
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (
-  target: Target,
-  id: PermissionId,
-  options?: Get.GetOptions
-) => Effect.Effect<Permission, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(
-  function*(target: Target, id: PermissionId, options?: Get.GetOptions) {
+export const get = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.get")(
+  function*(target: Target, id: PermissionId, options?: Endpoint.GetOptions): Effect.fn.Return<Permission, CallError, Koordinates> {
     const path = yield* permissionsPath(target)
     if (!/^(?:group\.[\w-]+|user\.\d+)$/.test(id)) {
       return yield* new ClientValidationError({ field: "id", message: `Invalid permission id "${id}": expected group.{id} or user.{id}` })
     }
-    return yield* Get.object(`${path}${id}/`, Permission, options)
+    return yield* Endpoint.object(`${path}${id}/`, Permission, options)
   }
 )
 
@@ -157,9 +178,11 @@ export const get: (
  * ```ts
  * yield* Permissions.create({ source: 21836 }, { group: 108, permission: "download" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const create: (target: Target, permission: NewPermission) => Effect.Effect<Permission, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Permissions.create")(function*(target: Target, permission: NewPermission) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.create")(
+  function*(target: Target, permission: NewPermission): Effect.fn.Return<Permission, CallError, Koordinates> {
     const path = yield* permissionsPath(target)
     const checked = yield* Validate.input(NewPermission, permission)
     return yield* Http.json({ method: "POST", path, body: HttpBody.jsonUnsafe(checked) }, Permission)
@@ -173,13 +196,13 @@ export const create: (target: Target, permission: NewPermission) => Effect.Effec
  * ```ts
  * yield* Permissions.set({ layer: 1474 }, [{ group: "everyone", permission: "view" }])
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const set: (
+export const set = /* @__PURE__ */ Effect.fn("Koordinates.Permissions.set")(function*(
   target: Target,
   permissions: ReadonlyArray<NewPermission>
-) => Effect.Effect<Array<Permission>, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Permissions.set"
-)(function*(target: Target, permissions: ReadonlyArray<NewPermission>) {
+): Effect.fn.Return<Array<Permission>, CallError, Koordinates> {
   const path = yield* permissionsPath(target)
   const checked = yield* Validate.input(/* @__PURE__ */ Schema.Array(NewPermission), permissions, "permissions")
   const replaced = yield* Http.json({ method: "PUT", path, body: HttpBody.jsonUnsafe(checked) }, /* @__PURE__ */ Schema.Array(Permission))

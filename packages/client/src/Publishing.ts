@@ -12,18 +12,18 @@
  *   return yield* Publishing.waitForPublish(publish.id)
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, PublishFailed, type TimeoutError } from "./Errors.ts"
+import { type CallError, ClientValidationError, PublishFailed } from "./Errors.ts"
 import { Koordinates } from "./Koordinates.ts"
 import { Layer } from "./Layers.ts"
-import * as Query from "./Query.ts"
 import { Set } from "./Sets.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { Publish, PublishState } from "./internal/publish.ts"
 import * as Validate from "./internal/validate.ts"
@@ -39,6 +39,8 @@ export {
    * const publish = yield* Publishing.get(2054)
    * publish.state // "completed"
    * ```
+   * @since 0.1.0
+   * @category models
    */
   Publish,
   /**
@@ -49,12 +51,11 @@ export {
    * ```ts
    * Schema.is(Publishing.PublishState)("completed") // true
    * ```
+   * @since 0.1.0
+   * @category models
    */
   PublishState
 }
-
-/** What the publishing functions fail with. */
-type PublishError = Versioned.Error
 
 /**
  * Every publish of the site, newest first.
@@ -63,9 +64,10 @@ type PublishError = Versioned.Error
  * ```ts
  * const recent = yield* Query.collect(Query.limit(Publishing.list(), 10))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<Publish> =>
-  Query.make({ name: "Koordinates.Publishing.list", path: "/publish/", schema: Publish })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Publishing.list", "/publish/", Publish)
 
 /**
  * A publish by id; `expand` names related objects to embed (`Expand` header).
@@ -74,12 +76,10 @@ export const list = (): Query.Query<Publish> =>
  * ```ts
  * const publish = yield* Publishing.get(2054)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Publish, PublishError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Publishing.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/publish/${id}/`, Publish, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Publishing.get", "/publish/{id}/", Publish)
 
 /**
  * A draft version by ids: `{ layer, version }`, `{ table, version }` or `{ set, version }`.
@@ -89,13 +89,19 @@ export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Publis
  * const item: Publishing.VersionIds = { layer: 8888, version: 9999 }
  * ```
  * @since 0.2.0
+ * @category inputs
  */
 export type VersionIds =
   | { readonly layer: number; readonly version: number }
   | { readonly table: number; readonly version: number }
   | { readonly set: number; readonly version: number }
 
-/** A layer, table or set at a draft version, the URL of such a version, or its ids. */
+/**
+ * A layer, table or set at a draft version, the URL of such a version, or its ids.
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type PublishItem = string | Layer | Set | VersionIds
 
 /**
@@ -110,6 +116,8 @@ export type PublishItem = string | Layer | Set | VersionIds
  *   publishAt: new Date("2030-01-01T00:00:00Z")
  * }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export interface NewPublish {
   readonly items: ReadonlyArray<PublishItem>
@@ -172,9 +180,11 @@ const publishAtIso = (value: Date | string): Effect.Effect<string, ClientValidat
  * const publish = yield* Publishing.create({ items: [layerDraft, setDraft], publishStrategy: "individual" })
  * const byIds = yield* Publishing.create({ items: [{ layer: 8888, version: 9999 }, { table: 7777, version: 6666 }] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const create: (publish: NewPublish) => Effect.Effect<Publish, PublishError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Publishing.create")(function*(publish: NewPublish) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.create")(
+  function*(publish: NewPublish): Effect.fn.Return<Publish, CallError, Koordinates> {
     if (!Array.isArray(publish.items) || publish.items.length === 0) {
       return yield* invalid("items", "Invalid items: give at least one draft version to publish")
     }
@@ -200,13 +210,10 @@ export const create: (publish: NewPublish) => Effect.Effect<Publish, PublishErro
  * ```ts
  * yield* Publishing.cancel(2054)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const cancel: (id: number) => Effect.Effect<void, PublishError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Publishing.cancel"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  yield* Http.discard({ method: "DELETE", path: `/publish/${id}/` })
-})
+export const cancel = /* @__PURE__ */ Endpoint.remove("Koordinates.Publishing.cancel", "/publish/{id}/")
 
 /**
  * The publish's items, fetched: each version as a `Layer` (layers and tables) or a `Set`.
@@ -215,12 +222,14 @@ export const cancel: (id: number) => Effect.Effect<void, PublishError, Koordinat
  * ```ts
  * const items = yield* Publishing.getItems(yield* Publishing.get(2054))
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getItems: (publish: Publish) => Effect.Effect<Array<Layer | Set>, PublishError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Publishing.getItems")(function*(publish: Publish) {
+export const getItems = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.getItems")(
+  function*(publish: Publish): Effect.fn.Return<Array<Layer | Set>, CallError, Koordinates> {
     return yield* Effect.forEach(
       publish.items,
-      (url): Effect.Effect<Layer | Set, PublishError, Koordinates> =>
+      (url): Effect.Effect<Layer | Set, CallError, Koordinates> =>
         Http.json({ method: "GET", path: url }, /\/sets\/\d+\//.test(url) ? Set : Layer),
       { concurrency: 4 }
     )
@@ -249,12 +258,12 @@ const publishOutcome = (publish: Publish) => {
  * ```ts
  * const done = yield* Publishing.waitForPublish(publish.id, { timeout: "10 minutes" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
-export const waitForPublish: (
+export const waitForPublish = /* @__PURE__ */ Effect.fn("Koordinates.Publishing.waitForPublish")(function*(
   id: number,
   options?: Wait.WaitOptions
-) => Effect.Effect<Publish, PublishError | PublishFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Publishing.waitForPublish"
-)(function*(id: number, options?: Wait.WaitOptions) {
+): Effect.fn.Return<Publish, CallError | PublishFailed, Koordinates> {
   return yield* Wait.until(`publish ${id}`, get(id), publishOutcome, options)
 })

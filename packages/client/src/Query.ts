@@ -29,7 +29,7 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { type CallError, ClientValidationError } from "./Errors.ts"
 import { Koordinates } from "./Koordinates.ts"
 import * as Http from "./internal/http.ts"
 import * as Pagination from "./internal/pagination.ts"
@@ -85,18 +85,6 @@ type SortAllowed<K, S extends string> = [K] extends [SortKey<S> | undefined] ? u
  */
 export type SortKey<S extends string> = S | `-${S}`
 
-/**
- * Everything a query interpreter can fail with: the request errors, and
- * `ClientValidationError` for a bad key, filter value, limit or page size.
- *
- * @example
- * ```ts
- * const describe = (e: QueryError) => `${e._tag}: ${e.message}`
- * ```
- * @since 0.1.0
- * @category errors
- */
-export type QueryError = KoordinatesError
 
 interface QueryFields<A, X> {
   /** Span name of the endpoint, e.g. `Koordinates.Layers.list`. */
@@ -464,7 +452,7 @@ const paged = <A, X, B>(self: QueryFields<A, X>, emit: (page: Page<A>) => Readon
  */
 export const pages = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
-): Stream.Stream<Page<A>, QueryError, Koordinates> => paged(self, (page) => [page])
+): Stream.Stream<Page<A>, CallError, Koordinates> => paged(self, (page) => [page])
 
 /**
  * The items of a query, as a `Stream`: the first page is requested when the stream is
@@ -479,7 +467,7 @@ export const pages = <A, F extends string, S extends string, X>(
  */
 export const stream = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
-): Stream.Stream<A, QueryError, Koordinates> => paged(self, (page) => page.items)
+): Stream.Stream<A, CallError, Koordinates> => paged(self, (page) => page.items)
 
 /**
  * Every item of a query (up to its limit), in one array.
@@ -493,7 +481,7 @@ export const stream = <A, F extends string, S extends string, X>(
  */
 export const collect = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
-): Effect.Effect<Array<A>, QueryError, Koordinates> => Stream.runCollect(stream(self))
+): Effect.Effect<Array<A>, CallError, Koordinates> => Stream.runCollect(stream(self))
 
 /**
  * The first item of a query, if any; requests a single one-item page.
@@ -507,7 +495,7 @@ export const collect = <A, F extends string, S extends string, X>(
  */
 export const first = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
-): Effect.Effect<Option.Option<A>, QueryError, Koordinates> =>
+): Effect.Effect<Option.Option<A>, CallError, Koordinates> =>
   validate(self).pipe(
     Effect.andThen(collect(limit(self, 1))),
     Effect.map((items) => Option.fromUndefinedOr(items[0]))
@@ -528,7 +516,7 @@ export const first = <A, F extends string, S extends string, X>(
  */
 export const count = <A, F extends string, S extends string, X>(
   self: Query<A, F, S, X>
-): Effect.Effect<number, QueryError, Koordinates> =>
+): Effect.Effect<number, CallError, Koordinates> =>
   validate(self).pipe(
     Effect.andThen(Pagination.count({ method: "HEAD", path: self.path, params: firstPageParams(self) })),
     Effect.map((n) => self.limit === undefined ? n : Math.min(n, self.limit)),
@@ -550,11 +538,11 @@ export const count = <A, F extends string, S extends string, X>(
 export const nth: {
   (index: number): <A, F extends string, S extends string, X>(
     self: Query<A, F, S, X>
-  ) => Effect.Effect<Option.Option<A>, QueryError, Koordinates>
+  ) => Effect.Effect<Option.Option<A>, CallError, Koordinates>
   <A, F extends string, S extends string, X>(
     self: Query<A, F, S, X>,
     index: number
-  ): Effect.Effect<Option.Option<A>, QueryError, Koordinates>
+  ): Effect.Effect<Option.Option<A>, CallError, Koordinates>
 } = /* @__PURE__ */ dual(2, <A, F extends string, S extends string, X>(self: Query<A, F, S, X>, index: number) =>
   Validate.isId(index + 1)
     ? Effect.map(

@@ -22,10 +22,10 @@
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
-import type { KoordinatesError } from "./Errors.ts"
+import type { CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import * as Query from "./Query.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 
 /**
  * A decoded model and the JSON it was decoded from.
@@ -35,6 +35,7 @@ import * as Get from "./internal/get.ts"
  * const described = (item: Raw.WithJson<Layers.Layer>) => `${item.value.name}: ${Object.keys(item.json).length} keys`
  * ```
  * @since 0.2.0
+ * @category models
  */
 export interface WithJson<A> {
   readonly value: A
@@ -49,6 +50,7 @@ export interface WithJson<A> {
  * const decoded = Schema.decodeUnknownSync(Raw.schema(Layers.Layer))(json) // { value: Layer, json }
  * ```
  * @since 0.2.0
+ * @category constructors
  */
 export const schema = <A>(model: Schema.Decoder<A>): Schema.Decoder<WithJson<A>> =>
   Schema.Unknown.pipe(
@@ -67,6 +69,7 @@ export const schema = <A>(model: Schema.Decoder<A>): Schema.Decoder<WithJson<A>>
  * const first = yield* Query.first(Raw.withJson(Catalog.list()))
  * ```
  * @since 0.2.0
+ * @category combinators
  */
 export const withJson = <A, F extends string, S extends string, X>(
   self: Query.Query<A, F, S, X>
@@ -86,12 +89,13 @@ export const withJson = <A, F extends string, S extends string, X>(
  * const { value, json } = yield* Raw.get("/layers/1474/", Layers.Layer)
  * ```
  * @since 0.2.0
+ * @category getters
  */
 export const get = <A>(
   path: string,
   model: Schema.Decoder<A>,
-  options?: Get.GetOptions
-): Effect.Effect<WithJson<A>, KoordinatesError, Koordinates> => Get.object(path, schema(model), options)
+  options?: Endpoint.GetOptions
+): Effect.Effect<WithJson<A>, CallError, Koordinates> => Endpoint.object(path, schema(model), options)
 
 /**
  * The fields of the JSON that the model does not name, with their values.
@@ -101,6 +105,7 @@ export const get = <A>(
  * Raw.unknownKeys({ value: layer, json }) // { "thumbnail_url": "https://…" }
  * ```
  * @since 0.2.0
+ * @category utils
  */
 export const unknownKeys = <A>(item: WithJson<A>): Record<string, unknown> => {
   const known = new globalThis.Set(Object.keys(item.value as object))

@@ -11,18 +11,18 @@
  *   const publish = yield* Sets.publishVersion(set.id, set.version!.id)
  * })
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as HttpBody from "effect/http/HttpBody"
+import type { CallError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
-import { Category, Layer } from "./Layers.ts"
+import { Category, Layer, versionFilterKeys } from "./Layers.ts"
 import { Metadata } from "./Metadata.ts"
-import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
-import type { Publish } from "./internal/publish.ts"
 import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
 import * as Versioned from "./internal/versioned.ts"
@@ -35,6 +35,8 @@ import type * as Xml from "./internal/xml.ts"
  * ```ts
  * const versions = yield* Query.collect(Sets.listVersions(5)) // SetVersion[]
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class SetVersion extends /* @__PURE__ */ Schema.Class<SetVersion>("@koordinates-effect/client/SetVersion")({
   id: Schema.Number,
@@ -52,6 +54,8 @@ export class SetVersion extends /* @__PURE__ */ Schema.Class<SetVersion>("@koord
  * const set = yield* Sets.get(933)
  * set.items?.length
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Set extends /* @__PURE__ */ Schema.Class<Set>("@koordinates-effect/client/Set")({
   id: Schema.Number,
@@ -80,10 +84,7 @@ export class Set extends /* @__PURE__ */ Schema.Class<Set>("@koordinates-effect/
   version: /* @__PURE__ */ Schema.optionalKey(SetVersion)
 }) {}
 
-/** What the set functions fail with. */
-type SetError = Versioned.Error
-
-const sets: Versioned.Resource<Set> = { module: "Sets", path: "/sets/", idField: "setId", schema: Set }
+const sets = { module: "Sets", path: "/sets/", idField: "setId", schema: Set } as const satisfies Versioned.Resource<Set>
 
 /**
  * Every set of the site (no filters or ordering: the API has none for sets).
@@ -92,8 +93,10 @@ const sets: Versioned.Resource<Set> = { module: "Sets", path: "/sets/", idField:
  * ```ts
  * const all = yield* Query.collect(Sets.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<Set> => Query.make({ name: "Koordinates.Sets.list", path: "/sets/", schema: Set })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.list", "/sets/", Set)
 
 /**
  * Sets whose newest version is a draft.
@@ -102,9 +105,10 @@ export const list = (): Query.Query<Set> => Query.make({ name: "Koordinates.Sets
  * ```ts
  * const drafts = yield* Query.collect(Sets.listDrafts())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const listDrafts = (): Query.Query<Set> =>
-  Query.make({ name: "Koordinates.Sets.listDrafts", path: "/sets/drafts/", schema: Set })
+export const listDrafts = /* @__PURE__ */ Endpoint.list("Koordinates.Sets.listDrafts", "/sets/drafts/", Set)
 
 /**
  * The versions of a set, newest first; filterable on `data`.
@@ -113,16 +117,15 @@ export const listDrafts = (): Query.Query<Set> =>
  * ```ts
  * const versions = yield* Query.collect(Sets.listVersions(5))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const listVersions = (setId: number): Query.Query<SetVersion, "data", never, Set> =>
-  Query.make<SetVersion, "data", never, Set>({
-    name: "Koordinates.Sets.listVersions",
-    path: `/sets/${setId}/versions/`,
-    schema: SetVersion,
-    expandedSchema: Set,
-    filterKeys: ["data"],
-    ids: { setId }
-  })
+export const listVersions = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Sets.listVersions",
+  "/sets/{setId}/versions/",
+  SetVersion,
+  { expandedSchema: Set, filterKeys: versionFilterKeys }
+)
 
 /**
  * A set by id.
@@ -131,9 +134,10 @@ export const listVersions = (setId: number): Query.Query<SetVersion, "data", nev
  * ```ts
  * const set = yield* Sets.get(933)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number, options?: Versioned.GetOptions) => Effect.Effect<Set, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.get(sets)
+export const get = /* @__PURE__ */ Versioned.get(sets)
 
 /**
  * A set at one of its versions.
@@ -142,12 +146,10 @@ export const get: (id: number, options?: Versioned.GetOptions) => Effect.Effect<
  * ```ts
  * const v = yield* Sets.getVersion(5, 10)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getVersion: (
-  setId: number,
-  versionId: number,
-  options?: Versioned.GetOptions
-) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Versioned.getVersion(sets)
+export const getVersion = /* @__PURE__ */ Versioned.getVersion(sets)
 
 /**
  * A set at its draft version; `NotFound` when it has none.
@@ -156,9 +158,10 @@ export const getVersion: (
  * ```ts
  * const draft = yield* Sets.getDraft(5)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getDraft: (setId: number, options?: Versioned.GetOptions) => Effect.Effect<Set, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.getNamedVersion(sets, "draft")
+export const getDraft = /* @__PURE__ */ Versioned.getNamedVersion(sets, "draft")
 
 /**
  * A set at its published version; `NotFound` when never published.
@@ -167,11 +170,10 @@ export const getDraft: (setId: number, options?: Versioned.GetOptions) => Effect
  * ```ts
  * const published = yield* Sets.getPublished(5)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getPublished: (
-  setId: number,
-  options?: Versioned.GetOptions
-) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Versioned.getNamedVersion(sets, "published")
+export const getPublished = /* @__PURE__ */ Versioned.getNamedVersion(sets, "published")
 
 /**
  * Whether this set object is its set's published version.
@@ -180,6 +182,8 @@ export const getPublished: (
  * ```ts
  * Sets.isPublishedVersion(yield* Sets.getPublished(5)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isPublishedVersion: (set: Set) => boolean = Versioned.isPublishedVersion
 
@@ -190,6 +194,8 @@ export const isPublishedVersion: (set: Set) => boolean = Versioned.isPublishedVe
  * ```ts
  * Sets.isDraftVersion(yield* Sets.getDraft(5)) // true
  * ```
+ * @since 0.1.0
+ * @category guards
  */
 export const isDraftVersion: (set: Set) => boolean = Versioned.isDraftVersion
 
@@ -203,6 +209,8 @@ const itemUrl = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPat
  * ```ts
  * const input: Sets.NewSet = { title: "Transport", group: 141, items: [layer.url] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewSet = /* @__PURE__ */ Schema.Struct({
   title: NonBlank,
@@ -213,7 +221,12 @@ export const NewSet = /* @__PURE__ */ Schema.Struct({
   tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
 })
 
-/** What a new set needs (see {@link NewSet}). */
+/**
+ * What a new set needs (see {@link NewSet}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewSet = typeof NewSet.Type
 
 /**
@@ -223,13 +236,20 @@ export type NewSet = typeof NewSet.Type
  * ```ts
  * const changes: Sets.SetChanges = { items: [roads.url, rail.url] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const SetChanges = /* @__PURE__ */ NewSet.mapFields((fields) => ({
   ...fields,
   title: Schema.optionalKey(fields.title)
 }))
 
-/** Changes to a draft set version (see {@link SetChanges}). */
+/**
+ * Changes to a draft set version (see {@link SetChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type SetChanges = typeof SetChanges.Type
 
 /**
@@ -239,13 +259,10 @@ export type SetChanges = typeof SetChanges.Type
  * ```ts
  * const set = yield* Sets.create({ title: "Transport", group: 141, items: [roads.url] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const create: (set: NewSet) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sets.create"
-)(function*(set: NewSet) {
-  const checked = yield* Validate.input(NewSet, set)
-  return yield* Http.json({ method: "POST", path: "/sets/", body: HttpBody.jsonUnsafe(checked) }, Set)
-})
+export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sets.create", "/sets/", NewSet, Set)
 
 /**
  * Creates a draft version of a set; `Conflict` when it has one.
@@ -254,9 +271,10 @@ export const create: (set: NewSet) => Effect.Effect<Set, SetError, Koordinates> 
  * ```ts
  * const draft = yield* Sets.createDraft(5)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const createDraft: (setId: number) => Effect.Effect<Set, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.createDraft(sets)
+export const createDraft = /* @__PURE__ */ Versioned.createDraft(sets)
 
 /**
  * Changes a draft version; `NotAllowed` for a published one.
@@ -265,13 +283,11 @@ export const createDraft: (setId: number) => Effect.Effect<Set, SetError, Koordi
  * ```ts
  * yield* Sets.update(5, 11, { description: "Roads and rail" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const update: (
-  setId: number,
-  versionId: number,
-  changes: SetChanges
-) => Effect.Effect<Set, SetError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sets.update")(
-  function*(setId: number, versionId: number, changes: SetChanges) {
+export const update = /* @__PURE__ */ Effect.fn("Koordinates.Sets.update")(
+  function*(setId: number, versionId: number, changes: SetChanges): Effect.fn.Return<Set, CallError, Koordinates> {
     const checked = yield* Validate.input(SetChanges, changes)
     return yield* Versioned.putVersion(sets, setId, versionId, checked)
   }
@@ -284,9 +300,10 @@ export const update: (
  * ```ts
  * const publish = yield* Sets.publishVersion(5, 11)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const publishVersion: (setId: number, versionId: number) => Effect.Effect<Publish, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.publishVersion(sets)
+export const publishVersion = /* @__PURE__ */ Versioned.publishVersion(sets)
 
 /**
  * Deletes a draft version; `NotAllowed` for a published one.
@@ -295,14 +312,12 @@ export const publishVersion: (setId: number, versionId: number) => Effect.Effect
  * ```ts
  * yield* Sets.deleteVersion(5, 11)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const deleteVersion: (setId: number, versionId: number) => Effect.Effect<void, SetError, Koordinates> =
-  /* @__PURE__ */ Versioned.deleteVersion(sets)
+export const deleteVersion = /* @__PURE__ */ Versioned.deleteVersion(sets)
 
-const deleteSet: (setId: number) => Effect.Effect<void, SetError, Koordinates> = /* @__PURE__ */ Versioned.remove(
-  sets,
-  "delete"
-)
+const deleteSet = /* @__PURE__ */ Versioned.remove(sets, "delete")
 
 export {
   /**
@@ -312,6 +327,8 @@ export {
    * ```ts
    * yield* Sets.delete(5)
    * ```
+   * @since 0.1.0
+   * @category writes
    */
   deleteSet as delete
 }
@@ -324,13 +341,15 @@ export {
  * ```ts
  * yield* Sets.setMetadata(5, xml, { versionId: 11 })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const setMetadata: (
-  setId: number,
-  xml: Xml.XmlInput,
-  options?: { readonly versionId?: number }
-) => Effect.Effect<void, SetError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sets.setMetadata")(
-  function*(setId: number, xml: Xml.XmlInput, options?: { readonly versionId?: number }) {
+export const setMetadata = /* @__PURE__ */ Effect.fn("Koordinates.Sets.setMetadata")(
+  function*(
+    setId: number,
+    xml: Xml.XmlInput,
+    options?: { readonly versionId?: number }
+  ): Effect.fn.Return<void, CallError, Koordinates> {
     yield* Validate.id("setId", setId)
     const versionId = options?.versionId
     if (versionId !== undefined) yield* Validate.id("versionId", versionId)
@@ -346,10 +365,12 @@ export const setMetadata: (
  * ```ts
  * const layers = yield* Sets.getItems(yield* Sets.get(933, { expand: ["items"] })) // no further request
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getItems: (set: Set) => Effect.Effect<Array<Layer>, SetError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sets.getItems"
-)(function*(set: Set) {
+export const getItems = /* @__PURE__ */ Effect.fn("Koordinates.Sets.getItems")(function*(
+  set: Set
+): Effect.fn.Return<Array<Layer>, CallError, Koordinates> {
   return yield* Effect.forEach(
     set.items ?? [],
     (item) => typeof item === "string" ? Http.json({ method: "GET", path: item }, Layer) : Effect.succeed(item),

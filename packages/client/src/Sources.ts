@@ -15,21 +15,21 @@
  *   return yield* Query.collect(Sources.listDatasources(source.id))
  * }).pipe(Effect.provide(NodeFileSystem.layer))
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as HttpBody from "effect/http/HttpBody"
-import { type KoordinatesError, ScanFailed, type TimeoutError } from "./Errors.ts"
+import { type CallError, ScanFailed } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
 import { Category, Field } from "./Layers.ts"
 import { License } from "./Licenses.ts"
 import { Metadata } from "./Metadata.ts"
 import * as Query from "./Query.ts"
 import { Group, User } from "./Users.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { Id, NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Upload from "./internal/upload.ts"
@@ -43,10 +43,17 @@ import * as Wait from "./internal/wait.ts"
  * ```ts
  * Schema.is(Sources.SourceType)("arcgis") // true
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export const SourceType = /* @__PURE__ */ Schema.Literals(["info", "upload", "cifs", "arcgis", "wfs", "postgres"])
 
-/** A kind of source (see {@link SourceType}). */
+/**
+ * A kind of source (see {@link SourceType}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type SourceType = typeof SourceType.Type
 
 /**
@@ -56,6 +63,8 @@ export type SourceType = typeof SourceType.Type
  * ```ts
  * Query.stream(Sources.list()).pipe(Stream.map((s: Sources.SourceSummary) => s.title))
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class SourceSummary extends /* @__PURE__ */ Schema.Class<SourceSummary>("@koordinates-effect/client/SourceSummary")({
   id: Schema.Number,
@@ -73,6 +82,8 @@ export class SourceSummary extends /* @__PURE__ */ Schema.Class<SourceSummary>("
  * const source = yield* Sources.get(21836)
  * source.type // "upload"
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Source extends /* @__PURE__ */ Schema.Class<Source>("@koordinates-effect/client/Source")({
   id: Schema.Number,
@@ -106,6 +117,8 @@ export class Source extends /* @__PURE__ */ Schema.Class<Source>("@koordinates-e
  * const scan = yield* Sources.getScan(44, 41)
  * scan.change_counts?.added // 1
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Scan extends /* @__PURE__ */ Schema.Class<Scan>("@koordinates-effect/client/Scan")({
   id: Schema.Number,
@@ -129,6 +142,8 @@ export class Scan extends /* @__PURE__ */ Schema.Class<Scan>("@koordinates-effec
  * const datasource = yield* Sources.getDatasource(21838, 144187)
  * datasource.num_features // 622
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Datasource extends /* @__PURE__ */ Schema.Class<Datasource>("@koordinates-effect/client/Datasource")({
   id: Schema.Number,
@@ -157,6 +172,8 @@ export class Datasource extends /* @__PURE__ */ Schema.Class<Datasource>("@koord
  * ```ts
  * const input: Sources.NewSource = { type: "arcgis", title: "Bob's ArcGIS", url_remote: "https://gis.example.com/arcgis/rest/services" }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewSource = /* @__PURE__ */ Schema.Union([
   /* @__PURE__ */ Schema.Struct({
@@ -181,7 +198,12 @@ export const NewSource = /* @__PURE__ */ Schema.Union([
   })
 ])
 
-/** A new remote source (see {@link NewSource}). */
+/**
+ * A new remote source (see {@link NewSource}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewSource = typeof NewSource.Type
 
 /**
@@ -191,6 +213,8 @@ export type NewSource = typeof NewSource.Type
  * ```ts
  * const changes: Sources.SourceChanges = { scan_schedule: "@daily" }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const SourceChanges = /* @__PURE__ */ Schema.Struct({
   title: /* @__PURE__ */ Schema.optionalKey(NonBlank),
@@ -202,7 +226,12 @@ export const SourceChanges = /* @__PURE__ */ Schema.Struct({
   tags: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String))
 })
 
-/** Changes to a source (see {@link SourceChanges}). */
+/**
+ * Changes to a source (see {@link SourceChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type SourceChanges = typeof SourceChanges.Type
 
 /**
@@ -212,14 +241,12 @@ export type SourceChanges = typeof SourceChanges.Type
  * ```ts
  * const sources = yield* Query.collect(Sources.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<SourceSummary, never, never, Source> =>
-  Query.make<SourceSummary, never, never, Source>({
-    name: "Koordinates.Sources.list",
-    path: "/sources/",
-    schema: SourceSummary,
-    expandedSchema: Source
-  })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Sources.list", "/sources/", SourceSummary, {
+  expandedSchema: Source
+})
 
 /**
  * A source by id; `expand` names related objects to embed (`Expand` header).
@@ -228,12 +255,10 @@ export const list = (): Query.Query<SourceSummary, never, never, Source> =>
  * ```ts
  * const source = yield* Sources.get(21836)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Source, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/sources/${id}/`, Source, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Sources.get", "/sources/{id}/", Source)
 
 /**
  * Creates a source on a remote server (`BadRequest` when the server cannot reach it).
@@ -242,12 +267,10 @@ export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Source
  * ```ts
  * const arcgis = yield* Sources.create({ type: "arcgis", title: "Bob's ArcGIS", url_remote: "https://gis.example.com/arcgis/rest/services" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const create: (source: NewSource) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Sources.create")(function*(source: NewSource) {
-    const checked = yield* Validate.input(NewSource, source)
-    return yield* Http.json({ method: "POST", path: "/sources/", body: HttpBody.jsonUnsafe(checked) }, Source)
-  })
+export const create = /* @__PURE__ */ Endpoint.create("Koordinates.Sources.create", "/sources/", NewSource, Source)
 
 /**
  * Changes a source.
@@ -256,20 +279,12 @@ export const create: (source: NewSource) => Effect.Effect<Source, KoordinatesErr
  * ```ts
  * yield* Sources.update(58, { scan_schedule: "@daily" })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const update: (id: number, changes: SourceChanges) => Effect.Effect<Source, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.update")(function*(id: number, changes: SourceChanges) {
-    yield* Validate.id("id", id)
-    const checked = yield* Validate.input(SourceChanges, changes)
-    return yield* Http.json({ method: "PUT", path: `/sources/${id}/`, body: HttpBody.jsonUnsafe(checked) }, Source)
-  })
+export const update = /* @__PURE__ */ Endpoint.update("Koordinates.Sources.update", "/sources/{id}/", SourceChanges, Source)
 
-const deleteSource: (id: number) => Effect.Effect<void, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.delete"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  yield* Http.discard({ method: "DELETE", path: `/sources/${id}/` })
-})
+const deleteSource = /* @__PURE__ */ Endpoint.remove("Koordinates.Sources.delete", "/sources/{id}/")
 
 export {
   /**
@@ -279,6 +294,8 @@ export {
    * ```ts
    * yield* Sources.delete(58)
    * ```
+   * @since 0.1.0
+   * @category writes
    */
   deleteSource as delete
 }
@@ -295,6 +312,8 @@ export {
  * ```ts
  * const files: ReadonlyArray<Sources.UploadFile> = [{ path: "roads.csv" }, { bytes: xml, uploadPath: "roads.xml" }]
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export type UploadFile = Upload.UploadFile
 
@@ -311,6 +330,8 @@ export type UploadFile = Upload.UploadFile
  *   tags: ["roads"]
  * }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export interface NewUpload {
   readonly title: string
@@ -333,6 +354,8 @@ export interface NewUpload {
  * ```ts
  * const options: Sources.UploadOptions = { onProgress: ({ sent, total }) => Effect.log(`${sent}/${total}`) }
  * ```
+ * @since 0.1.0
+ * @category options
  */
 export interface UploadOptions {
   readonly onProgress?: (progress: Upload.Progress) => Effect.Effect<void>
@@ -359,11 +382,13 @@ const UploadFields = /* @__PURE__ */ Schema.Struct({
  *   { onProgress: ({ sent, total }) => Effect.log(`${sent} of ${total} bytes`) }
  * )
  * ```
+ * @since 0.1.0
+ * @category writes
  */
 export const createUpload: (
   upload: NewUpload,
   options?: UploadOptions
-) => Effect.Effect<Source, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sources.createUpload")(
+) => Effect.Effect<Source, CallError, Koordinates> = /* @__PURE__ */ Effect.fn("Koordinates.Sources.createUpload")(
   function*(upload: NewUpload, options?: UploadOptions) {
     const fields = yield* Validate.input(UploadFields, upload)
     const body = yield* Upload.multipart({ type: "upload", ...fields }, upload.files, options?.onProgress)
@@ -372,11 +397,45 @@ export const createUpload: (
 )
 
 
-/** Attributes scans can be filtered on. */
-export type ScanFilter = "status" | "started_at" | "completed_at"
+/**
+ * Attributes scans can be filtered on.
+ *
+ * @example
+ * ```ts
+ * Sources.scanFilterKeys.includes("status") // true
+ * ```
+ * @since 0.2.0
+ * @category filters
+ */
+export const scanFilterKeys = ["status", "started_at", "completed_at"] as const
 
-/** Attributes scans can be ordered by. */
-export type ScanSort = "id" | "started_at" | "completed_at"
+/**
+ * Attributes scans can be filtered on (see {@link scanFilterKeys}).
+ *
+ * @since 0.1.0
+ * @category filters
+ */
+export type ScanFilter = (typeof scanFilterKeys)[number]
+
+/**
+ * Attributes scans can be ordered by.
+ *
+ * @example
+ * ```ts
+ * Sources.scanSortKeys.includes("id") // true
+ * ```
+ * @since 0.2.0
+ * @category filters
+ */
+export const scanSortKeys = ["id", "started_at", "completed_at"] as const
+
+/**
+ * Attributes scans can be ordered by (see {@link scanSortKeys}).
+ *
+ * @since 0.1.0
+ * @category filters
+ */
+export type ScanSort = (typeof scanSortKeys)[number]
 
 /**
  * The scans of a source (or of every source), newest first; filterable on status and
@@ -386,22 +445,20 @@ export type ScanSort = "id" | "started_at" | "completed_at"
  * ```ts
  * Query.collect(Sources.listScans(44).pipe(Query.filter({ status: "completed" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
 export const listScans = (sourceId?: number): Query.Query<Scan, ScanFilter, ScanSort> =>
   Query.make<Scan, ScanFilter, ScanSort>({
     name: "Koordinates.Sources.listScans",
     path: sourceId === undefined ? "/sources/scans/" : `/sources/${sourceId}/scans/`,
     schema: Scan,
-    filterKeys: ["status", "started_at", "completed_at"],
-    sortKeys: ["id", "started_at", "completed_at"],
+    filterKeys: scanFilterKeys,
+    sortKeys: scanSortKeys,
     ids: sourceId === undefined ? {} : { sourceId }
   })
 
-const scanPath = (sourceId: number, scanId: number) =>
-  Effect.as(
-    Effect.andThen(Validate.id("sourceId", sourceId), Validate.id("scanId", scanId)),
-    `/sources/${sourceId}/scans/${scanId}/`
-  )
+const scanPath = "/sources/{sourceId}/scans/{scanId}/"
 
 /**
  * Starts a scan of a source.
@@ -410,15 +467,10 @@ const scanPath = (sourceId: number, scanId: number) =>
  * ```ts
  * const scan = yield* Sources.startScan(44)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const startScan: (sourceId: number) => Effect.Effect<Scan, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect
-  .fn("Koordinates.Sources.startScan")(function*(sourceId: number) {
-    yield* Validate.id("sourceId", sourceId)
-    return yield* Http.json(
-      { method: "POST", path: `/sources/${sourceId}/scans/`, body: HttpBody.jsonUnsafe({}) },
-      Scan
-    )
-  })
+export const startScan = /* @__PURE__ */ Endpoint.action("Koordinates.Sources.startScan", "/sources/{sourceId}/scans/", Scan)
 
 /**
  * A scan by id.
@@ -427,11 +479,10 @@ export const startScan: (sourceId: number) => Effect.Effect<Scan, KoordinatesErr
  * ```ts
  * const scan = yield* Sources.getScan(44, 41)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getScan: (sourceId: number, scanId: number) => Effect.Effect<Scan, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.getScan")(function*(sourceId: number, scanId: number) {
-    return yield* Http.json({ method: "GET", path: yield* scanPath(sourceId, scanId) }, Scan)
-  })
+export const getScan = /* @__PURE__ */ Endpoint.read("Koordinates.Sources.getScan", scanPath, Scan)
 
 /**
  * Cancels a running scan.
@@ -440,11 +491,10 @@ export const getScan: (sourceId: number, scanId: number) => Effect.Effect<Scan, 
  * ```ts
  * yield* Sources.cancelScan(44, 41)
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const cancelScan: (sourceId: number, scanId: number) => Effect.Effect<void, KoordinatesError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Sources.cancelScan")(function*(sourceId: number, scanId: number) {
-    yield* Http.discard({ method: "DELETE", path: yield* scanPath(sourceId, scanId) })
-  })
+export const cancelScan = /* @__PURE__ */ Endpoint.remove("Koordinates.Sources.cancelScan", scanPath)
 
 /**
  * A scan's log, streamed line by line (without line breaks) as the server sends it.
@@ -453,10 +503,12 @@ export const cancelScan: (sourceId: number, scanId: number) => Effect.Effect<voi
  * ```ts
  * yield* Sources.scanLog(44, 41).pipe(Stream.runForEach((line) => Console.log(line)))
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string, KoordinatesError, Koordinates> =>
+export const scanLog = (sourceId: number, scanId: number): Stream.Stream<string, CallError, Koordinates> =>
   Stream.unwrap(Effect.gen(function*() {
-    const path = `${yield* scanPath(sourceId, scanId)}log/`
+    const path = yield* Endpoint.path(`${scanPath}log/`, [sourceId, scanId])
     return Http.stream({ method: "GET", path, headers: { accept: "text/plain" } }).pipe(Stream.decodeText, Stream.splitLines)
   })).pipe(Stream.withSpan("Koordinates.Sources.scanLog"))
 
@@ -467,7 +519,7 @@ const scanOutcome = (sourceId: number) => (scan: Scan) => {
     case "failed":
     case "cancelled":
     case "error":
-      return Option.some(Effect.fail(new ScanFailed({ sourceId, scanId: scan.id, status: scan.status, message: `Scan ${scan.id} of source ${sourceId} ${scan.status}` })))
+      return Option.some(Effect.fail(new ScanFailed({ sourceId, scanId: scan.id, state: scan.status, message: `Scan ${scan.id} of source ${sourceId} ${scan.status}` })))
     default:
       return Option.none()
   }
@@ -481,14 +533,14 @@ const scanOutcome = (sourceId: number) => (scan: Scan) => {
  * ```ts
  * const done = yield* Sources.waitForScan(44, scan.id, { timeout: "10 minutes" })
  * ```
+ * @since 0.1.0
+ * @category waits
  */
-export const waitForScan: (
+export const waitForScan = /* @__PURE__ */ Effect.fn("Koordinates.Sources.waitForScan")(function*(
   sourceId: number,
   scanId: number,
   options?: Wait.WaitOptions
-) => Effect.Effect<Scan, KoordinatesError | ScanFailed | TimeoutError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.waitForScan"
-)(function*(sourceId: number, scanId: number, options?: Wait.WaitOptions) {
+): Effect.fn.Return<Scan, CallError | ScanFailed, Koordinates> {
   return yield* Wait.until(`scan ${scanId} of source ${sourceId}`, getScan(sourceId, scanId), scanOutcome(sourceId), options)
 })
 
@@ -499,14 +551,14 @@ export const waitForScan: (
  * ```ts
  * const datasources = yield* Query.collect(Sources.listDatasources(21838))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const listDatasources = (sourceId: number): Query.Query<Datasource> =>
-  Query.make({
-    name: "Koordinates.Sources.listDatasources",
-    path: `/sources/${sourceId}/datasources/`,
-    schema: Datasource,
-    ids: { sourceId }
-  })
+export const listDatasources = /* @__PURE__ */ Endpoint.list(
+  "Koordinates.Sources.listDatasources",
+  "/sources/{sourceId}/datasources/",
+  Datasource
+)
 
 /**
  * A datasource by id.
@@ -515,14 +567,11 @@ export const listDatasources = (sourceId: number): Query.Query<Datasource> =>
  * ```ts
  * const datasource = yield* Sources.getDatasource(21838, 144187)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const getDatasource: (
-  sourceId: number,
-  datasourceId: number
-) => Effect.Effect<Datasource, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Sources.getDatasource"
-)(function*(sourceId: number, datasourceId: number) {
-  yield* Validate.id("sourceId", sourceId)
-  yield* Validate.id("datasourceId", datasourceId)
-  return yield* Http.json({ method: "GET", path: `/sources/${sourceId}/datasources/${datasourceId}/` }, Datasource)
-})
+export const getDatasource = /* @__PURE__ */ Endpoint.read(
+  "Koordinates.Sources.getDatasource",
+  "/sources/{sourceId}/datasources/{datasourceId}/",
+  Datasource
+)

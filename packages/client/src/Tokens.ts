@@ -13,16 +13,16 @@
  * )
  * const key = Redacted.value(token.key!) // shown once: store it now
  * ```
+ * @since 0.1.0
  * @module
  */
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as HttpBody from "effect/http/HttpBody"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { type CallError, ClientValidationError } from "./Errors.ts"
 import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import * as Get from "./internal/get.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import * as Http from "./internal/http.ts"
 import { NonBlank, optionalNullable, Timestamp } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -34,6 +34,8 @@ import * as Validate from "./internal/validate.ts"
  * ```ts
  * Schema.is(Tokens.TokenScope)("layers:read") // true
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export const TokenScope = /* @__PURE__ */ Schema.Literals([
   "query",
@@ -56,7 +58,12 @@ export const TokenScope = /* @__PURE__ */ Schema.Literals([
   "tokens:write"
 ])
 
-/** A token scope (see {@link TokenScope}). */
+/**
+ * A token scope (see {@link TokenScope}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type TokenScope = typeof TokenScope.Type
 
 /**
@@ -68,6 +75,8 @@ export type TokenScope = typeof TokenScope.Type
  * const token = yield* Tokens.get(987654)
  * token.scopes // ["query", "tiles", …]
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Token extends /* @__PURE__ */ Schema.Class<Token>("@koordinates-effect/client/Token")({
   id: Schema.Number,
@@ -96,6 +105,8 @@ const referrer = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPa
  * ```ts
  * const input: Tokens.NewToken = { name: "CI", scopes: ["catalog"], expiresAt: new Date("2027-01-01") }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const NewToken = /* @__PURE__ */ Schema.Struct({
   name: NonBlank,
@@ -104,7 +115,12 @@ export const NewToken = /* @__PURE__ */ Schema.Struct({
   referrers: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(referrer))
 })
 
-/** A new token (see {@link NewToken}). */
+/**
+ * A new token (see {@link NewToken}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type NewToken = typeof NewToken.Type
 
 /**
@@ -114,13 +130,20 @@ export type NewToken = typeof NewToken.Type
  * ```ts
  * const changes: Tokens.TokenChanges = { referrers: ["*.example.com"] }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export const TokenChanges = /* @__PURE__ */ NewToken.mapFields((fields) => ({
   ...fields,
   name: Schema.optionalKey(fields.name)
 }))
 
-/** Changes to a token (see {@link TokenChanges}). */
+/**
+ * Changes to a token (see {@link TokenChanges}).
+ *
+ * @since 0.1.0
+ * @category inputs
+ */
 export type TokenChanges = typeof TokenChanges.Type
 
 /**
@@ -131,14 +154,13 @@ export type TokenChanges = typeof TokenChanges.Type
  * ```ts
  * const credentials: Tokens.Credentials = { email: "me@example.com", password: Redacted.make("…") }
  * ```
+ * @since 0.1.0
+ * @category inputs
  */
 export interface Credentials {
   readonly email: string
   readonly password: string | Redacted.Redacted<string>
 }
-
-/** What the token functions fail with. */
-type TokenError = KoordinatesError
 
 /** The API's field names for a validated token input. */
 const toBody = (token: TokenChanges) => ({
@@ -157,8 +179,10 @@ const toBody = (token: TokenChanges) => ({
  * ```ts
  * const tokens = yield* Query.collect(Tokens.list())
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<Token> => Query.make({ name: "Koordinates.Tokens.list", path: "/tokens/", schema: Token })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Tokens.list", "/tokens/", Token)
 
 /**
  * A token by id.
@@ -167,12 +191,10 @@ export const list = (): Query.Query<Token> => Query.make({ name: "Koordinates.To
  * ```ts
  * const token = yield* Tokens.get(987654)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Token, TokenError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Tokens.get")(function*(id: number, options?: Get.GetOptions) {
-    yield* Validate.id("id", id)
-    return yield* Get.object(`/tokens/${id}/`, Token, options)
-  })
+export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Tokens.get", "/tokens/{id}/", Token)
 
 /**
  * Creates a token by signing in with an email and password. The reply carries the secret
@@ -182,9 +204,11 @@ export const get: (id: number, options?: Get.GetOptions) => Effect.Effect<Token,
  * ```ts
  * const token = yield* Tokens.create({ name: "CI", scopes: ["catalog"] }, { email, password })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const create: (token: NewToken, credentials: Credentials) => Effect.Effect<Token, TokenError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Tokens.create")(function*(token: NewToken, credentials: Credentials) {
+export const create = /* @__PURE__ */ Effect.fn("Koordinates.Tokens.create")(
+  function*(token: NewToken, credentials: Credentials): Effect.fn.Return<Token, CallError, Koordinates> {
     const checked = yield* Validate.input(NewToken, token)
     const password = Redacted.isRedacted(credentials.password)
       ? Redacted.value(credentials.password)
@@ -210,20 +234,20 @@ export const create: (token: NewToken, credentials: Credentials) => Effect.Effec
  * ```ts
  * yield* Tokens.update(987654, { scopes: ["layers:read", "layers:write"] })
  * ```
+ * @since 0.1.0
+ * @category writes
  */
-export const update: (id: number, changes: TokenChanges) => Effect.Effect<Token, TokenError, Koordinates> =
-  /* @__PURE__ */ Effect.fn("Koordinates.Tokens.update")(function*(id: number, changes: TokenChanges) {
-    yield* Validate.id("id", id)
-    const checked = yield* Validate.input(TokenChanges, changes)
-    return yield* Http.json({ method: "PUT", path: `/tokens/${id}/`, body: HttpBody.jsonUnsafe(toBody(checked)) }, Token)
-  })
+export const update = /* @__PURE__ */ Endpoint.make(
+  "Koordinates.Tokens.update",
+  "/tokens/{id}/",
+  (path, changes: TokenChanges) =>
+    Effect.flatMap(
+      Validate.input(TokenChanges, changes),
+      (checked) => Http.json({ method: "PUT", path, body: HttpBody.jsonUnsafe(toBody(checked)) }, Token)
+    )
+)
 
-const deleteToken: (id: number) => Effect.Effect<void, TokenError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Tokens.delete"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  yield* Http.discard({ method: "DELETE", path: `/tokens/${id}/` })
-})
+const deleteToken = /* @__PURE__ */ Endpoint.remove("Koordinates.Tokens.delete", "/tokens/{id}/")
 
 export {
   /**
@@ -233,6 +257,8 @@ export {
    * ```ts
    * yield* Tokens.delete(987654)
    * ```
+   * @since 0.1.0
+   * @category writes
    */
   deleteToken as delete
 }

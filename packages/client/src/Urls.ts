@@ -20,7 +20,7 @@
  * @since 0.2.0
  */
 import * as Effect from "effect/Effect"
-import { ClientValidationError, type KoordinatesError } from "./Errors.ts"
+import { type CallError, ClientValidationError } from "./Errors.ts"
 import * as Exports from "./Exports.ts"
 import * as Groups from "./Groups.ts"
 import type { Koordinates } from "./Koordinates.ts"
@@ -40,6 +40,7 @@ import * as Users from "./Users.ts"
  * const ref: Urls.Reference = { _tag: "Scan", sourceId: 44, scanId: 41 }
  * ```
  * @since 0.2.0
+ * @category models
  */
 export type Reference =
   | { readonly _tag: "Layer"; readonly layerId: number }
@@ -68,6 +69,7 @@ export type Reference =
  * type Scan = Urls.Models["Scan"] // Sources.Scan
  * ```
  * @since 0.2.0
+ * @category models
  */
 export interface Models {
   readonly Layer: Layers.Layer
@@ -114,7 +116,7 @@ const templates: { readonly [T in Tag]: string } = {
 
 type Reader<T extends Tag> = (reference: Extract<Reference, { readonly _tag: T }>) => Effect.Effect<
   Models[T],
-  KoordinatesError,
+  CallError,
   Koordinates
 >
 
@@ -151,6 +153,7 @@ const invalid = (message: string) => new ClientValidationError({ field: "url", m
  * // { _tag: "Scan", sourceId: 44, scanId: 41 }
  * ```
  * @since 0.2.0
+ * @category utils
  */
 export const parse = (url: string): Effect.Effect<Reference, ClientValidationError> => {
   const path = typeof url === "string" && URL.canParse(url)
@@ -178,12 +181,13 @@ export const parse = (url: string): Effect.Effect<Reference, ClientValidationErr
  * const source = yield* Urls.get(scan.source!, "Source")
  * ```
  * @since 0.2.0
+ * @category getters
  */
 export const get: {
-  <R extends Reference>(reference: R): Effect.Effect<Models[R["_tag"]], KoordinatesError, Koordinates>
-  <T extends Tag>(url: string, expected: T): Effect.Effect<Models[T], KoordinatesError, Koordinates>
-  (url: string): Effect.Effect<Models[Tag], KoordinatesError, Koordinates>
-} = (target: Reference | string, expected?: Tag): Effect.Effect<Models[Tag], KoordinatesError, Koordinates> =>
+  <R extends Reference>(reference: R): Effect.Effect<Models[R["_tag"]], CallError, Koordinates>
+  <T extends Tag>(url: string, expected: T): Effect.Effect<Models[T], CallError, Koordinates>
+  (url: string): Effect.Effect<Models[Tag], CallError, Koordinates>
+} = (target: Reference | string, expected?: Tag): Effect.Effect<Models[Tag], CallError, Koordinates> =>
   Effect.flatMap(typeof target === "string" ? parse(target) : Effect.succeed(target), (reference) =>
     expected !== undefined && reference._tag !== expected
       ? Effect.fail(invalid(`Invalid url ${String(target)}: names a ${reference._tag}, not a ${expected}`))
@@ -197,6 +201,7 @@ export const get: {
  * const source = yield* Urls.getSource(yield* Sources.getScan(44, 41))
  * ```
  * @since 0.2.0
+ * @category getters
  */
-export const getSource = (item: Sources.Scan | Sources.Datasource): Effect.Effect<Sources.Source, KoordinatesError, Koordinates> =>
+export const getSource = (item: Sources.Scan | Sources.Datasource): Effect.Effect<Sources.Source, CallError, Koordinates> =>
   get(item.source ?? "", "Source")

@@ -8,16 +8,12 @@
  * import * as Users from "@koordinates-effect/client/Users"
  * const me = yield* Users.me()
  * ```
+ * @since 0.1.0
  * @module
  */
-import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import type { KoordinatesError } from "./Errors.ts"
-import type { Koordinates } from "./Koordinates.ts"
-import * as Query from "./Query.ts"
-import * as Http from "./internal/http.ts"
+import * as Endpoint from "./internal/endpoint.ts"
 import { optionalNullable } from "./internal/schema.ts"
-import * as Validate from "./internal/validate.ts"
 
 /**
  * A group (an organisation publishing on the site).
@@ -26,6 +22,8 @@ import * as Validate from "./internal/validate.ts"
  * ```ts
  * const g = new Users.Group({ id: 119, url: "https://…/groups/119/", name: "Wellington City Council", country: "NZ" })
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class Group extends /* @__PURE__ */ Schema.Class<Group>("@koordinates-effect/client/Group")({
   id: Schema.Number,
@@ -41,6 +39,8 @@ export class Group extends /* @__PURE__ */ Schema.Class<Group>("@koordinates-eff
  * ```ts
  * const fullName = (u: Users.User) => `${u.first_name} ${u.last_name}`
  * ```
+ * @since 0.1.0
+ * @category models
  */
 export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effect/client/User")({
   id: Schema.Number,
@@ -54,18 +54,28 @@ export class User extends /* @__PURE__ */ Schema.Class<User>("@koordinates-effec
 }) {}
 
 /**
+ * The filter of user and group lists: `q`, a name search.
+ *
+ * @example
+ * ```ts
+ * Users.searchKeys.includes("q") // true
+ * ```
+ * @since 0.2.0
+ * @category filters
+ */
+export const searchKeys = ["q"] as const
+
+/**
  * The user the token belongs to.
  *
  * @example
  * ```ts
  * const me = yield* Users.me()
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const me: () => Effect.Effect<User, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Users.me"
-)(function*() {
-  return yield* Http.json({ method: "GET", path: "/users/me/" }, User)
-})
+export const me = /* @__PURE__ */ Endpoint.read("Koordinates.Users.me", "/users/me/", User)
 
 /**
  * A user by id.
@@ -74,13 +84,10 @@ export const me: () => Effect.Effect<User, KoordinatesError, Koordinates> = /* @
  * ```ts
  * const user = yield* Users.get(18504)
  * ```
+ * @since 0.1.0
+ * @category getters
  */
-export const get: (id: number) => Effect.Effect<User, KoordinatesError, Koordinates> = /* @__PURE__ */ Effect.fn(
-  "Koordinates.Users.get"
-)(function*(id: number) {
-  yield* Validate.id("id", id)
-  return yield* Http.json({ method: "GET", path: `/users/${id}/` }, User)
-})
+export const get = /* @__PURE__ */ Endpoint.read("Koordinates.Users.get", "/users/{id}/", User)
 
 /**
  * The site's users; filterable with `q` (a name search).
@@ -89,6 +96,7 @@ export const get: (id: number) => Effect.Effect<User, KoordinatesError, Koordina
  * ```ts
  * Query.collect(Users.list().pipe(Query.filter({ q: "anderson" })))
  * ```
+ * @since 0.1.0
+ * @category lists
  */
-export const list = (): Query.Query<User, "q"> =>
-  Query.make<User, "q">({ name: "Koordinates.Users.list", path: "/users/", schema: User, filterKeys: ["q"] })
+export const list = /* @__PURE__ */ Endpoint.list("Koordinates.Users.list", "/users/", User, { filterKeys: searchKeys })

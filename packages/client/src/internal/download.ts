@@ -4,6 +4,7 @@
  * stream to a file safely: a plain name inside the folder asked for, never replacing a file
  * unless told to, nothing left behind when it fails.
  *
+ * @since 0.2.0
  * @internal
  */
 import * as Effect from "effect/Effect"
@@ -30,7 +31,11 @@ export interface Progress {
   readonly total: number | undefined
 }
 
-/** What a download is, for its checks and messages: the request, and how a bad reply fails it. */
+/**
+ * What a download is, for its checks and messages: the request, and how a bad reply fails it.
+ *
+ * @since 0.2.0
+ */
 export interface Download {
   readonly request: Http.ApiRequest
   /** Makes the error a bad reply ends the download with (its message already masked). */
@@ -109,6 +114,8 @@ const ifRange = (first: Identity): Record<string, string> => {
  * validator), each time a retry of the request: a 206 from byte N goes on, a 200 for the
  * same file (a server that ignores ranges) is read with the first N bytes dropped. A body
  * shorter or longer than announced fails. The whole is bounded by the budget.
+ *
+ * @since 0.2.0
  */
 export const bytes = (download: Download): Stream.Stream<Uint8Array, RequestError | DownloadError, Koordinates> =>
   Stream.unwrap(Effect.gen(function*() {
@@ -179,6 +186,8 @@ const reservedOnWindows = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i
  * cut to 200 UTF-8 bytes (at a character boundary); an empty result is `fallback`; and
  * `extension` is added unless the name already ends with it. The result is one plain file
  * name: no folder, no `..`, never hidden.
+ *
+ * @since 0.2.0
  */
 export const fileName = (name: string, fallback: string, extension: string): string => {
   let base = name.normalize("NFC").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}<>:"/\\|?*]/gu, "_")
@@ -192,7 +201,11 @@ export const fileName = (name: string, fallback: string, extension: string): str
   return `${base}${extension}`
 }
 
-/** Options of {@link toFile}. */
+/**
+ * Options of {@link toFile}.
+ *
+ * @since 0.2.0
+ */
 export interface FileOptions {
   /** The file name in a folder target (see {@link fileName}); `name` is the server's. */
   readonly name: { readonly name: string; readonly fallback: string; readonly extension: string }
@@ -210,6 +223,8 @@ const separator = (folder: string) => (folder.includes("\\") && !folder.includes
  * exists (so of several downloads to one file exactly one wins), or, with `overwrite`, by
  * a rename. An existing file is refused before any byte is fetched, unless `overwrite`.
  * Whatever fails or is interrupted leaves no temporary file.
+ *
+ * @since 0.2.0
  */
 export const toFile = <E, R>(
   bytes: Stream.Stream<Uint8Array, E, R>,

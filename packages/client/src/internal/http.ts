@@ -30,13 +30,22 @@ import * as Policy from "./policy.ts"
 import { issuePath } from "./schema.ts"
 import { version } from "./version.ts"
 
-/** HTTP methods the API uses. */
+/**
+ * HTTP methods the API uses.
+ * @since 0.1.0
+ */
 export type Method = "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "OPTIONS"
 
-/** Query parameters in the order they are sent; a repeated name is a repeated parameter. */
+/**
+ * Query parameters in the order they are sent; a repeated name is a repeated parameter.
+ * @since 0.1.0
+ */
 export type Params = ReadonlyArray<readonly [string, string]>
 
-/** One request to the API, as an API module declares it. */
+/**
+ * One request to the API, as an API module declares it.
+ * @since 0.1.0
+ */
 export interface ApiRequest {
   readonly method: Method
   /** A path under the API root (`/layers/1/`), or an absolute URL taken from a reply. */
@@ -56,7 +65,10 @@ export interface ApiRequest {
   readonly watched?: Policy.Watcher | undefined
 }
 
-/** Every way a request can fail once it is under way. */
+/**
+ * Every way a request can fail once it is under way.
+ * @since 0.1.0
+ */
 export type RequestError = Errors.RequestError
 
 const maxRedirects = 5
@@ -68,6 +80,7 @@ const shortestSecret = 6
 /**
  * `text` with each secret — as it is, JSON-escaped and URL-encoded — replaced by
  * `<redacted>`: for anything taken from a reply into an error.
+ * @since 0.2.0
  */
 export const mask = (secrets: ReadonlyArray<string>, text: string): string => {
   let masked = text
@@ -85,7 +98,10 @@ const forms = (secrets: ReadonlyArray<string>): Array<string> =>
 const secretsOf = (k: KoordinatesService, request: ApiRequest): ReadonlyArray<string> =>
   [Redacted.value(k.token), ...(request.secrets ?? [])]
 
-/** The absolute URL of a request: API paths go under the root; other origins only when the request allows them. */
+/**
+ * The absolute URL of a request: API paths go under the root; other origins only when the request allows them.
+ * @since 0.1.0
+ */
 export const resolveUrl = (
   k: KoordinatesService,
   request: ApiRequest
@@ -110,13 +126,19 @@ export const resolveUrl = (
     : refuse(url.href, `Refusing to send the token to ${url.origin}: only ${k.origin} is configured`)
 }
 
-/** The full URL a request went to, query string included, in a canonical form. */
+/**
+ * The full URL a request went to, query string included, in a canonical form.
+ * @since 0.1.0
+ */
 export const requestUrl = (request: HttpClientRequest.HttpClientRequest): string => {
   const search = UrlParams.toString(request.urlParams)
   return search === "" ? request.url : `${request.url}?${search}`
 }
 
-/** A URL in the form {@link requestUrl} gives, for comparing URLs however they were encoded. */
+/**
+ * A URL in the form {@link requestUrl} gives, for comparing URLs however they were encoded.
+ * @since 0.1.0
+ */
 export const canonicalUrl = (url: URL): string => {
   const search = new URLSearchParams(url.search).toString()
   return `${url.origin}${url.pathname}${search === "" ? "" : `?${search}`}`
@@ -158,6 +180,7 @@ const rawBody = (response: HttpClientResponse.HttpClientResponse): Stream.Stream
  * A response's body as a byte stream, read as it arrives, under the idle timeout of the
  * request it answers (`TimeoutError` after that long without a byte); a broken body is a
  * `TransportError`.
+ * @since 0.1.0
  */
 export const bodyStream = (
   response: HttpClientResponse.HttpClientResponse
@@ -189,6 +212,7 @@ const readText = (
 /**
  * A reply that is not what was asked for, at `path` of it (`""`: the body as a whole; a
  * header's name), with the request's secrets masked in the message.
+ * @since 0.2.0
  */
 export const unexpected = (
   response: HttpClientResponse.HttpClientResponse,
@@ -208,6 +232,7 @@ export const unexpected = (
 /**
  * A URL a reply's header gives (`Location`, a `Link`), resolved against the request's URL;
  * one that does not parse is a `ResponseDecodeError` at that header.
+ * @since 0.1.0
  */
 export const headerUrl = (
   response: HttpClientResponse.HttpClientResponse,
@@ -357,6 +382,7 @@ const exchange = (
  * a failed attempt is made again as a whole, reading included. A POST answered 201/202
  * with a `Location` is followed by a GET of that location, a request of its own. A
  * streamed upload is sent once, watched while it goes out and bounded by `timeout` after.
+ * @since 0.1.0
  */
 export const run = <A, R>(
   request: ApiRequest,
@@ -382,13 +408,17 @@ export const run = <A, R>(
     return outcome.value
   })
 
-/** Sends a request and returns the final successful response, its body unread (streamed replies). */
+/**
+ * Sends a request and returns the final successful response, its body unread (streamed replies).
+ * @since 0.1.0
+ */
 export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.HttpClientResponse, RequestError, Koordinates> =>
   run(request, Effect.succeed)
 
 /**
  * Sends a request and streams its reply body as it arrives: every gap between bytes
  * bounded by the idle timeout, the whole — headers and body — by the budget.
+ * @since 0.2.0
  */
 export const stream = (request: ApiRequest): Stream.Stream<Uint8Array, RequestError, Koordinates> =>
   Stream.unwrap(Effect.map(Koordinates, (k) => {
@@ -401,6 +431,7 @@ export const stream = (request: ApiRequest): Stream.Stream<Uint8Array, RequestEr
  * Sends a request and reads its reply body as text; `problem`, when given, says what is
  * wrong with a body that is not what was asked for (a `ResponseDecodeError`, retried like
  * a garbled body).
+ * @since 0.1.0
  */
 export const text = (
   request: ApiRequest,
@@ -412,18 +443,27 @@ export const text = (
       return message === undefined ? Effect.succeed(body) : Effect.fail(unexpected(response, "", message))
     }))
 
-/** Sends a request whose reply body does not matter (DELETE, metadata upload…). */
+/**
+ * Sends a request whose reply body does not matter (DELETE, metadata upload…).
+ * @since 0.1.0
+ */
 export const discard = (request: ApiRequest): Effect.Effect<void, RequestError, Koordinates> =>
   run(request, (response) => Effect.asVoid(readBody(response)))
 
-/** Sends a request and decodes its JSON reply with `schema`. */
+/**
+ * Sends a request and decodes its JSON reply with `schema`.
+ * @since 0.1.0
+ */
 export const json = <S extends Schema.Decoder<unknown>>(
   request: ApiRequest,
   schema: S
 ): Effect.Effect<S["Type"], RequestError, Koordinates | S["DecodingServices"]> =>
   run(request, (response) => decodeJson(response, schema))
 
-/** Decodes a response's body as JSON through `schema` (whatever its Content-Type says). */
+/**
+ * Decodes a response's body as JSON through `schema` (whatever its Content-Type says).
+ * @since 0.1.0
+ */
 export const decodeJson = <S extends Schema.Decoder<unknown>>(
   response: HttpClientResponse.HttpClientResponse,
   schema: S
@@ -445,13 +485,19 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(
     )
   })
 
-/** A body or value shortened for a message. */
+/**
+ * A body or value shortened for a message.
+ * @since 0.1.0
+ */
 export const excerpt = (text: string) => {
   const trimmed = text.trim()
   return trimmed.length > 200 ? `${trimmed.slice(0, 200)}…` : trimmed
 }
 
-/** Turns the body of an error reply into one readable message and, for field errors, a map. */
+/**
+ * Turns the body of an error reply into one readable message and, for field errors, a map.
+ * @since 0.1.0
+ */
 export const describeBody = (
   text: string
 ): { readonly message: string | undefined; readonly fields: Record<string, Array<string>> | undefined } => {
@@ -494,6 +540,7 @@ const scopes = (value: string | undefined) => (value ?? "").split(/[\s,]+/).filt
  * Seconds to wait from a `Retry-After` value (delay-seconds or an HTTP date). Parsed here:
  * `effect/http/Headers` has a parser, but it brings Effect's date-time code (≈ 4.7 KB
  * minified) into every bundle.
+ * @since 0.1.0
  */
 export const retryAfterSeconds = (value: string | undefined, now: number = Date.now()): number | undefined => {
   if (value === undefined) return undefined

@@ -1,6 +1,7 @@
 /**
  * Content types guessed from a file's name, for uploads.
  *
+ * @since 0.1.0
  * @internal
  */
 
@@ -30,6 +31,10 @@ const byExtension: Readonly<Record<string, string>> = {
   pdf: "application/pdf"
 }
 
-/** The content type of a file name's extension, when it is a known one. */
+/**
+ * The content type of a file name's extension, when it is a known one.
+ *
+ * @since 0.1.0
+ */
 export const guess = (name: string): string | undefined =>
   byExtension[/\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? ""]

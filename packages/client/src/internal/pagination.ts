@@ -16,7 +16,10 @@ import type { Koordinates } from "../Koordinates.ts"
 import * as Http from "./http.ts"
 import { issuePath } from "./schema.ts"
 
-/** The URL of the `Link` entry whose `rel` includes `rel`, verbatim. */
+/**
+ * The URL of the `Link` entry whose `rel` includes `rel`, verbatim.
+ * @since 0.1.0
+ */
 export const linkUrl = (header: string | undefined, rel: string): Option.Option<string> => {
   if (header === undefined) return Option.none()
   for (const [, url, params] of header.matchAll(/<([^>]*)>((?:\s*;\s*[^;,<]+)*)/g)) {
@@ -27,7 +30,10 @@ export const linkUrl = (header: string | undefined, rel: string): Option.Option<
   return Option.none()
 }
 
-/** The total of an `X-Resource-Range: start-end/total` header, when the header is well formed. */
+/**
+ * The total of an `X-Resource-Range: start-end/total` header, when the header is well formed.
+ * @since 0.1.0
+ */
 export const resourceTotal = (header: string | undefined): Option.Option<number> => {
   const match = header === undefined ? null : /^\s*(\d+)-(\d+)\/(\d+)\s*$/.exec(header)
   if (match === null) return Option.none()
@@ -41,7 +47,10 @@ const replyTotal = (response: HttpClientResponse.HttpClientResponse) => resource
 /** The `page-next` link of a list reply, verbatim, if any. */
 const nextLink = (response: HttpClientResponse.HttpClientResponse) => linkUrl(response.headers["link"], "page-next")
 
-/** One page of a list: its items and the total the server reported (`Query.Page`). */
+/**
+ * One page of a list: its items and the total the server reported (`Query.Page`).
+ * @since 0.2.0
+ */
 export interface Page<A> {
   readonly items: ReadonlyArray<A>
   /** Total number of items across all pages (`X-Resource-Range`), when the server said. */
@@ -110,7 +119,10 @@ const decodeItems = <A>(
     (error) => Http.unexpected(reply.response, issuePath(error.issue), Http.excerpt(error.message))
   )
 
-/** How a list is paged through. */
+/**
+ * How a list is paged through.
+ * @since 0.2.0
+ */
 export interface Paging<A> {
   /** The request for the first page. */
   readonly first: Http.ApiRequest
@@ -138,6 +150,7 @@ interface Step {
  * closed) when the stream ends early or is interrupted. Its failure, like any page's, comes
  * after every item before it. Without, each page is requested when the one before it has
  * been consumed.
+ * @since 0.2.0
  */
 export const pages = <A, B>(
   paging: Paging<A>,
@@ -175,6 +188,7 @@ export const pages = <A, B>(
  * How many items a list holds: one HEAD request reading `X-Resource-Range`; when the server
  * gives no count that way, the first page, read instead: its total, or, if it is the only
  * page, its element count. Fails with `ResponseDecodeError` when no count can be had.
+ * @since 0.2.0
  */
 export const count = (request: Http.ApiRequest): Effect.Effect<number, Http.RequestError, Koordinates> =>
   Effect.gen(function*() {

@@ -130,7 +130,10 @@ export interface RequestOptions {
   readonly onRetry?: ((retry: RetryEvent) => Effect.Effect<void>) | undefined
 }
 
-/** Request options checked and resolved: `undefined` means off. */
+/**
+ * Request options checked and resolved: `undefined` means off.
+ * @since 0.1.0
+ */
 export interface Settings {
   readonly retry: { readonly schedule: Schedule.Schedule<unknown, RetryableError>; readonly cap: number } | undefined
   /** Milliseconds. */
@@ -142,7 +145,10 @@ export interface Settings {
   readonly onRetry: RequestOptions["onRetry"]
 }
 
-/** Per-call overrides, set by `Koordinates.withRequestOptions`. */
+/**
+ * Per-call overrides, set by `Koordinates.withRequestOptions`.
+ * @since 0.1.0
+ */
 export const Overrides = /* @__PURE__ */ Context.Reference<Partial<Settings>>(
   "@koordinates-effect/client/RequestOptions",
   { defaultValue: () => ({}) }
@@ -182,7 +188,10 @@ const retrySettings = (options: RetryOptions | false | undefined): Effect.Effect
 
 const names = { retry: "retry", timeout: "timeout", idle: "idleTimeout", budget: "budget", onRetry: "onRetry" } as const
 
-/** Checks `options` and resolves them; what they leave out takes the defaults (retries on, 30 s timeout, 60 s idle, no budget). */
+/**
+ * Checks `options` and resolves them; what they leave out takes the defaults (retries on, 30 s timeout, 60 s idle, no budget).
+ * @since 0.1.0
+ */
 export const settings = (options: RequestOptions): Effect.Effect<Settings, ClientValidationError> =>
   Effect.gen(function*() {
     const retry = yield* retrySettings(options.retry)
@@ -195,7 +204,10 @@ export const settings = (options: RequestOptions): Effect.Effect<Settings, Clien
     return { retry, timeout, idle, budget, onRetry: options.onRetry }
   })
 
-/** Checks `options` and resolves only those given, to override a service's settings. */
+/**
+ * Checks `options` and resolves only those given, to override a service's settings.
+ * @since 0.1.0
+ */
 export const overrides = (options: RequestOptions): Effect.Effect<Partial<Settings>, ClientValidationError> =>
   Effect.map(settings(options), (all) => {
     const given: { -readonly [K in keyof Settings]?: Settings[K] } = {}
@@ -205,7 +217,10 @@ export const overrides = (options: RequestOptions): Effect.Effect<Partial<Settin
     return given
   })
 
-/** Checks a limit on requests in flight: a whole number, 1 or more. */
+/**
+ * Checks a limit on requests in flight: a whole number, 1 or more.
+ * @since 0.1.0
+ */
 export const concurrency = (value: number | undefined): Effect.Effect<number | undefined, ClientValidationError> =>
   value === undefined || (Number.isSafeInteger(value) && value >= 1)
     ? Effect.succeed(value)
@@ -221,7 +236,10 @@ interface State {
 
 const states = /* @__PURE__ */ new WeakMap<object, State>()
 
-/** Gives `service` its settings and a limit on requests in flight (`Koordinates.make` does, once). */
+/**
+ * Gives `service` its settings and a limit on requests in flight (`Koordinates.make` does, once).
+ * @since 0.2.0
+ */
 export const register = (service: object, settings: Settings, maxConcurrent: number | undefined): void => {
   states.set(service, {
     settings,
@@ -239,7 +257,10 @@ const stateOf = (service: object): Effect.Effect<State> => {
   })
 }
 
-/** The settings a request of `service` runs under: the service's, with the call's overrides on top. */
+/**
+ * The settings a request of `service` runs under: the service's, with the call's overrides on top.
+ * @since 0.2.0
+ */
 export const effective = (service: object): Effect.Effect<Settings> =>
   Effect.flatMap(stateOf(service), (state) => Effect.map(Overrides, (overrides) => ({ ...state.settings, ...overrides })))
 
@@ -262,13 +283,19 @@ const passGate = (gate: Ref.Ref<number>): Effect.Effect<void> =>
 const shutGate = (gate: Ref.Ref<number>, millis: number) =>
   Effect.flatMap(Clock.currentTimeMillis, (now) => Ref.update(gate, (until) => Math.max(until, now + millis)))
 
-/** What a request is, for messages: `GET https://…/layers/1/`. */
+/**
+ * What a request is, for messages: `GET https://…/layers/1/`.
+ * @since 0.1.0
+ */
 export interface Described {
   readonly method: string
   readonly url: string
 }
 
-/** A `TimeoutError` naming the request. */
+/**
+ * A `TimeoutError` naming the request.
+ * @since 0.2.0
+ */
 export const timedOut = (what: Described, message: string) =>
   new TimeoutError({ operation: `${what.method} ${what.url}`, message: `${message}: ${what.method} ${what.url}` })
 
@@ -321,6 +348,7 @@ const retrySchedule = (
  * The retry decisions of one request that is resumed by hand (a download): given a
  * failure, waits as {@link retrySchedule} says and succeeds when the request may be made
  * again, or fails with that failure. With retries off, every failure is final.
+ * @since 0.1.0
  */
 export const retries = (service: object, what: Described) =>
   Effect.gen(function*() {
@@ -341,6 +369,7 @@ export const retries = (service: object, what: Described) =>
 /**
  * A body arriving, watched for silence: no chunk for `idle` milliseconds fails it with
  * `TimeoutError` (a cut, to be retried or resumed like one).
+ * @since 0.2.0
  */
 export const watchIdle = <A, E, R>(
   body: Stream.Stream<A, E, R>,
@@ -355,6 +384,7 @@ export const watchIdle = <A, E, R>(
 /**
  * A request whose reply is streamed, bounded as a whole — headers, body and any
  * resumption — by the budget: past it the stream fails with `TimeoutError`.
+ * @since 0.2.0
  */
 export const withinBudget = <A, E, R>(
   service: object,
@@ -367,7 +397,10 @@ export const withinBudget = <A, E, R>(
       Effect.andThen(Effect.sleep(budget), Effect.fail(timedOut(what, `Out of time after ${budget} ms`)))
     )))
 
-/** Runs an attempt with the body it is given, watched under the attempt's settings (streamed uploads). */
+/**
+ * Runs an attempt with the body it is given, watched under the attempt's settings (streamed uploads).
+ * @since 0.2.0
+ */
 export type Watcher = <A, E, R>(
   attempt: (body: HttpBody.HttpBody) => Effect.Effect<A, E, R>,
   settings: Settings,
@@ -380,6 +413,7 @@ export type Watcher = <A, E, R>(
  * `Effect.retry` on {@link retrySchedule}; the whole is bounded by the budget. A request
  * whose body cannot be sent twice (`replayable` false: a streamed upload) is sent once,
  * with no attempt timeout (its own watch bounds it). The attempt is given its settings.
+ * @since 0.1.0
  */
 export const run = <A, R>(
   service: object,

@@ -3,13 +3,18 @@
  * `publishVersion` returns one) and Publishing (whose `getItems` returns layers and sets)
  * do not import each other.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Schema from "effect/Schema"
 import { User } from "../Users.ts"
 import { optionalNullable, Timestamp } from "./schema.ts"
 
-/** The states a publish moves through. */
+/**
+ * The states a publish moves through.
+ *
+ * @since 0.1.0
+ */
 export const PublishState = /* @__PURE__ */ Schema.Literals([
   "scheduled",
   "waiting-for-items",
@@ -19,7 +24,11 @@ export const PublishState = /* @__PURE__ */ Schema.Literals([
   "errored"
 ])
 
-/** A publish: one or more draft versions being published together or one by one. */
+/**
+ * A publish: one or more draft versions being published together or one by one.
+ *
+ * @since 0.1.0
+ */
 export class Publish extends /* @__PURE__ */ Schema.Class<Publish>("@koordinates-effect/client/Publish")({
   id: Schema.Number,
   url: Schema.String,

@@ -1,6 +1,7 @@
 /**
  * Schema building blocks shared by the models.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Schema from "effect/Schema"
@@ -20,6 +21,8 @@ const parseTimestamp = (text: string): Date => {
  * A timestamp from the API as a `Date`. Accepts a date only (`1996-12-31`, midnight UTC),
  * a date-time with or without a zone (none means UTC), with milliseconds or microseconds
  * (kept to the millisecond). Encodes as an ISO string.
+ *
+ * @since 0.1.0
  */
 export const Timestamp = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(timestampPattern)).pipe(
   /* @__PURE__ */ Schema.decodeTo(Schema.Date, {
@@ -28,16 +31,32 @@ export const Timestamp = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Sch
   })
 )
 
-/** A field that may be absent or `null`. */
+/**
+ * A field that may be absent or `null`.
+ *
+ * @since 0.1.0
+ */
 export const optionalNullable = <S extends Schema.Top>(schema: S) => /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(schema))
 
-/** Text with something other than white space in it. */
+/**
+ * Text with something other than white space in it.
+ *
+ * @since 0.1.0
+ */
 export const NonBlank = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPattern(/\S/))
 
-/** A positive integer id. */
+/**
+ * A positive integer id.
+ *
+ * @since 0.1.0
+ */
 export const Id = /* @__PURE__ */ Schema.Int.check(/* @__PURE__ */ Schema.isGreaterThan(0))
 
-/** The path of the first leaf of a schema issue, as `[3].group.id`. */
+/**
+ * The path of the first leaf of a schema issue, as `[3].group.id`.
+ *
+ * @since 0.1.0
+ */
 export const issuePath = (issue: SchemaIssue.Issue): string => {
   let path = ""
   for (let current: SchemaIssue.Issue | undefined = issue; current !== undefined;) {

@@ -42,7 +42,10 @@ export type UploadFile =
     readonly contentType?: string
   }
 
-/** One part: its header fields and its content. */
+/**
+ * One part: its header fields and its content.
+ * @since 0.1.0
+ */
 export interface Part {
   readonly name: string
   readonly filename?: string | undefined
@@ -52,7 +55,10 @@ export interface Part {
   readonly size: number | undefined
 }
 
-/** Bytes sent so far, of a total that is known when every part's size is. */
+/**
+ * Bytes sent so far, of a total that is known when every part's size is.
+ * @since 0.1.0
+ */
 export interface Progress {
   readonly sent: number
   readonly total: number | undefined
@@ -64,12 +70,18 @@ const quoted = (value: string) => value.replace(/[\r\n"\\]/g, (c) => encodeURICo
 
 const chunkSize = 64 * 1024
 
-/** Bytes as a stream of chunks of at most 64 KiB (for steady progress). */
+/**
+ * Bytes as a stream of chunks of at most 64 KiB (for steady progress).
+ * @since 0.1.0
+ */
 export const bytesStream = (bytes: Uint8Array): Stream.Stream<Uint8Array> =>
   Stream.fromIterable(Array.from({ length: Math.ceil(bytes.length / chunkSize) }, (_, i) =>
     bytes.subarray(i * chunkSize, (i + 1) * chunkSize)))
 
-/** A multipart body of `parts`, calling `onProgress` as its bytes are sent. */
+/**
+ * A multipart body of `parts`, calling `onProgress` as its bytes are sent.
+ * @since 0.1.0
+ */
 export const body = (
   parts: ReadonlyArray<Part>,
   onProgress: ((progress: Progress) => Effect.Effect<void>) | undefined
@@ -155,6 +167,7 @@ const filePart = (
  * The body of an upload and its watch, for an `ApiRequest`: a JSON part named `source`
  * holding `fields`, then one part per file. Files are checked first (missing, not a file,
  * no FileSystem, a bad or duplicate upload path: `ClientValidationError` naming it).
+ * @since 0.2.0
  */
 export const multipart = (
   fields: object,

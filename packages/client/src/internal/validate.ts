@@ -1,6 +1,7 @@
 /**
  * Checks of user input, done before any request.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Effect from "effect/Effect"
@@ -8,16 +9,28 @@ import * as Schema from "effect/Schema"
 import { ClientValidationError } from "../Errors.ts"
 import { issuePath } from "./schema.ts"
 
-/** Whether a number is a positive safe integer (ids, limits, page sizes). */
+/**
+ * Whether a number is a positive safe integer (ids, limits, page sizes).
+ *
+ * @since 0.1.0
+ */
 export const isId = (value: number): boolean => typeof value === "number" && Number.isSafeInteger(value) && value > 0
 
-/** An object id: a positive safe integer. */
+/**
+ * An object id: a positive safe integer.
+ *
+ * @since 0.1.0
+ */
 export const id = (field: string, value: number): Effect.Effect<number, ClientValidationError> =>
   isId(value)
     ? Effect.succeed(value)
     : Effect.fail(new ClientValidationError({ field, message: `Invalid ${field} ${String(value)}: expected a positive integer` }))
 
-/** The `Expand` header value for a single-object get: names joined with commas. */
+/**
+ * The `Expand` header value for a single-object get: names joined with commas.
+ *
+ * @since 0.1.0
+ */
 export const expandHeader = (
   expand: ReadonlyArray<string> | undefined
 ): Effect.Effect<Record<string, string>, ClientValidationError> => {
@@ -31,6 +44,8 @@ export const expandHeader = (
 /**
  * Checks user input against its schema; the first problem becomes a
  * `ClientValidationError` whose field is the path of the bad value (`name`, `data.datasources[0]`).
+ *
+ * @since 0.1.0
  */
 export const input = <S extends Schema.Decoder<unknown>>(
   schema: S,

@@ -3,6 +3,7 @@
  * polled value says the work is over, within an optional time budget. Interrupting the
  * wait stops the polling and aborts the request in flight.
  *
+ * @since 0.1.0
  * @internal
  */
 import type * as Duration from "effect/Duration"
@@ -15,6 +16,8 @@ import { TimeoutError } from "../Errors.ts"
  * How to wait: the polling schedule (default: every 2 seconds) and a time budget (default:
  * none). A schedule that ends before the work does fails the wait with `TimeoutError`, as
  * does running out of time.
+ *
+ * @since 0.1.0
  */
 export interface WaitOptions {
   readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
@@ -27,6 +30,8 @@ const everyTwoSeconds = /* @__PURE__ */ Schedule.spaced("2 seconds")
 /**
  * Polls `poll` until `outcome` of its value is `Some`, then returns that outcome's effect
  * (which succeeds with the final value or fails with the work's own error).
+ *
+ * @since 0.1.0
  */
 export const until = <A, E, R, B, E2>(
   operation: string,

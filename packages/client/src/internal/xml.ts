@@ -1,6 +1,7 @@
 /**
  * XML documents as request bodies (metadata uploads), checked before any request.
  *
+ * @since 0.1.0
  * @internal
  */
 import * as Effect from "effect/Effect"
@@ -9,7 +10,11 @@ import * as HttpBody from "effect/http/HttpBody"
 import { ClientValidationError } from "../Errors.ts"
 import { excerpt } from "./http.ts"
 
-/** An XML document: text, bytes, or a stream of bytes (sent as it is read). */
+/**
+ * An XML document: text, bytes, or a stream of bytes (sent as it is read).
+ *
+ * @since 0.1.0
+ */
 export type XmlInput = string | Uint8Array | Stream.Stream<Uint8Array, unknown>
 
 const contentType = "text/xml"
@@ -17,13 +22,21 @@ const contentType = "text/xml"
 /** Whether text starts like an XML document (after white space and a byte-order mark). */
 const looksLikeXml = (start: string) => /^\uFEFF?\s*</.test(start)
 
-/** What is wrong with a reply that should be an XML document: not XML, or an HTML page. */
+/**
+ * What is wrong with a reply that should be an XML document: not XML, or an HTML page.
+ *
+ * @since 0.1.0
+ */
 export const notDocument = (text: string): string | undefined =>
   looksLikeXml(text) && !/^\uFEFF?\s*<(?:!doctype\s+html|html)\b/i.test(text)
     ? undefined
     : `The reply is not an XML document: ${excerpt(text) || "(empty body)"}`
 
-/** The request body for an XML document; text and bytes must look like XML. */
+/**
+ * The request body for an XML document; text and bytes must look like XML.
+ *
+ * @since 0.1.0
+ */
 export const body = (xml: XmlInput): Effect.Effect<HttpBody.HttpBody, ClientValidationError> => {
   if (typeof xml === "string") {
     return looksLikeXml(xml) ? Effect.succeed(HttpBody.text(xml, contentType)) : notXml
