@@ -12,6 +12,7 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { spawn, spawnSync } from "node:child_process"
 import { once } from "node:events"
 import * as fs from "node:fs"
@@ -42,6 +43,10 @@ const root = `${origin}/services/api/v1.x`
 const headers = { authorization: `key ${token}`, accept: "application/json" }
 const live = Koordinates.layer({ origin, token }).pipe(Layer.provide(FetchHttpClient.layer))
 const run = <A, E>(effect: Effect.Effect<A, E, Koordinates.Koordinates>) => Effect.runPromise(Effect.provide(effect, live))
+// The client as the README recommends it on Node: through undici's own HTTP client rather than fetch.
+const onUndici = Koordinates.layer({ origin, token }).pipe(Layer.provide(NodeHttpClient.layerUndici))
+const runOnUndici = <A, E>(effect: Effect.Effect<A, E, Koordinates.Koordinates>) =>
+  Effect.runPromise(Effect.provide(effect, onUndici))
 const layerIds = ((await (await fetch(`${root}/layers/?page_size=200`, { headers })).json()) as Array<{ id: number }>)
   .map((layer) => layer.id)
 
@@ -85,6 +90,13 @@ const scenarios: ReadonlyArray<{
       for (const id of layerIds) await (await fetch(`${root}/layers/${id}/`, { headers })).json()
     },
     client: () => run(Effect.forEach(layerIds, (id) => Layers.get(id), { discard: true }))
+  },
+  {
+    name: `get ${layerIds.length} layers one after another, the client on NodeHttpClient.layerUndici`,
+    raw: async () => {
+      for (const id of layerIds) await (await fetch(`${root}/layers/${id}/`, { headers })).json()
+    },
+    client: () => runOnUndici(Effect.forEach(layerIds, (id) => Layers.get(id), { discard: true }))
   },
   {
     name: "count the catalog 200 times (HEAD)",
