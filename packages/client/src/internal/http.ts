@@ -61,7 +61,7 @@ export interface ApiRequest {
   readonly elsewhere?: "refuse" | "withoutToken" | undefined
   /** Secrets the request carries besides the token (a password), masked in any error made from its reply. */
   readonly secrets?: ReadonlyArray<string> | undefined
-  /** For a streamed upload: runs each attempt with the body watched (see `Policy.watchUpload`). */
+  /** For a streamed upload: runs each attempt with the body watched (see `internal/upload.ts`). */
   readonly watched?: Policy.Watcher | undefined
 }
 
