@@ -210,3 +210,35 @@ describe("publishes", () => {
     expect((await request(server, "/publish/999999/")).status).toBe(404)
   })
 })
+
+describe("the catalog lists every change at once, however often it was read before", () => {
+  const server = useServer({ catalogSize: 30, clock: "manual", publishTime: "100 millis" })
+  /** The ids `/data/` lists, every page read. */
+  const listed = async (): Promise<Array<number>> => {
+    const ids: Array<number> = []
+    for (let page = 1; page <= 20; page++) {
+      const { response, body } = await request<Array<Json>>(server, `/data/?page_size=10&page=${page}`)
+      ids.push(...body.map((item) => Number(item["id"])))
+      if (!(response.headers.get("link") ?? "").includes(`rel="page-next"`)) return ids
+    }
+    throw new Error("more than 20 pages")
+  }
+
+  it("an added item, a published draft, a new version, a removed version and a removed item", async () => {
+    const before = await listed()
+    expect(await listed()).toEqual(before)
+    const added = server.store.addLayer({ name: "Added" })
+    expect(await listed()).toEqual([...before, added.id])
+    const draft = server.store.addLayer({ publishedVersions: 0, draft: "ok" })
+    expect(await listed()).not.toContain(draft.id)
+    const created = await post(server, "/publish/", { items: [versionUrl(server, draft)] })
+    expect(created.status).toBe(201)
+    server.clock.advance("100 millis")
+    expect(await listed()).toContain(draft.id)
+    const renewed = await post(server, `/layers/${added.id}/versions/`, {})
+    expect(renewed.status).toBe(201)
+    expect(await listed()).toContain(added.id)
+    expect((await remove(server, `/layers/${added.id}/`)).status).toBe(204)
+    expect(await listed()).toEqual([...before, draft.id])
+  })
+})

@@ -6,7 +6,7 @@
 import { CATALOG_FILTERS, LATEST_FILTERS, selectItems, type FilterSet } from "./Filters.ts"
 import { expandsList, type Reply, type RequestContext } from "./Http.ts"
 import { layerHead, renderLayer } from "./Layers.ts"
-import { type DocumentRecord, type ItemView, latestView, publishedView } from "./Model.ts"
+import { type DocumentRecord, type ItemView, latestView } from "./Model.ts"
 import { listReply } from "./Pagination.ts"
 import { renderGroup, siteUrl, type Urls } from "./Render.ts"
 import { renderCatalogSet } from "./Sets.ts"
@@ -68,10 +68,7 @@ const catalogList = (views: (context: RequestContext) => ReadonlyArray<ItemView>
 }
 
 /** GET `/data/`. */
-export const listPublished = catalogList(
-  ({ store }) => store.catalogItems().flatMap((record) => publishedView(record) ?? []),
-  CATALOG_FILTERS
-)
+export const listPublished = catalogList(({ store }) => store.publishedViews(), CATALOG_FILTERS)
 
 /** GET `/data/latest/`. */
 export const listLatest = catalogList(({ store }) => store.catalogItems().map(latestView), LATEST_FILTERS)

@@ -28,6 +28,7 @@ import {
   type CatalogRecord,
   changedLayer,
   currentVersion,
+  type ItemView,
   type LayerChanges,
   type LayerContent,
   type LayerKind,
@@ -35,6 +36,7 @@ import {
   latestVersion,
   type MetadataDocument,
   type Polygon,
+  publishedView,
   type SetContent,
   type SetRecord,
   type UserRecord,
@@ -189,6 +191,9 @@ export class CatalogStore {
   #importEnds = new WeakMap<VersionRecord<unknown>, number>()
   #rng: Rng
   #items: Array<CatalogRecord> = []
+  /** Counts changes to the catalog, for {@link publishedViews}. */
+  #revision = 0
+  #published: { readonly revision: number; readonly views: ReadonlyArray<ItemView> } | undefined
   #layers: Array<LayerRecord> = []
   #sets: Array<SetRecord> = []
   #byId = new Map<number, CatalogRecord>()
@@ -312,6 +317,30 @@ export class CatalogStore {
   }
 
   /**
+   * Every catalog item that has a published version, at that version, by id. Kept between
+   * reads while nothing it depends on changes — which items there are, their versions, and
+   * which versions are published (see {@link changed}; the store's own methods make every
+   * such change) — so reading a large catalog page by page does not walk all of it for
+   * every page.
+   */
+  publishedViews(): ReadonlyArray<ItemView> {
+    if (this.#published?.revision !== this.#revision) {
+      const views: Array<ItemView> = []
+      for (const record of this.#items) {
+        const view = publishedView(record)
+        if (view !== undefined) views.push(view)
+      }
+      this.#published = { revision: this.#revision, views }
+    }
+    return this.#published.views
+  }
+
+  /** Marks the catalog as changed: an item, a version or a publication came or went. */
+  changed(): void {
+    this.#revision++
+  }
+
+  /**
    * Creates a layer as `POST /layers/` does: public, one draft version, importing. Its data
    * block (CRS, fields) is generated; content `changes` leave out defaults to no description,
    * tags or categories, the first group and Creative Commons Attribution 4.0 International.
@@ -354,6 +383,7 @@ export class CatalogStore {
   addDraft<C>(record: Versioned<C>, user: UserRecord, importing: boolean): VersionRecord<C> {
     const version = this.#newVersion(user, latestVersion<C>(record).content, importing ? "importing" : "ok")
     record.versions.push(version)
+    this.changed()
     if (importing) this.#runImport(record, version)
     return version
   }
@@ -364,12 +394,14 @@ export class CatalogStore {
     const versions: Array<VersionRecord<unknown>> = record.versions
     const index = versions.indexOf(version)
     if (index >= 0) versions.splice(index, 1)
+    this.changed()
     this.#imports.stop(version)
   }
 
   /** Removes a layer, table or set; a removed layer also leaves every set that held it. */
   removeItem(record: VersionedRecord): void {
     this.#items = this.#items.filter((item) => item !== record)
+    this.changed()
     this.#layers = this.#layers.filter((item) => item !== record)
     this.#sets = this.#sets.filter((item) => item !== record)
     this.#byId.delete(record.id)
@@ -421,6 +453,7 @@ export class CatalogStore {
   reset(): void {
     this.#rng = makeRng(this.#seed)
     this.#items = []
+    this.changed()
     this.#layers = []
     this.#sets = []
     this.#byId.clear()
@@ -482,6 +515,7 @@ export class CatalogStore {
 
   #add<T extends CatalogRecord>(record: T): T {
     this.#items.push(record)
+    this.changed()
     if (record.entity === "layer") this.#layers.push(record)
     if (record.entity === "set") this.#sets.push(record)
     this.#byId.set(record.id, record)

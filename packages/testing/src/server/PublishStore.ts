@@ -116,6 +116,7 @@ export class PublishStore {
   #complete(publish: PublishRecord, at: number): void {
     const published_at = formatTimestamp(at, "millis")
     for (const { version } of publish.items) if (version.status === "ok") version.published_at = published_at
+    this.#catalog.changed()
     publish.state = "completed"
   }
 }

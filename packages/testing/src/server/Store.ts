@@ -28,6 +28,7 @@ import {
   type DatasourceRecord,
   type ExportRecord,
   type GroupRecord,
+  type ItemView,
   type LayerChanges,
   type LayerKind,
   type LayerRecord,
@@ -289,6 +290,11 @@ export class Store {
   /** Every catalog item, by id. */
   catalogItems(): ReadonlyArray<CatalogRecord> {
     return this.#catalog.catalogItems()
+  }
+
+  /** Every catalog item that has a published version, at that version, by id (what `/data/` lists). */
+  publishedViews(): ReadonlyArray<ItemView> {
+    return this.#catalog.publishedViews()
   }
 
   /** Creates a layer as `POST /layers/` does: public, one draft version, importing. */
