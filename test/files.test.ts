@@ -68,6 +68,18 @@ describe("a folder target gets one plain file name inside it, whatever the serve
       }).pipe(Effect.provide(NodeFileSystem.layer))
     ))
 
+  it.live("a name of a million characters is cut at once, not character by character", () =>
+    withFake(() =>
+      Effect.gen(function*() {
+        const done = yield* completeExport(1_000)
+        const folder = scratch()
+        const start = Date.now()
+        const written = yield* Exports.downloadToFile(named(done, "é".repeat(1_000_000)), folder)
+        assert.isBelow(Date.now() - start, 2_000, "ms to name and write the file")
+        assert.strictEqual(path.basename(written), `${"é".repeat(100)}.zip`)
+      }).pipe(Effect.provide(NodeFileSystem.layer))
+    ))
+
   it.live("a folder reached through a symlink: the file is written into the real folder", () =>
     withFake(() =>
       Effect.gen(function*() {

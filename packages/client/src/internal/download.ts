@@ -177,6 +177,19 @@ export const bytes = (download: Download): Stream.Stream<Uint8Array, RequestErro
 /** Longest file name made for a download in a folder, in UTF-8 bytes, before its extension. */
 const maxNameBytes = 200
 
+/** The longest start of `text` whose UTF-8 form fits in `limit` bytes, cut between characters. */
+const cutToBytes = (text: string, limit: number): string => {
+  let bytes = 0
+  let end = 0
+  for (const character of text) {
+    const code = character.codePointAt(0)!
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4
+    if (bytes > limit) break
+    end += character.length
+  }
+  return text.slice(0, end)
+}
+
 const reservedOnWindows = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i
 
 /**
@@ -193,9 +206,7 @@ export const fileName = (name: string, fallback: string, extension: string): str
   let base = name.normalize("NFC").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}<>:"/\\|?*]/gu, "_")
   if (base.toLowerCase().endsWith(extension)) base = base.slice(0, -extension.length)
   base = base.replace(/^[.\s]+|[.\s]+$/g, "")
-  const encoder = new TextEncoder()
-  while (encoder.encode(base).length > maxNameBytes) base = Array.from(base).slice(0, -1).join("")
-  base = base.replace(/[.\s]+$/, "")
+  base = cutToBytes(base, maxNameBytes).replace(/[.\s]+$/, "")
   if (base === "") base = fallback
   if (reservedOnWindows.test(base)) base = `_${base}`
   return `${base}${extension}`
