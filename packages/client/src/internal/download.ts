@@ -121,7 +121,7 @@ export const bytes = (download: Download): Stream.Stream<Uint8Array, RequestErro
   Stream.unwrap(Effect.gen(function*() {
     const k = yield* Koordinates
     const { request } = download
-    const what = { method: request.method, url: request.path }
+    const what = Http.described(k, request)
     const refuse = (message: string) => Effect.fail(download.refuse(Http.mask([Redacted.value(k.token)], message)))
     const again = yield* Policy.retries(k, what)
     const report = download.onProgress ?? (() => Effect.void)

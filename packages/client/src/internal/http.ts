@@ -98,6 +98,9 @@ const forms = (secrets: ReadonlyArray<string>): Array<string> =>
 const secretsOf = (k: KoordinatesService, request: ApiRequest): ReadonlyArray<string> =>
   [Redacted.value(k.token), ...(request.secrets ?? [])]
 
+/** A request's path as an absolute URL's text: API paths go under the root, URLs from replies stay as they are. */
+const absolute = (k: KoordinatesService, path: string): string => path.startsWith("/") ? k.apiRoot + path : path
+
 /**
  * The absolute URL of a request: API paths go under the root; other origins only when the request allows them.
  * @since 0.1.0
@@ -106,7 +109,7 @@ export const resolveUrl = (
   k: KoordinatesService,
   request: ApiRequest
 ): Effect.Effect<URL, Errors.RedirectError> => {
-  const text = request.path.startsWith("/") ? k.apiRoot + request.path : request.path
+  const text = absolute(k, request.path)
   const secrets = secretsOf(k, request)
   const refuse = (location: string, message: string) =>
     Effect.fail(new Errors.RedirectError({
@@ -167,9 +170,19 @@ const readingOf = (response: HttpClientResponse.HttpClientResponse): Reading =>
 const transportError = (method: string, url: string) => (error: HttpClientError.HttpClientError) =>
   new Errors.TransportError({ method, url, message: error.message, cause: error })
 
-const described = (response: HttpClientResponse.HttpClientResponse): Policy.Described => ({
+/** What a reply answers, for messages. */
+const answered = (response: HttpClientResponse.HttpClientResponse): Policy.Described => ({
   method: response.request.method,
   url: requestUrl(response.request)
+})
+
+/**
+ * What a request is, for messages, before it is sent.
+ * @since 0.2.0
+ */
+export const described = (k: KoordinatesService, request: ApiRequest): Policy.Described => ({
+  method: request.method,
+  url: absolute(k, request.path)
 })
 
 /** A response's body as a byte stream, read as it arrives; a broken body is a `TransportError`. */
@@ -185,7 +198,7 @@ const rawBody = (response: HttpClientResponse.HttpClientResponse): Stream.Stream
 export const bodyStream = (
   response: HttpClientResponse.HttpClientResponse
 ): Stream.Stream<Uint8Array, Errors.TransportError | Errors.TimeoutError> =>
-  Policy.watchIdle(rawBody(response), readingOf(response).idle, described(response))
+  Policy.watchIdle(rawBody(response), readingOf(response).idle, answered(response))
 
 /**
  * A response's body as text, read whole; a broken body is a `TransportError`. It must be
@@ -198,14 +211,9 @@ const readText = (
   const { idle, timeout } = readingOf(response)
   const text = Effect.mapError(response.text, transportError(response.request.method, requestUrl(response.request)))
   if (idle === undefined || (timeout !== undefined && timeout <= idle)) return text
-  const { method, url } = described(response)
   return Effect.timeoutOrElse(text, {
     duration: idle,
-    orElse: () =>
-      Effect.fail(new Errors.TimeoutError({
-        operation: `${method} ${url}`,
-        message: `The reply's body was not complete within ${idle} ms of its headers: ${method} ${url}`
-      }))
+    orElse: () => Effect.fail(Policy.timedOut(answered(response), `The reply's body was not complete within ${idle} ms of its headers`))
   })
 }
 
@@ -219,7 +227,7 @@ export const unexpected = (
   path: string,
   message: string
 ): Errors.ResponseDecodeError => {
-  const secrets = [...readingOf(response).secrets, carried(response.request)]
+  const { secrets } = readingOf(response)
   return new Errors.ResponseDecodeError({
     status: response.status,
     method: response.request.method,
@@ -422,9 +430,8 @@ export const send = (request: ApiRequest): Effect.Effect<HttpClientResponse.Http
  */
 export const stream = (request: ApiRequest): Stream.Stream<Uint8Array, RequestError, Koordinates> =>
   Stream.unwrap(Effect.map(Koordinates, (k) => {
-    const url = request.path.startsWith("/") ? k.apiRoot + request.path : request.path
     const body = Stream.unwrap(Effect.map(send(request), bodyStream))
-    return Policy.withinBudget(k, { method: request.method, url }, body)
+    return Policy.withinBudget(k, described(k, request), body)
   }))
 
 /**

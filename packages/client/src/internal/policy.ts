@@ -226,8 +226,11 @@ export const concurrency = (value: number | undefined): Effect.Effect<number | u
     ? Effect.succeed(value)
     : Effect.fail(invalid("maxConcurrent", `Invalid maxConcurrent ${String(value)}: expected a whole number, 1 or more`))
 
-/** What a service runs its requests with: its settings, its back-off gate and its permits. */
-interface State {
+/**
+ * What a service runs its requests with: its settings, its back-off gate and its permits.
+ * @since 0.2.0
+ */
+export interface State {
   readonly settings: Settings
   /** No request starts before this time (ms since the epoch): a 429 pushes it on. */
   readonly gate: Ref.Ref<number>
@@ -258,11 +261,13 @@ const stateOf = (service: object): Effect.Effect<State> => {
 }
 
 /**
- * The settings a request of `service` runs under: the service's, with the call's overrides on top.
+ * What a request of `service` runs with: the service's state, and its settings with the
+ * call's overrides on top.
  * @since 0.2.0
  */
-export const effective = (service: object): Effect.Effect<Settings> =>
-  Effect.flatMap(stateOf(service), (state) => Effect.map(Overrides, (overrides) => ({ ...state.settings, ...overrides })))
+export const effective = (service: object): Effect.Effect<{ readonly state: State; readonly settings: Settings }> =>
+  Effect.flatMap(stateOf(service), (state) =>
+    Effect.map(Overrides, (overrides) => ({ state, settings: { ...state.settings, ...overrides } })))
 
 const idempotent = /* @__PURE__ */ new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
@@ -352,8 +357,7 @@ const retrySchedule = (
  */
 export const retries = (service: object, what: Described) =>
   Effect.gen(function*() {
-    const state = yield* stateOf(service)
-    const settings = yield* effective(service)
+    const { state, settings } = yield* effective(service)
     const { retry } = settings
     if (retry === undefined) return Effect.fail<RequestError>
     const mayRetry = retryable(what.method)
@@ -391,7 +395,7 @@ export const withinBudget = <A, E, R>(
   what: Described,
   stream: Stream.Stream<A, E, R>
 ): Stream.Stream<A, E | TimeoutError, R> =>
-  Stream.unwrap(Effect.map(effective(service), ({ budget }) =>
+  Stream.unwrap(Effect.map(effective(service), ({ settings: { budget } }) =>
     budget === undefined ? stream : Stream.interruptWhen(
       stream,
       Effect.andThen(Effect.sleep(budget), Effect.fail(timedOut(what, `Out of time after ${budget} ms`)))
@@ -421,24 +425,22 @@ export const run = <A, R>(
   replayable: boolean,
   attempt: (settings: Settings) => Effect.Effect<A, RequestError, R>
 ): Effect.Effect<A, RequestError, R> =>
-  Effect.flatMap(stateOf(service), (state) =>
-    Effect.flatMap(Overrides, (overrides) => {
-      const settings = { ...state.settings, ...overrides }
-      const { retry, timeout, budget } = settings
-      const once = attempt(settings)
-      // The timeout runs once the permit is held: waiting for a turn is not the server's fault.
-      const timed = replayable ? within(timeout, once, () => timedOut(what, `No complete reply within ${timeout} ms`)) : once
-      const gated = Effect.andThen(passGate(state.gate), state.permits === undefined ? timed : state.permits.withPermits(1)(timed))
-      const outOfTime = () => timedOut(what, `Out of time after ${budget} ms`)
-      const retried = retry === undefined || !replayable
-        ? Effect.tapError(gated, (error) =>
-          error._tag === "RateLimitExceeded" && error.retryAfter !== undefined
-            ? shutGate(state.gate, Math.min(retry?.cap ?? defaultCap, error.retryAfter * 1000))
-            : Effect.void)
-        : Effect.retry(gated, {
-          while: retryable(what.method),
-          // `while` lets only retryable failures reach the schedule.
-          schedule: retrySchedule(retry, settings, state, what) as Schedule.Schedule<unknown, RequestError>
-        })
-      return within(budget, retried, outOfTime)
-    }))
+  Effect.flatMap(effective(service), ({ state, settings }) => {
+    const { retry, timeout, budget } = settings
+    const once = attempt(settings)
+    // The timeout runs once the permit is held: waiting for a turn is not the server's fault.
+    const timed = replayable ? within(timeout, once, () => timedOut(what, `No complete reply within ${timeout} ms`)) : once
+    const gated = Effect.andThen(passGate(state.gate), state.permits === undefined ? timed : state.permits.withPermits(1)(timed))
+    const outOfTime = () => timedOut(what, `Out of time after ${budget} ms`)
+    const retried = retry === undefined || !replayable
+      ? Effect.tapError(gated, (error) =>
+        error._tag === "RateLimitExceeded" && error.retryAfter !== undefined
+          ? shutGate(state.gate, Math.min(retry?.cap ?? defaultCap, error.retryAfter * 1000))
+          : Effect.void)
+      : Effect.retry(gated, {
+        while: retryable(what.method),
+        // `while` lets only retryable failures reach the schedule.
+        schedule: retrySchedule(retry, settings, state, what) as Schedule.Schedule<unknown, RequestError>
+      })
+    return within(budget, retried, outOfTime)
+  })
