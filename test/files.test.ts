@@ -6,7 +6,9 @@
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
 import * as Layer from "effect/Layer"
+import * as PlatformError from "effect/PlatformError"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as crypto from "node:crypto"
 import * as fs from "node:fs"
@@ -19,6 +21,17 @@ import { failure } from "./support/effect.ts"
 import { completeExport, exportAt } from "./support/exports.ts"
 import { withFake } from "./support/fake.ts"
 import { type Handler, hostileServer, pattern } from "./support/hostile.ts"
+
+/** The Node file system, but with no hard links (as on FAT or some network shares): `link` is refused. */
+const withoutHardLinks = Layer.effect(
+  FileSystem.FileSystem,
+  Effect.map(FileSystem.FileSystem, (real) =>
+    FileSystem.FileSystem.of({
+      ...real,
+      link: (from) =>
+        Effect.fail(PlatformError.systemError({ _tag: "PermissionDenied", module: "FileSystem", method: "link", pathOrDescriptor: from }))
+    }))
+).pipe(Layer.provide(NodeFileSystem.layer))
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "koordinates-files-"))
 const sha256 = (bytes: Uint8Array) => crypto.createHash("sha256").update(bytes).digest("hex")
@@ -144,6 +157,25 @@ describe("several downloads to one file", () => {
         }).pipe(Effect.provide(NodeFileSystem.layer))
       ))
   }
+
+  it.live("on a file system without hard links, the name is claimed exclusively: one of three wins, no temporary file", () =>
+    withFake(() =>
+      Effect.gen(function*() {
+        const done = yield* completeExport(200_000)
+        const folder = scratch()
+        const target = path.join(folder, "roads.zip")
+        const outcomes = yield* Effect.all(
+          Array.from({ length: 3 }, () => Effect.result(Exports.downloadToFile(done, target))),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(outcomes.filter((outcome) => outcome._tag === "Success").length, 1)
+        for (const outcome of outcomes) {
+          if (outcome._tag === "Failure") assert.include(["DownloadError", "ClientValidationError"], outcome.failure._tag)
+        }
+        assert.strictEqual(sha256(fs.readFileSync(target)), exportSha256(done.id, 200_000))
+        assert.deepStrictEqual(fs.readdirSync(folder), ["roads.zip"])
+      }).pipe(Effect.provide(withoutHardLinks))
+    ))
 
   it.live("with overwrite, each replaces the file whole; no temporary file is left", () =>
     withFake(() =>
