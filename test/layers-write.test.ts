@@ -61,6 +61,21 @@ describe("Layers.create", () => {
       })
     ))
 
+  it.live("a version body whose url is on another origin is refused: no request goes there, none with the token", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        fake.inject({
+          method: "POST",
+          path: `${api}/layers/`,
+          status: 201,
+          body: { id: 9, url: "http://127.0.0.2:9/services/api/v1.x/layers/9/versions/9/", status: "importing", created_at: "2015-06-11T11:14:10.018Z" }
+        })
+        const error = yield* failure(Layers.create({ name: "A Test Layer", data: { datasources: [1] } }))
+        assert.strictEqual(error._tag, "RedirectError")
+        assert.strictEqual(fake.log.count(), 1)
+      })
+    ))
+
   it.live("a 201 body that is neither a layer nor a version is a ResponseDecodeError, with no further request", () =>
     withFake((fake) =>
       Effect.gen(function*() {

@@ -92,6 +92,19 @@ describe("Sets items, expanded", () => {
       })
     ))
 
+  it.live("an item URL on another origin is refused, and nothing is sent there", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const roads = yield* Layers.get(fake.store.addLayer().id)
+        const set = new Sets.Set({ ...(yield* Sets.get(fake.store.addSet().id)), items: [roads.url, "http://127.0.0.2:9/services/api/v1.x/layers/7/"] })
+        fake.log.clear()
+        const error = yield* failure(Sets.getItems(set))
+        assert.strictEqual(error._tag, "RedirectError")
+        assert.include(error.message, "Refusing to send the token")
+        assert.isAtMost(fake.log.count(), 1)
+      })
+    ))
+
   it.live("a recorded set, its items expanded into the recorded layer, decodes and needs no further request", () =>
     withFake((fake) =>
       Effect.gen(function*() {
