@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest"
 import { type FakeServer, type LayerRecord, PUBLISH_STATES, type SetRecord } from "../packages/testing/src/server/index.ts"
-import { call, type Json, post, remove, request, root, useServer } from "./support/raw.ts"
+import { call, expectFieldErrors, type Json, post, remove, request, root, useServer } from "./support/raw.ts"
 
 /** The API URL of a version of a layer, table or set on `server` (default the newest). */
 const versionUrl = (server: FakeServer, record: LayerRecord | SetRecord, index = -1) =>
@@ -163,11 +163,7 @@ describe("publishes", () => {
       }]
     ]
     const before = server.store.publishes().length
-    for (const [body, errors] of cases) {
-      const reply = await post(server, "/publish/", body)
-      expect(reply.status, JSON.stringify(body)).toBe(400)
-      expect(reply.body, JSON.stringify(body)).toEqual(errors)
-    }
+    await expectFieldErrors(server, "/publish/", cases)
     expect(server.store.publishes()).toHaveLength(before)
 
     await post(server, "/publish/", { items: [versionOf(draft)], publish_at: "2999-01-01T00:00:00Z" })

@@ -22,7 +22,8 @@ import {
   useServer,
   ISO_METADATA,
   sha256,
-  uploadForm
+  uploadForm,
+  expectFieldErrors
 } from "./support/raw.ts"
 
 const SOURCE_SUMMARY_KEYS = ["id", "url", "url_html", "title", "type"]
@@ -190,11 +191,7 @@ describe("data sources", () => {
       }]
     ]
     const before = server.store.sources().length
-    for (const [body, errors] of cases) {
-      const reply = await post(server, "/sources/", body)
-      expect(reply.status, JSON.stringify(body)).toBe(400)
-      expect(reply.body, JSON.stringify(body)).toEqual(errors)
-    }
+    await expectFieldErrors(server, "/sources/", cases)
     expect(server.store.sources()).toHaveLength(before)
     const cron = await post(server, "/sources/", { type: "info", title: "T", scan_schedule: "0 3 * * 1" })
     expect(cron.body["scan_schedule"]).toBe("0 3 * * 1")

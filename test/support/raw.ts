@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto"
 import { connect } from "node:net"
-import { afterAll, beforeAll } from "vitest"
+import { afterAll, beforeAll, expect } from "vitest"
 import { type FakeServer, type FakeServerOptions, startServer } from "../../packages/testing/src/server/index.ts"
 
 export type Json = Record<string, unknown>
@@ -63,6 +63,19 @@ export const request = async <T = Json>(server: FakeServer, path: string, option
 
 export const post = (server: FakeServer, path: string, body: unknown = {}, options: CallOptions = {}) =>
   request(server, path, { ...options, method: "POST", body })
+
+/** POSTs each body to `path` and checks that each is refused with 400 and its field errors. */
+export const expectFieldErrors = async (
+  server: FakeServer,
+  path: string,
+  cases: ReadonlyArray<readonly [body: unknown, errors: unknown]>
+) => {
+  for (const [body, errors] of cases) {
+    const reply = await post(server, path, body)
+    expect(reply.status, JSON.stringify(body)).toBe(400)
+    expect(reply.body, JSON.stringify(body)).toEqual(errors)
+  }
+}
 
 export const put = (server: FakeServer, path: string, body: unknown, options: CallOptions = {}) =>
   request(server, path, { ...options, method: "PUT", body })
