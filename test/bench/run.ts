@@ -28,16 +28,27 @@ const pythonRounds = Math.min(rounds, 5)
 const catalogSize = 10_000
 const token = "test-token"
 
+const latency = Number(process.env["BENCH_LATENCY_MS"] ?? 5)
+
+/** Starts a server in a child process and reads its origin from its first line. */
+const serve = async (script: string, args: ReadonlyArray<string>) => {
+  const child = spawn(process.execPath, [new URL(script, import.meta.url).pathname, ...args], {
+    stdio: ["ignore", "pipe", "inherit"]
+  })
+  const lines = createInterface({ input: child.stdout })
+  const [firstLine] = (await once(lines, "line")) as [string]
+  lines.close()
+  const origin = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0]
+  if (origin === undefined) throw new Error(`Unexpected first line from ${script}: ${firstLine}`)
+  return { child, origin }
+}
+
 // the fake runs in its own process, so its work is not counted against either side
-const fake = spawn(process.execPath, [
-  new URL("../../packages/testing/dist/bin.js", import.meta.url).pathname,
+const { child: fake, origin } = await serve("../../packages/testing/dist/bin.js", [
   "--port", "0", "--catalog", String(catalogSize), "--seed", "7", "--token", token
-], { stdio: ["ignore", "pipe", "inherit"] })
-const lines = createInterface({ input: fake.stdout })
-const [firstLine] = (await once(lines, "line")) as [string]
-const origin = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0]
-if (origin === undefined) throw new Error(`Unexpected first line from the fake: ${firstLine}`)
-lines.close()
+])
+// the same fake as a server `latency` ms away: every reply that much later
+const { child: proxy, origin: distant } = await serve("latency-proxy.ts", [origin, String(latency)])
 
 const root = `${origin}/services/api/v1.x`
 const headers = { authorization: `key ${token}`, accept: "application/json" }
@@ -50,8 +61,8 @@ const runOnUndici = <A, E>(effect: Effect.Effect<A, E, Koordinates.Koordinates>)
 const layerIds = ((await (await fetch(`${root}/layers/?page_size=200`, { headers })).json()) as Array<{ id: number }>)
   .map((layer) => layer.id)
 
-const rawCatalog = async (pageSize: number): Promise<number> => {
-  let url: string | undefined = `${root}/data/?page_size=${pageSize}`
+const rawCatalog = async (pageSize: number, from: string = origin): Promise<number> => {
+  let url: string | undefined = `${from}/services/api/v1.x/data/?page_size=${pageSize}`
   let items = 0
   while (url !== undefined) {
     const response: Response = await fetch(url, { headers })
@@ -63,6 +74,12 @@ const rawCatalog = async (pageSize: number): Promise<number> => {
 
 const collectCatalog = (pageSize: number, prefetch: boolean) => () =>
   run(Query.collect(Catalog.list().pipe(Query.pageSize(pageSize), Query.prefetch(prefetch))))
+const throughDistant = Koordinates.layer({ origin: distant, token }).pipe(Layer.provide(FetchHttpClient.layer))
+const collectDistant = (prefetch: boolean) => () =>
+  Effect.runPromise(Effect.provide(
+    Query.collect(Catalog.list().pipe(Query.pageSize(100), Query.prefetch(prefetch))),
+    throughDistant
+  ))
 
 const scenarios: ReadonlyArray<{
   readonly name: string
@@ -83,6 +100,16 @@ const scenarios: ReadonlyArray<{
     name: `stream the ${catalogSize}-item catalog, 1000 per page`,
     raw: () => rawCatalog(1000),
     client: collectCatalog(1000, true)
+  },
+  {
+    name: `the same, 100 per page, from a server ${latency} ms away, prefetch on (default)`,
+    raw: () => rawCatalog(100, distant),
+    client: collectDistant(true)
+  },
+  {
+    name: `the same, 100 per page, from a server ${latency} ms away, prefetch off`,
+    raw: () => rawCatalog(100, distant),
+    client: collectDistant(false)
   },
   {
     name: `get ${layerIds.length} layers one after another`,
@@ -194,3 +221,4 @@ if ("skipped" in reference) {
   )
 }
 fake.kill()
+proxy.kill()
