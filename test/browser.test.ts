@@ -11,6 +11,10 @@
  * Chromium is looked for at `CHROMIUM_PATH`, else /usr/bin/chromium. Without it the test
  * fails (CI installs it: .ci/run) — unless `KOORDINATES_SKIP_BROWSER=1`, which skips it.
  */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as esbuild from "esbuild"
 import * as fs from "node:fs"
 import { createServer, type Server } from "node:http"
@@ -19,7 +23,12 @@ import * as os from "node:os"
 import * as path from "node:path"
 import puppeteer, { type Browser } from "puppeteer-core"
 import { describe, expect, it } from "vitest"
+import * as Exports from "@koordinates-effect/client/Exports"
+import * as Koordinates from "@koordinates-effect/client/Koordinates"
+import * as Layers from "@koordinates-effect/client/Layers"
 import { exportSha256, type FakeServer, startServer } from "../packages/testing/src/server/index.ts"
+import { completeExport as exportOnFake } from "./support/exports.ts"
+import { withFake } from "./support/fake.ts"
 import { call, post, root } from "./support/raw.ts"
 
 const repo = path.resolve(import.meta.dirname, "..")
@@ -212,4 +221,65 @@ describe.skipIf(!built || skip)("the client in headless Chromium", () => {
       fs.rmSync(profile, { recursive: true, force: true })
     }
   }, 90_000)
+})
+
+describe("a request that gets no reply", () => {
+  /** The error of getting a layer from a loopback port nothing listens on, with `page` as the runtime's location. */
+  const refusedWith = async (page: string | undefined) => {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    await new Promise((resolve) => server.close(resolve))
+    const live = Koordinates.layer({ origin, token: "test-token", retry: false }).pipe(Layer.provide(FetchHttpClient.layer))
+    const global = globalThis as { location?: { origin: string } }
+    if (page !== undefined) global.location = { origin: page === "same" ? origin : page }
+    try {
+      return { origin, error: await Effect.runPromise(Effect.flip(Effect.provide(Layers.get(1), live))) }
+    } finally {
+      delete global.location
+    }
+  }
+
+  it("is a TransportError naming CORS as the likely cause only in a page on another origin", async () => {
+    const inPage = await refusedWith("http://127.0.0.1:5173")
+    expect(inPage.error._tag).toBe("TransportError")
+    expect(inPage.error.message).toContain(`likely blocked by CORS: ${inPage.origin} must allow requests from http://127.0.0.1:5173`)
+    for (const page of [undefined, "same"]) {
+      const { error } = await refusedWith(page)
+      expect(error._tag, String(page)).toBe("TransportError")
+      expect(error.message, String(page)).not.toContain("CORS")
+    }
+  })
+})
+
+describe("an opaque redirect (a browser's answer to redirect: manual), in Node with a fetch that answers so", () => {
+  /** Node's fetch, except that a redirect asked for with `redirect: "manual"` is hidden: status 0, no Location. */
+  const browserLike: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init)
+    return init?.redirect === "manual" && response.status >= 300 && response.status < 400 ? Response.error() : response
+  }
+  const options = { httpClient: Layer.provide(FetchHttpClient.layer, Layer.succeed(FetchHttpClient.Fetch, browserLike)) }
+
+  it("lets an export download be followed by the runtime, whose redirect to storage drops the token", () =>
+    Effect.runPromise(withFake((fake) =>
+      Effect.gen(function*() {
+        const done = yield* exportOnFake(20_000)
+        const bytes = yield* Stream.runFold(Exports.download(done), () => 0, (n, chunk) => n + chunk.length)
+        expect(bytes).toBe(20_000)
+        const downloads = fake.log.entries().filter((entry) => entry.path.endsWith("/download/"))
+        expect(downloads.map((entry) => entry.headers["authorization"])).toEqual(["key test-token", "key test-token"])
+        expect(fake.storageLog.entries()).toHaveLength(1)
+        expect(fake.storageLog.entries()[0]?.headers["authorization"]).toBeUndefined()
+      }), options)))
+
+  it("is a RedirectError for any other request: its target is hidden, and it may not leave the origin", () =>
+    Effect.runPromise(withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = fake.store.addLayer({ name: "Moved" })
+        fake.inject({ method: "GET", path: `/layers/${layer.id}/`, status: 302, headers: { Location: `${fake.origin}/elsewhere/` } })
+        const error = yield* Effect.flip(Layers.get(layer.id))
+        expect(error._tag).toBe("RedirectError")
+        expect(error.message).toContain("(hidden by the runtime)")
+        expect(fake.log.entries().filter((entry) => entry.path.endsWith(`/layers/${layer.id}/`))).toHaveLength(1)
+      }), options)))
 })
