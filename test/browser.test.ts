@@ -188,7 +188,7 @@ describe.skipIf(!built || skip)("the client in headless Chromium", () => {
 
       // Pages 2 and 3 were asked for through the fake's Link URLs, on its own origin.
       const catalogPages = fake.log.entries().filter((entry) => entry.method === "GET" && entry.path.endsWith("/data/"))
-      expect(catalogPages.map((entry) => new URLSearchParams(entry.query).get("page"))).toEqual([null, "2", "3"])
+      expect(catalogPages.map((entry) => new URLSearchParams(entry.query as Array<[string, string]>).get("page"))).toEqual([null, "2", "3"])
       // The download: the token went to the API (the opaque redirect, then the followed one)…
       const downloads = fake.log.entries().filter((entry) => entry.path.endsWith(`/exports/${exportId}/download/`))
       expect(downloads.filter((entry) => entry.method === "GET")).toHaveLength(2)

@@ -16,7 +16,7 @@ interface RawReply {
 }
 
 /** One request with exactly these headers (`Host` and `Origin` included), as a browser or a proxy sends it. */
-const send = (url: string, method: string, headers: Record<string, string>): Promise<RawReply> =>
+const send = (url: string, method: string, headers: Record<string, string>, body?: string): Promise<RawReply> =>
   new Promise((resolve, reject) => {
     const outgoing = httpRequest(url, { method, headers }, (incoming) => {
       const chunks: Array<Buffer> = []
@@ -26,7 +26,7 @@ const send = (url: string, method: string, headers: Record<string, string>): Pro
       incoming.on("error", reject)
     })
     outgoing.on("error", reject)
-    outgoing.end()
+    outgoing.end(body)
   })
 
 const page = "http://localhost:5173"
@@ -183,19 +183,7 @@ describe("absolute URLs from the request's Host", () => {
     const layer = server.store.addLayer({ name: "Item" })
     const item = `http://${proxy}/services/api/v1/layers/${layer.id}/`
     const body = JSON.stringify({ title: "Through the proxy", group: 105, items: [item] })
-    const reply = await new Promise<RawReply>((resolve, reject) => {
-      const outgoing = httpRequest(`${root(server)}/sets/`, {
-        method: "POST",
-        headers: { host: proxy, ...token, "content-type": "application/json" }
-      }, (incoming) => {
-        const chunks: Array<Buffer> = []
-        incoming.on("data", (chunk: Buffer) => chunks.push(chunk))
-        incoming.on("end", () =>
-          resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks).toString() }))
-      })
-      outgoing.on("error", reject)
-      outgoing.end(body)
-    })
+    const reply = await send(`${root(server)}/sets/`, "POST", { host: proxy, ...token, "content-type": "application/json" }, body)
     expect(reply.status, reply.body).toBe(201)
     expect(JSON.parse(reply.body)).toMatchObject({ items: [item] })
     expect(String(reply.headers["location"]).startsWith(`http://${proxy}/services/api/v1/sets/`)).toBe(true)
