@@ -140,7 +140,8 @@ describe.skipIf(!built || skip)("the client in headless Chromium", () => {
           "--no-first-run",
           "--disable-background-networking",
           "--disable-component-update",
-          "--disable-sync"
+          "--disable-sync",
+          "--disable-dev-shm-usage"
         ]
       })
       const tab = await browser.newPage()
