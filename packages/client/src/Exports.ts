@@ -411,7 +411,9 @@ const bytesOf = (current: Export, options: DownloadOptions) =>
 
 /**
  * Downloads a complete export as a byte `Stream`, never holding it whole. The download URL
- * may redirect to a storage host: bytes come from there, without the token. A download that
+ * may redirect to a storage host: bytes come from there, without the token (in a browser,
+ * which hides the redirect from the client, the browser follows it and drops the token as
+ * it leaves the API's origin; storage must allow CORS from `null`). A download that
  * breaks off, or stalls for the idle timeout, is resumed where it stopped (`Range`, with
  * `If-Range`), as retries of the request allow; every resumption must be the same file
  * (content type, `ETag`/`Last-Modified`, size). Fails with `DownloadError` when the export

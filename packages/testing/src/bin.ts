@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * Command line entry of the fake Koordinates API server, for demos and manual testing:
- * `fake-koordinates --port 8080 --token TOKEN --catalog 500 --seed 1`.
+ * `fake-koordinates --port 8080 --token TOKEN --catalog 500 --seed 1`; `--allow-origin ORIGIN`
+ * (repeatable, or `*`) lets pages from those origins call it by CORS instead of loopback ones.
  */
 import { parseArgs } from "node:util"
 import { ALL_SCOPES, startServer } from "./server/index.ts"
 
-const usage = "usage: fake-koordinates [--port 8080] [--token test-token] [--catalog 500] [--seed 1]"
+const usage =
+  "usage: fake-koordinates [--port 8080] [--token test-token] [--catalog 500] [--seed 1] [--allow-origin ORIGIN]..."
 
 const integer = (name: string, value: string): number => {
   if (!/^\d+$/.test(value)) {
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     token: { type: "string", default: "test-token" },
     catalog: { type: "string", default: "500" },
     seed: { type: "string", default: "1" },
+    "allow-origin": { type: "string", multiple: true },
     help: { type: "boolean", short: "h", default: false }
   }
 })
@@ -35,12 +38,16 @@ const server = await startServer({
   port: integer("port", values.port),
   tokens: { [values.token]: ALL_SCOPES },
   catalogSize: integer("catalog", values.catalog),
-  seed: integer("seed", values.seed)
+  seed: integer("seed", values.seed),
+  ...(values["allow-origin"] === undefined
+    ? {}
+    : { allowedOrigins: values["allow-origin"].includes("*") ? "*" : values["allow-origin"] })
 })
 
 console.log(`Fake Koordinates API listening on ${server.origin}/services/api/v1/`)
 console.log(`Token: ${values.token} (all scopes); ${server.store.catalogItems().length} catalog items`)
 console.log(`KOORDINATES_HOST=${server.origin} KOORDINATES_TOKEN=${values.token}`)
+console.log(`Pages may call it (CORS) from: ${values["allow-origin"]?.join(", ") ?? "any loopback origin"}`)
 const { username, password } = server.store.defaultCredentials
 console.log(`Sign in for new tokens (POST /tokens/): ${username} / ${password}`)
 

@@ -261,6 +261,8 @@ interface Hop {
   /** Whether it carries the token: only while it stays on the configured origin. */
   readonly withToken: boolean
   readonly redirects: number
+  /** Set when the runtime follows the redirects itself (see {@link followedByBrowser}). */
+  readonly redirect?: "follow"
 }
 
 /** Step 1 of an attempt: sends one hop as is — redirects are the next step's. */
@@ -276,15 +278,46 @@ const sendHop = (k: KoordinatesService, request: ApiRequest, hop: Hop, reading: 
   })
   return Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
     k.httpClient.execute(outgoing).pipe(
-      Effect.provideService(FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: "manual" }),
+      Effect.provideService(FetchHttpClient.RequestInit, { ...Option.getOrUndefined(init), redirect: hop.redirect ?? "manual" }),
       Effect.provideService(HttpClient.TracerPropagationEnabled, false),
-      Effect.mapError(transportError(hop.method, hop.url.href)),
+      Effect.mapError(unanswered(hop.method, hop.url)),
       Effect.map((response) => {
         readings.set(response, reading)
         return response
       })
     ))
 }
+
+/**
+ * The `TransportError` of a request that got no reply. A browser fails a fetch to another
+ * origin with the same bare error whether the network is down or CORS kept the reply from
+ * the page — there the likelier cause — so in a page or worker (a runtime with a
+ * `location`), for another origin, the message says so.
+ */
+const unanswered = (method: string, url: URL) => (error: HttpClientError.HttpClientError) => {
+  const page = (globalThis as { readonly location?: { readonly origin?: unknown } }).location?.origin
+  const cors = typeof page === "string" && page !== url.origin && error.reason._tag === "TransportError"
+    ? `; likely blocked by CORS: ${url.origin} must allow requests from ${page} (Access-Control-Allow-Origin, and a preflight allowing the Authorization header)`
+    : ""
+  return new Errors.TransportError({ method, url: url.href, message: `${error.message}${cors}`, cause: error })
+}
+
+/**
+ * The hop sent again for the runtime to follow, when it hid a redirect (status 0: a
+ * browser's opaque answer to `redirect: "manual"`) of a request allowed elsewhere without
+ * the token (an export download, redirected to storage); undefined for any other reply or
+ * request (a hidden redirect of those is a `RedirectError`). Only a browser's fetch hides
+ * redirects, and a browser following one drops `Authorization` as it leaves the origin (the
+ * Fetch standard), so the token stays on the configured origin.
+ */
+const followedByBrowser = (
+  request: ApiRequest,
+  response: HttpClientResponse.HttpClientResponse,
+  hop: Hop
+): Hop | undefined =>
+  response.status === 0 && request.elsewhere === "withoutToken" && hop.redirect === undefined
+    ? { ...hop, redirect: "follow" }
+    : undefined
 
 /** Reads a body whose content is optional (error replies) or unwanted (redirects); never fails. */
 const readBody = (response: HttpClientResponse.HttpClientResponse) => Effect.orElseSucceed(readText(response), () => "")
@@ -351,6 +384,8 @@ const follow = (
 ): Effect.Effect<readonly [HttpClientResponse.HttpClientResponse, Hop], RequestError> =>
   Effect.flatMap(sendHop(k, request, hop, reading), (response) => {
     const location = response.headers["location"]
+    const again = followedByBrowser(request, response, hop)
+    if (again !== undefined) return follow(k, request, reading, again)
     return response.status === 0 || (redirectStatuses.has(response.status) && location !== undefined)
       ? Effect.flatMap(nextHop(k, request, reading, response, hop, location), (next) => follow(k, request, reading, next))
       : Effect.succeed([response, hop] as const)

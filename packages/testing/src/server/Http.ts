@@ -43,7 +43,7 @@ export interface ServerSettings {
 export interface RequestContext {
   /** Upper-case method. */
   readonly method: string
-  /** The request URL (absolute, on the server's origin). */
+  /** The request URL (absolute, on the origin the request addressed: see {@link requestOrigin}). */
   readonly url: URL
   readonly query: QueryPairs
   /** Header values by lower-case name. */
@@ -185,6 +185,20 @@ export const writeReply = async (response: ServerResponse, method: string, reply
   if (reply.status !== 204 && reply.status !== 304) headers["Content-Length"] = String(Buffer.byteLength(payload))
   response.writeHead(reply.status, headers)
   response.end(method === "HEAD" ? undefined : payload)
+}
+
+/** A `Host` header's value: a name or an IPv4 or bracketed IPv6 address, and an optional port. */
+const hostForm = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i
+
+/**
+ * The origin a request addressed — `http://` and its `Host` header, which is a proxy's when
+ * it came through one — or the server's `own` origin when the header is missing or not a
+ * host. Every absolute URL the server writes (`Link`, `Location`, the `url` fields of its
+ * bodies) starts with it, so that a client behind a proxy is sent back to the proxy.
+ */
+export const requestOrigin = (headers: Readonly<Record<string, string>>, own: string): string => {
+  const host = headers["host"]
+  return host !== undefined && hostForm.test(host) && URL.canParse(`http://${host}`) ? new URL(`http://${host}`).origin : own
 }
 
 /** Starts `server` listening on 127.0.0.1 (port 0: a free one); resolves to its origin. */

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { setTimeout as sleep } from "node:timers/promises"
 import { authenticate, authorize } from "./Auth.ts"
 import type { FakeClock } from "./Clock.ts"
+import { type AllowedOrigins, allows, corsHeaders, isPreflight, loopbackOrigins, preflightReply, setHeaders } from "./Cors.ts"
 import {
   API_ROOT,
   headerRecord,
@@ -21,6 +22,7 @@ import {
   readBody,
   type Reply,
   type RequestContext,
+  requestOrigin,
   type ServerSettings,
   shutDown,
   writeReply
@@ -50,6 +52,18 @@ export interface FakeServerOptions extends StoreOptions {
   readonly defaultPageSize?: number
   /** Largest page size a request may ask for (larger ones are clamped); default 1000. */
   readonly maxPageSize?: number
+  /**
+   * The page origins browsers may call the server (and its storage server) from, by CORS;
+   * default any loopback origin (`http://127.0.0.1:*`, `http://localhost:*`,
+   * `http://[::1]:*`). Others get no CORS headers, so the browser blocks their replies.
+   *
+   * @example
+   * ```ts
+   * const server = await startServer({ allowedOrigins: ["https://app.example.com"] })
+   * ```
+   * @since 0.2.0
+   */
+  readonly allowedOrigins?: AllowedOrigins
 }
 
 /** A running fake server. */
@@ -146,7 +160,9 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     countHeaders: true
   }
   const shutdown = new AbortController()
-  const storage = await startStorage(store)
+  const allowed = options.allowedOrigins ?? loopbackOrigins
+  const allowedOrigin = (page: string) => allows(allowed, page)
+  const storage = await startStorage(store, allowedOrigin)
   let origin = ""
 
   const route = async (context: Omit<RequestContext, "urls" | "caller">, api: RegExpExecArray | null): Promise<Reply> => {
@@ -162,7 +178,7 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
         throw new HttpError(405, `Method "${context.method}" not allowed.`, { Allow: allow })
       }
       if (caller !== null && access !== "public") authorize(caller, access)
-      const urls = makeUrls(origin, version, storage.origin)
+      const urls = makeUrls(context.url.origin, version, storage.origin)
       return await match.found.route.handler({ ...context, caller, urls }, match.found.params)
     } catch (error) {
       if (error instanceof HttpError) return error.toReply()
@@ -177,13 +193,17 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     const body = bytes.toString("utf8")
     const method = (request.method ?? "GET").toUpperCase()
     const target = request.url ?? "/"
-    const url = originFormUrl(origin, target)
+    setHeaders(response, corsHeaders(allowedOrigin, headers))
+    const url = originFormUrl(requestOrigin(headers, origin), target)
     if (url === undefined) {
       log.record({ method, path: target, query: [], headers, body, at: Date.now() }, response)
       return writeReply(response, method, badRequest(target))
     }
     const query = [...url.searchParams]
     log.record({ method, path: url.pathname, query, headers, body, at: Date.now() }, response)
+    if (isPreflight(method, headers)) {
+      return writeReply(response, method, preflightReply(allowedOrigin, headers, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"))
+    }
     store.settle()
     const api = API_ROOT.exec(url.pathname)
     const rule = injections.take(method, url.pathname, api?.[2])

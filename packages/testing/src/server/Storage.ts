@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto"
 import { createServer } from "node:http"
+import { corsHeaders, isPreflight, preflightReply, setHeaders } from "./Cors.ts"
 import { headerRecord, HttpError, listen, notFound, type Reply, shutDown, writeReply } from "./Http.ts"
 import { RequestLog } from "./Log.ts"
 import type { ExportRecord } from "./Model.ts"
@@ -131,15 +132,24 @@ export interface Storage {
   close(): Promise<void>
 }
 
-/** Starts a storage server for the exports of `store` on 127.0.0.1 (a free port). */
-export const startStorage = async (store: Store): Promise<Storage> => {
+/**
+ * Starts a storage server for the exports of `store` on 127.0.0.1 (a free port). It does
+ * CORS for the page origins `allowed` lets in, and for `null`: the origin a browser sends
+ * once a request is redirected here from another origin (the API's download URL).
+ */
+export const startStorage = async (store: Store, allowed: (origin: string) => boolean = () => false): Promise<Storage> => {
   const log = new RequestLog()
   let origin = ""
+  const allowedHere = (page: string) => page === "null" || allowed(page)
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", origin)
     const method = (request.method ?? "GET").toUpperCase()
     const headers = headerRecord(request)
     log.record({ method, path: url.pathname, query: [...url.searchParams], headers, body: "", at: Date.now() }, response)
+    setHeaders(response, corsHeaders(allowedHere, headers))
+    if (isPreflight(method, headers)) {
+      return void writeReply(response, method, preflightReply(allowedHere, headers, "GET, HEAD")).catch(() => response.destroy())
+    }
     store.settle()
     let reply: Reply
     try {

@@ -62,6 +62,7 @@ export {
   type VersionStatus
 } from "./Model.ts"
 export { type FakeServer, type FakeServerOptions, startServer } from "./Server.ts"
+export { type AllowedOrigins, loopbackOrigins } from "./Cors.ts"
 export { exportBytes, exportSha256 } from "./Storage.ts"
 export type { NewSource, SourceOptions } from "./SourceStore.ts"
 export { type Credentials, Store, type StoreOptions } from "./Store.ts"
