@@ -1,6 +1,7 @@
 /**
  * Every ```ts block of a JSDoc `@example` in `packages/{package}/src` (every workspace
- * package) compiles. The rule an example follows, one of two:
+ * package), and of each package's README, compiles. The rule an example follows, one of two
+ * (a README's blocks are modules):
  *
  * - **A module**: it has `import` lines. It is compiled as it is, so it imports everything
  *   it uses.
@@ -137,6 +138,18 @@ const examplesOf = (file: string): ReadonlyArray<Example> => {
   return examples
 }
 
+/** The ```ts blocks of a package's README: whole modules, like a module example. */
+const readmeExamples = (file: string): ReadonlyArray<Example> => {
+  if (!fs.existsSync(file)) return []
+  const text = fs.readFileSync(file, "utf8")
+  return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => ({
+    file,
+    line: text.slice(0, match.index).split("\n").length + 1,
+    name: "README",
+    code: match[1]!
+  }))
+}
+
 interface Exported {
   readonly name: string
   readonly type: boolean
@@ -217,7 +230,10 @@ afterAll(() => keep || fs.rmSync(folder, { recursive: true, force: true }))
 describe("JSDoc examples", () => {
   it("every @example of every package compiles, in one tsc run", async () => {
     const modules = packageModules()
-    const examples = workspaces().flatMap((workspace) => sourceFiles(path.join(root, workspace, "src")).flatMap(examplesOf))
+    const examples = workspaces().flatMap((workspace) => [
+      ...sourceFiles(path.join(root, workspace, "src")).flatMap(examplesOf),
+      ...readmeExamples(path.join(root, workspace, "README.md"))
+    ])
     expect(examples.length).toBeGreaterThan(100)
     const byFile = new Map<string, Example>()
     examples.forEach((example, index) => {
@@ -244,7 +260,7 @@ describe("JSDoc examples", () => {
         include: ["*.ts"]
       })
     )
-    const result = await promisify(execFile)(path.join(root, "node_modules/.bin/tsc"), ["-p", folder, "--pretty", "false"], {
+    const result = await promisify(execFile)(path.join(root, "node_modules/.bin/tsc"), ["-p", folder, "--pretty", "false", "--singleThreaded"], {
       cwd: root,
       maxBuffer: 64 * 1024 * 1024
     }).then(() => "", (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ""}${error.stderr ?? ""}`)
