@@ -1,13 +1,20 @@
 /**
  * The Quick Start of the Koordinates client, read side: stream layers, filter and sort the
  * catalog, take the first few, count, expand a list (the catalog's too), and fetch one layer
- * in full.
+ * in full — the newest the site lists, so it runs on any site or fake.
+ *
+ * Run it against a site, or against `npm run fake` in another terminal:
+ *
+ *     KOORDINATES_HOST=http://127.0.0.1:8080 KOORDINATES_TOKEN=test-token node examples/quickstart.ts
  */
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Catalog from "@koordinates-effect/client/Catalog"
+import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Query from "@koordinates-effect/client/Query"
 
@@ -50,5 +57,14 @@ export const quickstart = Effect.gen(function*() {
     )
     const versions = yield* Query.collect(Layers.listVersions(layer.id))
     yield* Console.log(`  ${versions.length} version(s); published: ${Layers.isPublishedVersion(layer)}`)
-  }
+  } else yield* Console.log("No layers listed: nothing to fetch in full")
 })
+
+// `node examples/quickstart.ts`: KOORDINATES_HOST and KOORDINATES_TOKEN from the environment
+if (import.meta.filename === process.argv[1]) {
+  const live = Koordinates.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+  Effect.runPromise(quickstart.pipe(Effect.provide(live))).catch((error: unknown) => {
+    console.error(String(error))
+    process.exitCode = 1
+  })
+}

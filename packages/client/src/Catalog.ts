@@ -47,6 +47,7 @@ const datasetFields = {
  *
  * @example
  * ```ts
+ * declare const entry: CatalogEntry
  * if (entry._tag === "Layer") yield* Layers.get(entry.id)
  * ```
  * @since 0.1.0
@@ -63,6 +64,7 @@ export class CatalogLayer extends /* @__PURE__ */ Schema.TaggedClass<CatalogLaye
  *
  * @example
  * ```ts
+ * declare const entry: CatalogEntry
  * if (entry._tag === "Table") console.log(entry.title)
  * ```
  * @since 0.1.0
@@ -80,6 +82,7 @@ export class CatalogTable extends /* @__PURE__ */ Schema.TaggedClass<CatalogTabl
  *
  * @example
  * ```ts
+ * declare const entry: CatalogEntry
  * if (entry._tag === "Set") console.log(entry.items?.length)
  * ```
  * @since 0.1.0
@@ -97,6 +100,7 @@ export class CatalogSet extends /* @__PURE__ */ Set.extend<CatalogSet>("@koordin
  *
  * @example
  * ```ts
+ * declare const entry: CatalogEntry
  * if (entry._tag === "Document") console.log(entry.url_download)
  * ```
  * @since 0.1.0
@@ -123,6 +127,7 @@ export class CatalogDocument extends /* @__PURE__ */ Schema.TaggedClass<CatalogD
  *
  * @example
  * ```ts
+ * declare const entry: CatalogEntry
  * if (entry._tag === "Other") console.log(entry.resource, entry.url)
  * ```
  * @since 0.1.0
@@ -163,6 +168,7 @@ export type CatalogEntry = CatalogLayer | CatalogTable | CatalogSet | CatalogDoc
  *
  * @example
  * ```ts
+ * declare const entry: CatalogEntryDetail
  * if (entry._tag === "Layer") console.log(entry.data.crs)
  * ```
  * @since 0.2.0
@@ -179,6 +185,7 @@ export class CatalogLayerDetail extends /* @__PURE__ */ Layer.extend<CatalogLaye
  *
  * @example
  * ```ts
+ * declare const entry: CatalogEntryDetail
  * if (entry._tag === "Table") console.log(entry.data.fields?.length)
  * ```
  * @since 0.2.0
@@ -247,6 +254,7 @@ export const CatalogEntry: Schema.Decoder<CatalogEntry> = /* @__PURE__ */ byUrl(
  *
  * @example
  * ```ts
+ * declare const layerJson: unknown
  * const entry = Schema.decodeUnknownSync(CatalogEntryDetail)(layerJson)
  * entry._tag === "Layer" && entry.data.crs
  * ```

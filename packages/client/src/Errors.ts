@@ -38,7 +38,8 @@ const response = {
  *
  * @example
  * ```ts
- * Effect.catchTag("BadRequest", (e) => Effect.log(e.fields))
+ * declare const program: Effect.Effect<void, BadRequest>
+ * program.pipe(Effect.catchTag("BadRequest", (e) => Effect.log(e.fields)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -53,7 +54,8 @@ export class BadRequest extends /* @__PURE__ */ Schema.TaggedError<BadRequest>()
  *
  * @example
  * ```ts
- * Effect.catchTag("AuthenticationError", () => Effect.fail("check KOORDINATES_TOKEN"))
+ * declare const program: Effect.Effect<void, AuthenticationError>
+ * program.pipe(Effect.catchTag("AuthenticationError", () => Effect.fail("check KOORDINATES_TOKEN")))
  * ```
  * @since 0.1.0
  * @category errors
@@ -65,7 +67,8 @@ export class AuthenticationError extends /* @__PURE__ */ Schema.TaggedError<Auth
  *
  * @example
  * ```ts
- * Effect.catchTag("Forbidden", (e) => Effect.log(e.message))
+ * declare const program: Effect.Effect<void, Forbidden>
+ * program.pipe(Effect.catchTag("Forbidden", (e) => Effect.log(e.message)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -78,7 +81,8 @@ export class Forbidden extends /* @__PURE__ */ Schema.TaggedError<Forbidden>()("
  *
  * @example
  * ```ts
- * Effect.catchTag("InvalidTokenScope", (e) => Effect.log(`needs one of ${e.requiredScopes}`))
+ * declare const program: Effect.Effect<void, InvalidTokenScope>
+ * program.pipe(Effect.catchTag("InvalidTokenScope", (e) => Effect.log(`needs one of ${e.requiredScopes}`)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -96,7 +100,8 @@ export class InvalidTokenScope extends /* @__PURE__ */ Schema.TaggedError<Invali
  *
  * @example
  * ```ts
- * Effect.catchTag("NotFound", () => Effect.succeed(undefined))
+ * declare const program: Effect.Effect<void, NotFound>
+ * program.pipe(Effect.catchTag("NotFound", () => Effect.succeed(undefined)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -108,7 +113,8 @@ export class NotFound extends /* @__PURE__ */ Schema.TaggedError<NotFound>()("No
  *
  * @example
  * ```ts
- * Effect.catchTag("NotAllowed", (e) => Effect.log(e.message))
+ * declare const program: Effect.Effect<void, NotAllowed>
+ * program.pipe(Effect.catchTag("NotAllowed", (e) => Effect.log(e.message)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -120,7 +126,8 @@ export class NotAllowed extends /* @__PURE__ */ Schema.TaggedError<NotAllowed>()
  *
  * @example
  * ```ts
- * Effect.catchTag("Conflict", (e) => Effect.log(e.message))
+ * declare const program: Effect.Effect<void, Conflict>
+ * program.pipe(Effect.catchTag("Conflict", (e) => Effect.log(e.message)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -132,7 +139,8 @@ export class Conflict extends /* @__PURE__ */ Schema.TaggedError<Conflict>()("Co
  *
  * @example
  * ```ts
- * Effect.catchTag("Gone", () => Effect.succeed(undefined))
+ * declare const program: Effect.Effect<void, Gone>
+ * program.pipe(Effect.catchTag("Gone", () => Effect.succeed(undefined)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -144,7 +152,8 @@ export class Gone extends /* @__PURE__ */ Schema.TaggedError<Gone>()("Gone", res
  *
  * @example
  * ```ts
- * Effect.catchTag("RateLimitExceeded", (e) => Effect.log(`retry in ${e.retryAfter ?? "?"} s`))
+ * declare const program: Effect.Effect<void, RateLimitExceeded>
+ * program.pipe(Effect.catchTag("RateLimitExceeded", (e) => Effect.log(`retry in ${e.retryAfter ?? "?"} s`)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -159,7 +168,8 @@ export class RateLimitExceeded extends /* @__PURE__ */ Schema.TaggedError<RateLi
  *
  * @example
  * ```ts
- * Effect.catchTag("InternalServerError", (e) => Effect.log(e.url))
+ * declare const program: Effect.Effect<void, InternalServerError>
+ * program.pipe(Effect.catchTag("InternalServerError", (e) => Effect.log(e.url)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -171,7 +181,8 @@ export class InternalServerError extends /* @__PURE__ */ Schema.TaggedError<Inte
  *
  * @example
  * ```ts
- * Effect.catchTag("ServiceUnavailable", (e) => Effect.log(e.status))
+ * declare const program: Effect.Effect<void, ServiceUnavailable>
+ * program.pipe(Effect.catchTag("ServiceUnavailable", (e) => Effect.log(e.status)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -183,7 +194,8 @@ export class ServiceUnavailable extends /* @__PURE__ */ Schema.TaggedError<Servi
  *
  * @example
  * ```ts
- * Effect.catchTag("ServerError", (e) => Effect.log(e.status))
+ * declare const program: Effect.Effect<void, ServerError>
+ * program.pipe(Effect.catchTag("ServerError", (e) => Effect.log(e.status)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -210,7 +222,8 @@ export class ClientValidationError extends /* @__PURE__ */ Schema.TaggedError<Cl
  *
  * @example
  * ```ts
- * Effect.catchTag("TransportError", (e) => Effect.log(e.message))
+ * declare const program: Effect.Effect<void, TransportError>
+ * program.pipe(Effect.catchTag("TransportError", (e) => Effect.log(e.message)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -229,7 +242,8 @@ export class TransportError extends /* @__PURE__ */ Schema.TaggedError<Transport
  *
  * @example
  * ```ts
- * Effect.catchTag("ResponseDecodeError", (e) => Effect.log(e.path, e.message))
+ * declare const program: Effect.Effect<void, ResponseDecodeError>
+ * program.pipe(Effect.catchTag("ResponseDecodeError", (e) => Effect.log(e.path, e.message)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -249,7 +263,8 @@ export class ResponseDecodeError extends /* @__PURE__ */ Schema.TaggedError<Resp
  *
  * @example
  * ```ts
- * Effect.catchTag("RedirectError", (e) => Effect.log(`${e.url} -> ${e.location}`))
+ * declare const program: Effect.Effect<void, RedirectError>
+ * program.pipe(Effect.catchTag("RedirectError", (e) => Effect.log(`${e.url} -> ${e.location}`)))
  * ```
  * @since 0.1.0
  * @category errors
@@ -267,7 +282,8 @@ export class RedirectError extends /* @__PURE__ */ Schema.TaggedError<RedirectEr
  *
  * @example
  * ```ts
- * Effect.catchTag("TimeoutError", (e) => Effect.log(`${e.operation} still running`))
+ * declare const program: Effect.Effect<void, TimeoutError>
+ * program.pipe(Effect.catchTag("TimeoutError", (e) => Effect.log(`${e.operation} still running`)))
  * ```
  * @since 0.1.0
  * @category errors

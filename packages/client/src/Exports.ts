@@ -6,9 +6,12 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
  * import * as Exports from "@koordinates-effect/client/Exports"
+ * import * as Layers from "@koordinates-effect/client/Layers"
  *
  * const program = Effect.gen(function*() {
+ *   const layer = yield* Layers.get(1474)
  *   const created = yield* Exports.create({
  *     crs: "EPSG:2193",
  *     formats: { vector: "application/x-zipped-shp" },
@@ -76,6 +79,7 @@ export class Export extends /* @__PURE__ */ Schema.Class<Export>("@koordinates-e
  *
  * @example
  * ```ts
+ * declare const request: Exports.NewExport
  * const check = yield* Exports.validate(request)
  * if (!check.is_valid) console.log(Exports.reasons(check))
  * ```
@@ -125,8 +129,9 @@ export class CropLayer extends /* @__PURE__ */ Schema.Class<CropLayer>("@koordin
  *
  * @example
  * ```ts
+ * declare const layerUrl: string
  * const wellington = yield* Exports.getCropFeature(1, 12)
- * yield* Exports.create({ …, extent: wellington })
+ * yield* Exports.create({ crs: "EPSG:2193", formats: { vector: "application/x-zipped-shp" }, items: [{ item: layerUrl }], extent: wellington })
  * ```
  * @since 0.1.0
  * @category models
@@ -177,6 +182,8 @@ const ExportRequest = /* @__PURE__ */ Schema.Struct({
  *
  * @example
  * ```ts
+ * declare const roads: Layers.Layer
+ * declare const imagery: Layers.Layer
  * const request: Exports.NewExport = {
  *   crs: "EPSG:2193",
  *   formats: { vector: "application/x-zipped-shp", raster: "image/jpeg" },
@@ -229,6 +236,7 @@ export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Exports.get", "/exp
  *
  * @example
  * ```ts
+ * declare const table: Layers.Layer
  * const e = yield* Exports.create({ crs: "EPSG:4326", formats: { table: "text/csv" }, items: [{ item: table.url }] })
  * ```
  * @since 0.1.0
@@ -245,6 +253,7 @@ export const create = /* @__PURE__ */ Endpoint.make(
  *
  * @example
  * ```ts
+ * declare const request: Exports.NewExport
  * const check = yield* Exports.validate(request)
  * ```
  * @since 0.1.0
@@ -262,6 +271,7 @@ export const validate = /* @__PURE__ */ Endpoint.make(
  *
  * @example
  * ```ts
+ * declare const check: Exports.ExportValidation
  * Exports.reasons(check) // { __all__: ["too-large"], "https://…/layers/12/": ["outside-extent"] }
  * ```
  * @since 0.1.0
@@ -351,6 +361,7 @@ const exportOutcome = (exported: Export) => {
  *
  * @example
  * ```ts
+ * declare const created: Exports.Export
  * const done = yield* Exports.waitForExport(created.id, { timeout: "30 minutes" })
  * ```
  * @since 0.1.0
@@ -381,6 +392,7 @@ export type DownloadProgress = Download.Progress
  *
  * @example
  * ```ts
+ * declare const done: Exports.Export
  * Exports.download(done, { onProgress: ({ received }) => Effect.log(received) })
  * ```
  * @since 0.1.0
@@ -421,6 +433,7 @@ const bytesOf = (current: Export, options: DownloadOptions) =>
  *
  * @example
  * ```ts
+ * declare const done: Exports.Export
  * const bytes = Exports.download(done, { onProgress: ({ received, total }) => Effect.log(`${received}/${total}`) })
  * ```
  * @since 0.1.0
@@ -446,6 +459,7 @@ export const download = (
  *
  * @example
  * ```ts
+ * declare const done: Exports.Export
  * const path = yield* Exports.downloadToFile(done, "downloads/", { overwrite: true }).pipe(Effect.provide(NodeFileSystem.layer))
  * ```
  * @since 0.1.0

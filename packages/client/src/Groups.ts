@@ -3,8 +3,13 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
  * import * as Groups from "@koordinates-effect/client/Groups"
- * const group = yield* Groups.get(119)
+ *
+ * const program = Effect.gen(function*() {
+ *   const group = yield* Groups.get(119)
+ *   return `${group.name} (${group.country})`
+ * })
  * ```
  * @since 0.1.0
  * @module

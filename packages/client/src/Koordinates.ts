@@ -77,7 +77,7 @@ export interface KoordinatesOptions extends RequestOptions {
  *
  * @example
  * ```ts
- * Koordinates.use((k) => Effect.log(k.apiRoot)) // https://labs.koordinates.com/services/api/v1.x
+ * Koordinates.Koordinates.use((k) => Effect.log(k.apiRoot)) // https://labs.koordinates.com/services/api/v1.x
  * ```
  * @since 0.1.0
  * @category models
@@ -106,7 +106,7 @@ export interface KoordinatesService {
  *
  * @example
  * ```ts
- * const root = Effect.map(Koordinates, (k) => k.apiRoot)
+ * const root = Effect.map(Koordinates.Koordinates, (k) => k.apiRoot)
  * ```
  * @since 0.1.0
  * @category services
@@ -120,6 +120,7 @@ export class Koordinates extends Context.Service<Koordinates, KoordinatesService
  *
  * @example
  * ```ts
+ * declare const token: string
  * Koordinates.layer({ host: "labs.koordinates.com", token, apiVersion: Koordinates.defaultApiVersion })
  * ```
  * @since 0.1.0

@@ -54,7 +54,7 @@ export class Category extends /* @__PURE__ */ Schema.Class<Category>("@koordinat
  *
  * @example
  * ```ts
- * const columns = (layer: Layer) => layer.data.fields.map((f: Field) => `${f.name}: ${f.type}`)
+ * const columns = (layer: Layer) => (layer.data.fields ?? []).map((f: Field) => `${f.name}: ${f.type}`)
  * ```
  * @since 0.1.0
  * @category models
@@ -617,6 +617,7 @@ const importOutcome = (layerId: number, versionId: number) => (layer: Layer) => 
  *
  * @example
  * ```ts
+ * declare const draft: Layer
  * const ready = yield* Layers.waitForImport(draft.id, draft.version!.id, { timeout: "1 hour" })
  * ```
  * @since 0.1.0

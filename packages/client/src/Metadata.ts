@@ -3,13 +3,16 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Layers from "@koordinates-effect/client/Layers"
  * import * as Metadata from "@koordinates-effect/client/Metadata"
  *
- * const layer = yield* Layers.get(1474)
- * if (layer.metadata) {
+ * const program = Effect.gen(function*() {
+ *   const layer = yield* Layers.get(1474)
+ *   if (!layer.metadata) return undefined
  *   Metadata.formats(layer.metadata) // ["dc", "iso"]
- *   const iso = yield* Metadata.getXml(layer.metadata, "iso")
- * }
+ *   return yield* Metadata.getXml(layer.metadata, "iso")
+ * })
  * ```
  * @since 0.1.0
  * @module
@@ -29,7 +32,7 @@ import * as Xml from "./internal/xml.ts"
  *
  * @example
  * ```ts
- * const isoUrl = (layer: Layer) => layer.metadata?.iso
+ * const isoUrl = (layer: Layers.Layer) => layer.metadata?.iso
  * ```
  * @since 0.1.0
  * @category models
@@ -61,6 +64,7 @@ const converted = ["dc", "fgdc", "iso"] as const
  *
  * @example
  * ```ts
+ * declare const layer: Layers.Layer
  * Metadata.formats(layer.metadata!) // ["dc", "iso"]
  * ```
  * @since 0.1.0
@@ -89,6 +93,7 @@ const xmlRequest = (url: string): Http.ApiRequest => ({ method: "GET", path: url
  *
  * @example
  * ```ts
+ * declare const layer: Layers.Layer
  * const xml = yield* Metadata.getXml(layer.metadata!, "iso")
  * ```
  * @since 0.1.0
@@ -105,6 +110,8 @@ export const getXml = /* @__PURE__ */ Effect.fn("Koordinates.Metadata.getXml")(
  *
  * @example
  * ```ts
+ * declare const layer: Layers.Layer
+ * declare const fileSink: Sink.Sink<void, Uint8Array>
  * Metadata.getXmlStream(layer.metadata!, "native").pipe(Stream.run(fileSink))
  * ```
  * @since 0.1.0
@@ -125,6 +132,7 @@ export const getXmlStream = (
  *
  * @example
  * ```ts
+ * declare const draft: Layers.Layer
  * yield* Metadata.setXml(draft.this_version!, "<gmd:MD_Metadata …/>")
  * ```
  * @since 0.1.0

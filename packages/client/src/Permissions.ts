@@ -7,7 +7,7 @@
  * import * as Permissions from "@koordinates-effect/client/Permissions"
  *
  * const layer = { layer: 1474 } as const
- * yield* Permissions.set(layer, [
+ * const program = Permissions.set(layer, [
  *   { group: "everyone", permission: "view" },
  *   { user: 123, permission: "admin" }
  * ])

@@ -5,7 +5,11 @@
  * @example
  * ```ts
  * import * as Effect from "effect/Effect"
+ * import * as Layers from "@koordinates-effect/client/Layers"
  * import * as Publishing from "@koordinates-effect/client/Publishing"
+ *
+ * declare const draftLayer: Layers.Layer
+ * declare const draftTable: Layers.Layer
  *
  * const program = Effect.gen(function*() {
  *   const publish = yield* Publishing.create({ items: [draftLayer, draftTable], publishStrategy: "together" })
@@ -111,6 +115,7 @@ export type PublishItem = string | Layer | Set | VersionIds
  *
  * @example
  * ```ts
+ * declare const draft: Layers.Layer
  * const request: Publishing.NewPublish = {
  *   items: [draft, { layer: 8888, version: 9999 }, { table: 7777, version: 6666 }],
  *   publishAt: new Date("2030-01-01T00:00:00Z")
@@ -177,6 +182,8 @@ const publishAtIso = (value: Date | string): Effect.Effect<string, ClientValidat
  *
  * @example
  * ```ts
+ * declare const layerDraft: Layers.Layer
+ * declare const setDraft: Sets.Set
  * const publish = yield* Publishing.create({ items: [layerDraft, setDraft], publishStrategy: "individual" })
  * const byIds = yield* Publishing.create({ items: [{ layer: 8888, version: 9999 }, { table: 7777, version: 6666 }] })
  * ```
@@ -256,6 +263,7 @@ const publishOutcome = (publish: Publish) => {
  *
  * @example
  * ```ts
+ * declare const publish: Publishing.Publish
  * const done = yield* Publishing.waitForPublish(publish.id, { timeout: "10 minutes" })
  * ```
  * @since 0.1.0

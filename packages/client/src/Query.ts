@@ -120,7 +120,7 @@ type Param = readonly [name: string, text: string] | readonly [name: string, tex
  *
  * @example
  * ```ts
- * const q: Query<LayerSummary, LayerFilter, LayerSort, Layer> = Layers.list()
+ * const q: Query.Query<Layers.LayerSummary, Layers.LayerFilter, Layers.LayerSort, Layers.Layer> = Layers.list()
  * ```
  * @since 0.1.0
  * @category models
@@ -138,7 +138,7 @@ export class Query<A, F extends string = never, S extends string = never, X = A>
  * @example
  * ```ts
  * const versions = Query.make({ name: "Koordinates.Layers.listVersions", path: "/layers/1/versions/",
- *   schema: LayerVersion, filterKeys: ["data"] })
+ *   schema: Layers.LayerVersion, filterKeys: ["data"] })
  * ```
  * @since 0.1.0
  * @category constructors

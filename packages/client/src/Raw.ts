@@ -8,13 +8,16 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
  * import * as Layers from "@koordinates-effect/client/Layers"
  * import * as Query from "@koordinates-effect/client/Query"
  * import * as Raw from "@koordinates-effect/client/Raw"
  *
- * const items = yield* Query.collect(Raw.withJson(Layers.list()))
- * items[0]?.value.name // the model
- * Raw.unknownKeys(items[0]!) // e.g. { "thumbnail_url": "https://…" }
+ * const program = Effect.gen(function*() {
+ *   const items = yield* Query.collect(Raw.withJson(Layers.list()))
+ *   items[0]?.value.name // the model
+ *   return Raw.unknownKeys(items[0]!) // e.g. { "thumbnail_url": "https://…" }
+ * })
  * ```
  * @module
  * @since 0.2.0
@@ -47,6 +50,7 @@ export interface WithJson<A> {
  *
  * @example
  * ```ts
+ * declare const json: unknown
  * const decoded = Schema.decodeUnknownSync(Raw.schema(Layers.Layer))(json) // { value: Layer, json }
  * ```
  * @since 0.2.0
@@ -102,6 +106,8 @@ export const get = <A>(
  *
  * @example
  * ```ts
+ * declare const layer: Layers.Layer
+ * declare const json: Record<string, unknown>
  * Raw.unknownKeys({ value: layer, json }) // { "thumbnail_url": "https://…" }
  * ```
  * @since 0.2.0

@@ -6,6 +6,9 @@
  * import * as Effect from "effect/Effect"
  * import * as Sets from "@koordinates-effect/client/Sets"
  *
+ * declare const roadsUrl: string
+ * declare const railUrl: string
+ *
  * const program = Effect.gen(function*() {
  *   const set = yield* Sets.create({ title: "Transport", group: 141, items: [roadsUrl, railUrl] })
  *   const publish = yield* Sets.publishVersion(set.id, set.version!.id)
@@ -207,6 +210,7 @@ const itemUrl = /* @__PURE__ */ Schema.String.check(/* @__PURE__ */ Schema.isPat
  *
  * @example
  * ```ts
+ * declare const layer: Layers.Layer
  * const input: Sets.NewSet = { title: "Transport", group: 141, items: [layer.url] }
  * ```
  * @since 0.1.0
@@ -234,6 +238,8 @@ export type NewSet = typeof NewSet.Type
  *
  * @example
  * ```ts
+ * declare const roads: Layers.Layer
+ * declare const rail: Layers.Layer
  * const changes: Sets.SetChanges = { items: [roads.url, rail.url] }
  * ```
  * @since 0.1.0
@@ -257,6 +263,7 @@ export type SetChanges = typeof SetChanges.Type
  *
  * @example
  * ```ts
+ * declare const roads: Layers.Layer
  * const set = yield* Sets.create({ title: "Transport", group: 141, items: [roads.url] })
  * ```
  * @since 0.1.0
@@ -339,6 +346,7 @@ export {
  *
  * @example
  * ```ts
+ * declare const xml: string
  * yield* Sets.setMetadata(5, xml, { versionId: 11 })
  * ```
  * @since 0.1.0

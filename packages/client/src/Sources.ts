@@ -6,6 +6,8 @@
  * @example
  * ```ts
  * import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+ * import * as Effect from "effect/Effect"
+ * import * as Query from "@koordinates-effect/client/Query"
  * import * as Sources from "@koordinates-effect/client/Sources"
  *
  * const program = Effect.gen(function*() {
@@ -310,6 +312,7 @@ export {
  *
  * @example
  * ```ts
+ * declare const xml: Uint8Array
  * const files: ReadonlyArray<Sources.UploadFile> = [{ path: "roads.csv" }, { bytes: xml, uploadPath: "roads.xml" }]
  * ```
  * @since 0.1.0
@@ -531,6 +534,7 @@ const scanOutcome = (sourceId: number) => (scan: Scan) => {
  *
  * @example
  * ```ts
+ * declare const scan: Sources.Scan
  * const done = yield* Sources.waitForScan(44, scan.id, { timeout: "10 minutes" })
  * ```
  * @since 0.1.0

@@ -4,11 +4,14 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
  * import * as Tables from "@koordinates-effect/client/Tables"
  * import * as Query from "@koordinates-effect/client/Query"
  *
- * const tables = yield* Query.collect(Tables.list().pipe(Query.orderBy("name")))
- * const table = yield* Tables.get(tables[0]!.id)
+ * const program = Effect.gen(function*() {
+ *   const tables = yield* Query.collect(Tables.list().pipe(Query.orderBy("name")))
+ *   return yield* Tables.get(tables[0]!.id)
+ * })
  * ```
  * @since 0.1.0
  * @module

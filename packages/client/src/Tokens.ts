@@ -4,14 +4,19 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
  * import * as Redacted from "effect/Redacted"
  * import * as Tokens from "@koordinates-effect/client/Tokens"
  *
- * const token = yield* Tokens.create(
- *   { name: "Nightly export", scopes: ["layers:read", "layers:write"] },
- *   { email: "me@example.com", password: Redacted.make(password) }
- * )
- * const key = Redacted.value(token.key!) // shown once: store it now
+ * declare const password: string
+ *
+ * const program = Effect.gen(function*() {
+ *   const token = yield* Tokens.create(
+ *     { name: "Nightly export", scopes: ["layers:read", "layers:write"] },
+ *     { email: "me@example.com", password: Redacted.make(password) }
+ *   )
+ *   return Redacted.value(token.key!) // shown once: store it now
+ * })
  * ```
  * @since 0.1.0
  * @module
@@ -202,6 +207,8 @@ export const get = /* @__PURE__ */ Endpoint.get("Koordinates.Tokens.get", "/toke
  *
  * @example
  * ```ts
+ * declare const email: string
+ * declare const password: string
  * const token = yield* Tokens.create({ name: "CI", scopes: ["catalog"] }, { email, password })
  * ```
  * @since 0.1.0

@@ -178,6 +178,7 @@ export const parse = (url: string): Effect.Effect<Reference, ClientValidationErr
  * @example
  * ```ts
  * const layer = yield* Urls.get({ _tag: "LayerVersion", layerId: 1474, versionId: 4067 })
+ * declare const scan: Sources.Scan
  * const source = yield* Urls.get(scan.source!, "Source")
  * ```
  * @since 0.2.0

@@ -5,8 +5,13 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
  * import * as Users from "@koordinates-effect/client/Users"
- * const me = yield* Users.me()
+ *
+ * const program = Effect.gen(function*() {
+ *   const me = yield* Users.me()
+ *   return me.email
+ * })
  * ```
  * @since 0.1.0
  * @module

@@ -72,7 +72,8 @@ export interface FakeKoordinatesOptions extends FakeServerOptions, Koordinates.R
  *
  * @example
  * ```ts
- * fetch(`${fake.origin}/services/api/v1.x/data/`, { headers: { authorization: `key ${FakeKoordinates.defaultToken}` } })
+ * const fake = yield* FakeKoordinates.FakeKoordinates
+ * yield* Effect.promise(() => fetch(`${fake.origin}/services/api/v1.x/data/`, { headers: { authorization: `key ${FakeKoordinates.defaultToken}` } }))
  * ```
  */
 export const defaultToken = "test-token"
@@ -98,7 +99,19 @@ export const layerServer = (options: FakeServerOptions = {}): Layer.Layer<FakeKo
  *
  * @example
  * ```ts
- * it.layer(FakeKoordinates.layer({ catalogSize: 100 }))("catalog", (it) => { … })
+ * import { assert, it } from "@effect/vitest"
+ * import * as Effect from "effect/Effect"
+ * import * as Layers from "@koordinates-effect/client/Layers"
+ * import * as Query from "@koordinates-effect/client/Query"
+ * import * as FakeKoordinates from "@koordinates-effect/testing"
+ *
+ * it.layer(FakeKoordinates.layer({ catalogSize: 100 }))("catalog", (it) => {
+ *   it.effect("lists layers", () =>
+ *     Effect.gen(function*() {
+ *       const layers = yield* Query.collect(Query.limit(Layers.list(), 5))
+ *       assert.strictEqual(layers.length, 5)
+ *     }))
+ * })
  * ```
  */
 export const layer = (

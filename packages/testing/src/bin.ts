@@ -45,18 +45,32 @@ const server = await startServer({
 })
 
 console.log(`Fake Koordinates API listening on ${server.origin}/services/api/v1/`)
-console.log(`Token: ${values.token} (all scopes); ${server.store.catalogItems().length} catalog items`)
+const items = server.store.catalogItems().length
+const listed = server.store.publishedViews().length
+console.log(`Token: ${values.token} (all scopes)`)
+console.log(`Catalog: ${listed} published items listed by /data/, of ${items} generated (${items - listed} never published: drafts only)`)
 console.log(`KOORDINATES_HOST=${server.origin} KOORDINATES_TOKEN=${values.token}`)
 console.log(`Pages may call it (CORS) from: ${values["allow-origin"]?.join(", ") ?? "any loopback origin"}`)
 const { username, password } = server.store.defaultCredentials
 console.log(`Sign in for new tokens (POST /tokens/): ${username} / ${password}`)
 
-const stop = (signal: string) => {
+/**
+ * Stops on SIGINT (Ctrl-C), SIGTERM or SIGHUP (the terminal went away): closes both servers
+ * and every open connection, keep-alive ones included, then exits. A second signal, or a
+ * close that takes over two seconds, exits at once.
+ */
+let stopping = false
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) process.exit(1)
+  stopping = true
   console.log(`${signal}: stopping`)
+  setTimeout(() => {
+    console.error("Not closed within 2 s: exiting anyway")
+    process.exit(1)
+  }, 2_000).unref()
   server.close().then(() => process.exit(0), (error: unknown) => {
     console.error(error)
     process.exit(1)
   })
 }
-process.once("SIGINT", () => stop("SIGINT"))
-process.once("SIGTERM", () => stop("SIGTERM"))
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop)

@@ -4,7 +4,11 @@
  *
  * @example
  * ```ts
+ * import * as Effect from "effect/Effect"
+ * import * as Layers from "@koordinates-effect/client/Layers"
  * import * as FakeKoordinates from "@koordinates-effect/testing"
+ *
+ * const program = Layers.get(1474)
  * Effect.provide(program, FakeKoordinates.layer({ catalogSize: 200 }))
  * ```
  * @module

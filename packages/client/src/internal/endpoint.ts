@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * export const getScan = Endpoint.read("Koordinates.Sources.getScan", "/sources/{sourceId}/scans/{scanId}/", Scan)
+ * export const getScan = Endpoint.read("Koordinates.Sources.getScan", "/sources/{sourceId}/scans/{scanId}/", Sources.Scan)
  * ```
  * @since 0.2.0
  * @internal
@@ -103,7 +103,9 @@ export const path = function*(template: string, ids: ReadonlyArray<number>): Eff
  *
  * @example
  * ```ts
- * export const update = Endpoint.make("Koordinates.Tokens.update", "/tokens/{id}/", (path, changes: TokenChanges) => …)
+ * declare const send: (path: string, changes: { readonly name: string }) => Effect.Effect<string, Errors.CallError, Koordinates.Koordinates>
+ * export const rename = Endpoint.make("Koordinates.Tokens.rename", "/tokens/{id}/", send)
+ * rename(12, { name: "CI" }) // Effect<string, CallError, Koordinates>
  * ```
  * @since 0.2.0
  */
@@ -123,7 +125,7 @@ export const make = <const P extends string, Rest extends Array<any>, A>(
  *
  * @example
  * ```ts
- * export const get = Endpoint.get("Koordinates.Licenses.get", "/licenses/{id}/", License)
+ * export const get = Endpoint.get("Koordinates.Licenses.get", "/licenses/{id}/", Licenses.License)
  * ```
  * @since 0.2.0
  */
@@ -139,7 +141,7 @@ export const get = <const P extends string, A>(
  *
  * @example
  * ```ts
- * export const me = Endpoint.read("Koordinates.Users.me", "/users/me/", User)
+ * export const me = Endpoint.read("Koordinates.Users.me", "/users/me/", Users.User)
  * ```
  * @since 0.2.0
  */
@@ -152,7 +154,7 @@ export const read = <const P extends string, A>(name: string, template: P, schem
  *
  * @example
  * ```ts
- * export const startScan = Endpoint.action("Koordinates.Sources.startScan", "/sources/{sourceId}/scans/", Scan)
+ * export const startScan = Endpoint.action("Koordinates.Sources.startScan", "/sources/{sourceId}/scans/", Sources.Scan)
  * ```
  * @since 0.2.0
  */
@@ -183,7 +185,7 @@ const withInput = (method: "POST" | "PUT") =>
  *
  * @example
  * ```ts
- * export const create = Endpoint.create("Koordinates.Sets.create", "/sets/", NewSet, Set)
+ * export const create = Endpoint.create("Koordinates.Sets.create", "/sets/", Sets.NewSet, Sets.Set)
  * ```
  * @since 0.2.0
  */
@@ -194,7 +196,7 @@ export const create = /* @__PURE__ */ withInput("POST")
  *
  * @example
  * ```ts
- * export const update = Endpoint.update("Koordinates.Sources.update", "/sources/{id}/", SourceChanges, Source)
+ * export const update = Endpoint.update("Koordinates.Sources.update", "/sources/{id}/", Sources.SourceChanges, Sources.Source)
  * ```
  * @since 0.2.0
  */
@@ -217,7 +219,7 @@ export const remove = <const P extends string>(name: string, template: P): Endpo
  *
  * @example
  * ```ts
- * export const list = Endpoint.list("Koordinates.Users.list", "/users/", User, { filterKeys: ["q"] })
+ * export const list = Endpoint.list("Koordinates.Users.list", "/users/", Users.User, { filterKeys: ["q"] })
  * ```
  * @since 0.2.0
  */

@@ -28,6 +28,7 @@ import * as Policy from "./policy.ts"
  *
  * @example
  * ```ts
+ * declare const xml: Uint8Array
  * const files: ReadonlyArray<Sources.UploadFile> = [{ path: "roads.csv" }, { bytes: xml, uploadPath: "roads.xml" }]
  * ```
  * @since 0.1.0

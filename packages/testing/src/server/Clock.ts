@@ -15,6 +15,8 @@ import * as Option from "effect/Option"
  *
  * @example
  * ```ts
+ * import { type ClockMode, startServer } from "@koordinates-effect/testing/server"
+ *
  * const mode: ClockMode = "manual"
  * await startServer({ clock: mode })
  * ```
@@ -30,6 +32,8 @@ const CLOCK_MODES: ReadonlyArray<ClockMode> = ["real", "manual", "per-read"]
  *
  * @example
  * ```ts
+ * import { type DurationInput, startServer } from "@koordinates-effect/testing/server"
+ *
  * const importTime: DurationInput = "2 minutes"
  * await startServer({ importTime, exportTime: 500 })
  * ```
@@ -52,6 +56,8 @@ export const millisOf = (name: string, input: DurationInput): number => {
  *
  * @example
  * ```ts
+ * import { startServer } from "@koordinates-effect/testing/server"
+ *
  * const server = await startServer({ clock: "manual" })
  * const before = server.clock.now()
  * server.clock.advance("2 minutes") // imports, scans, exports and publishes due by then end

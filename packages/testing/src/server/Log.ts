@@ -79,7 +79,10 @@ export class RequestLog {
    *
    * @example
    * ```ts
-   * const closed = await fake.storageLog.waitForClose((request) => request.path.startsWith("/exports/"))
+   * import type { FakeServer } from "@koordinates-effect/testing/server"
+ *
+ * declare const fake: FakeServer
+ * const closed = await fake.storageLog.waitForClose((request) => request.path.startsWith("/exports/"))
    * closed.aborted // true: the client cancelled the download
    * ```
    */

@@ -44,7 +44,10 @@ export interface FakeServerOptions extends StoreOptions {
   readonly port?: number
   /** Seed of the generated data; default 1. */
   readonly seed?: number
-  /** Catalog items generated at start; default 40. */
+  /**
+   * Catalog items generated at start (layers, tables, sets, documents); default 40. Some
+   * have a draft and no published version, so `/data/` lists fewer than this.
+   */
   readonly catalogSize?: number
   /** Data sources generated at start (each scanned, with datasources); default 5. */
   readonly sourceCount?: number

@@ -241,7 +241,8 @@ export class Store {
    *
    * @example
    * ```ts
-   * store.settle()
+   * declare const store: Store
+ * store.settle()
    * ```
    * @since 0.2.0
    */
