@@ -1,0 +1,175 @@
+/**
+ * `koordinates layers`: list, read, create, update and import layers.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Argument from "effect/cli/Argument"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
+import * as Layers from "@koordinates-effect/client/Layers"
+import * as Query from "@koordinates-effect/client/Query"
+import { format } from "../connection.ts"
+import * as List from "../list.ts"
+import { type Column, printList, printOne } from "../output.ts"
+import { watch } from "../wait.ts"
+
+const summaryColumns: ReadonlyArray<Column<Layers.LayerSummary>> = [
+  ["ID", (l) => l.id],
+  ["TYPE", (l) => l.type],
+  ["NAME", (l) => l.name],
+  ["PUBLISHED", (l) => l.published_at]
+]
+
+/**
+ * The fields `layers get` and the commands that change a layer print.
+ *
+ * @since 0.1.0
+ */
+export const layerFields: ReadonlyArray<Column<Layers.Layer>> = [
+  ["id", (l) => l.id],
+  ["name", (l) => l.name],
+  ["type", (l) => l.type],
+  ["kind", (l) => l.kind],
+  ["group", (l) => l.group.name],
+  ["crs", (l) => l.data.crs],
+  ["version", (l) => l.version?.id],
+  ["status", (l) => l.version?.status],
+  ["created", (l) => l.created_at],
+  ["published", (l) => l.published_at],
+  ["license", (l) => l.license?.title],
+  ["tags", (l) => l.tags],
+  ["url", (l) => l.url]
+]
+
+const id = Argument.Int("id").pipe(Argument.withDescription("The layer's id"))
+
+const wait = Flag.Boolean("wait").pipe(Flag.withDescription("Wait until the import is over (ImportFailed: exit 8)"))
+
+const importStatus = (polled: unknown) => polled instanceof Layers.Layer ? polled.version?.status : undefined
+
+/** Prints a layer, once its import is over when `--wait` asks for it. */
+const finish = (layer: Layers.Layer, waiting: boolean) =>
+  Effect.flatMap(
+    waiting && layer.version !== undefined
+      ? watch("import", importStatus, (options) => Layers.waitForImport(layer.id, layer.version!.id, options))
+      : Effect.succeed(layer),
+    (shown) => Effect.flatMap(format, (f) => printOne(shown, layerFields, f))
+  )
+
+const list = Command.make(
+  "list",
+  List.flags,
+  Effect.fn(function*(input) {
+    const query = yield* List.apply(Layers.list(), input)
+    yield* printList(Query.stream(query), summaryColumns, yield* format)
+  })
+).pipe(
+  Command.withDescription("List the layers you can see (published ones, or your drafts when never published)"),
+  Command.withExamples([
+    { command: "koordinates layers list --filter kind=vector --sort=-created_at --limit 20" },
+    { command: "koordinates layers list --json | jq .name", description: "One JSON object per line" }
+  ])
+)
+
+const drafts = Command.make(
+  "drafts",
+  List.flags,
+  Effect.fn(function*(input) {
+    const query = yield* List.apply(Layers.listDrafts(), input)
+    yield* printList(Query.stream(query), summaryColumns, yield* format)
+  })
+).pipe(
+  Command.withDescription("List the layers that have a draft version"),
+  Command.withExamples([{ command: "koordinates layers drafts --limit 10" }])
+)
+
+const get = Command.make(
+  "get",
+  { id },
+  Effect.fn(function*({ id }) {
+    yield* printOne(yield* Layers.get(id), layerFields, yield* format)
+  })
+).pipe(
+  Command.withDescription("Show one layer (NotFound: exit 3)"),
+  Command.withExamples([{ command: "koordinates layers get 1474" }, { command: "koordinates layers get 1474 --json" }])
+)
+
+const versionColumns: ReadonlyArray<Column<Layers.LayerVersion>> = [
+  ["ID", (v) => v.id],
+  ["STATUS", (v) => v.status],
+  ["CREATED", (v) => v.created_at],
+  ["REFERENCE", (v) => v.reference]
+]
+
+const versions = Command.make(
+  "versions",
+  { id, ...List.flags },
+  Effect.fn(function*({ id, ...input }) {
+    const query = yield* List.apply(Layers.listVersions(id), input)
+    yield* printList(Query.stream(query), versionColumns, yield* format)
+  })
+).pipe(
+  Command.withDescription("List the versions of a layer"),
+  Command.withExamples([{ command: "koordinates layers versions 1474" }])
+)
+
+const create = Command.make(
+  "create",
+  {
+    name: Flag.String("name").pipe(Flag.withDescription("The new layer's name")),
+    datasource: Flag.Int("datasource").pipe(
+      Flag.withMetavar("id"),
+      Flag.withDescription("A datasource to import (repeat it for more)"),
+      Flag.atLeast(1)
+    ),
+    group: Flag.Int("group").pipe(Flag.withMetavar("id"), Flag.withDescription("The group that owns it"), Flag.optional),
+    wait
+  },
+  Effect.fn(function*({ name, datasource, group, wait }) {
+    const layer = yield* Layers.create({
+      name,
+      data: { datasources: datasource },
+      ...(group._tag === "Some" ? { group: group.value } : {})
+    })
+    yield* finish(layer, wait)
+  })
+).pipe(
+  Command.withDescription("Create a layer from datasources: its first version is a draft that imports them"),
+  Command.withExamples([
+    { command: "koordinates layers create --name Roads --datasource 123456 --group 999 --wait" }
+  ])
+)
+
+const update = Command.make(
+  "update",
+  { id, wait },
+  Effect.fn(function*({ id, wait }) {
+    yield* finish(yield* Layers.startUpdate(id), wait)
+  })
+).pipe(
+  Command.withDescription("Reimport a layer from its datasources as a new draft version"),
+  Command.withExamples([{ command: "koordinates layers update 1474 --wait" }])
+)
+
+const startImport = Command.make(
+  "import",
+  { id, wait },
+  Effect.fn(function*({ id, wait }) {
+    const draft = yield* Layers.getDraft(id)
+    yield* finish(yield* Layers.startImport(id, draft.version?.id ?? 0), wait)
+  })
+).pipe(
+  Command.withDescription("Import the layer's draft version again (no draft: NotFound, exit 3)"),
+  Command.withExamples([{ command: "koordinates layers import 1474 --wait" }])
+)
+
+/**
+ * `koordinates layers …`
+ *
+ * @since 0.1.0
+ */
+export const command = Command.make("layers").pipe(
+  Command.withDescription("Layers: list, show, create, update and import"),
+  Command.withSubcommands([list, get, versions, drafts, create, update, startImport])
+)
