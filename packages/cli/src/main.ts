@@ -15,7 +15,17 @@ import * as Command from "effect/cli/Command"
 import * as GlobalFlag from "effect/cli/GlobalFlag"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
+import * as Catalog from "./commands/catalog.ts"
+import * as Exports from "./commands/exports.ts"
+import * as Fake from "./commands/fake.ts"
 import * as Layers from "./commands/layers.ts"
+import * as Licenses from "./commands/licenses.ts"
+import * as Metadata from "./commands/metadata.ts"
+import * as Permissions from "./commands/permissions.ts"
+import * as Publish from "./commands/publish.ts"
+import * as Sets from "./commands/sets.ts"
+import * as Sources from "./commands/sources.ts"
+import * as Whoami from "./commands/whoami.ts"
 import { api, Host, Json, Token } from "./connection.ts"
 import { exitCodeLines, ExitCode, failure } from "./exit.ts"
 
@@ -27,9 +37,21 @@ const root = Command.make("koordinates").pipe(
       "",
       "Exit codes:",
       ...exitCodeLines.map((line) => `  ${line}`)
-    ].join("\n")
+    ].join("\n  ")
   ),
-  Command.withSubcommands([api(Layers.command)]),
+  Command.withSubcommands([
+    api(Catalog.command),
+    api(Layers.command),
+    api(Publish.command),
+    api(Sets.command),
+    api(Sources.command),
+    api(Exports.command),
+    api(Permissions.command),
+    api(Licenses.command),
+    api(Metadata.command),
+    api(Whoami.command),
+    Fake.command
+  ]),
   Command.withGlobalFlags([Host, Token, Json])
 )
 

@@ -83,9 +83,10 @@ export const printList = <A, E, R>(
     : Effect.flatMap(Stream.runCollect(items), (rows) => Console.log(table(columns, rows)))
 
 /**
- * Prints one result: with `--json` as one JSON object; otherwise as aligned `field  value` lines.
+ * Prints one result: with `--json` as one JSON object; otherwise as aligned `field  value` lines
+ * (field names in lower case, so a table's columns serve as fields too).
  *
  * @since 0.1.0
  */
 export const printOne = <A>(value: A, fields: ReadonlyArray<Column<A>>, format: Format): Effect.Effect<void> =>
-  Console.log(format.json ? JSON.stringify(value) : align(fields.map(([name, cell]) => [name, cellText(cell(value))])))
+  Console.log(format.json ? JSON.stringify(value) : align(fields.map(([name, cell]) => [name.toLowerCase(), cellText(cell(value))])))

@@ -7,6 +7,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
+import * as Flag from "effect/cli/Flag"
 import type { WaitOptions } from "@koordinates-effect/client/Layers"
 import { polling } from "./connection.ts"
 import * as Progress from "./progress.ts"
@@ -39,3 +40,11 @@ export const watch = <A, E, R>(
       Effect.ensuring(line.end)
     )
   })
+
+/**
+ * `--wait`, off unless given; `what` says what it waits for and how that can fail.
+ *
+ * @since 0.1.0
+ */
+export const flag = (what: string): Flag.Flag<boolean> =>
+  Flag.Boolean("wait").pipe(Flag.withDescription(`Wait until ${what}`), Flag.withDefault(false))

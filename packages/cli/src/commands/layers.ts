@@ -12,7 +12,7 @@ import * as Query from "@koordinates-effect/client/Query"
 import { format } from "../connection.ts"
 import * as List from "../list.ts"
 import { type Column, printList, printOne } from "../output.ts"
-import { watch } from "../wait.ts"
+import * as Wait from "../wait.ts"
 
 const summaryColumns: ReadonlyArray<Column<Layers.LayerSummary>> = [
   ["ID", (l) => l.id],
@@ -44,7 +44,7 @@ export const layerFields: ReadonlyArray<Column<Layers.Layer>> = [
 
 const id = Argument.Int("id").pipe(Argument.withDescription("The layer's id"))
 
-const wait = Flag.Boolean("wait").pipe(Flag.withDescription("Wait until the import is over (ImportFailed: exit 8)"))
+const wait = Wait.flag("the import is over (ImportFailed: exit 8)")
 
 const importStatus = (polled: unknown) => polled instanceof Layers.Layer ? polled.version?.status : undefined
 
@@ -52,7 +52,7 @@ const importStatus = (polled: unknown) => polled instanceof Layers.Layer ? polle
 const finish = (layer: Layers.Layer, waiting: boolean) =>
   Effect.flatMap(
     waiting && layer.version !== undefined
-      ? watch("import", importStatus, (options) => Layers.waitForImport(layer.id, layer.version!.id, options))
+      ? Wait.watch("import", importStatus, (options) => Layers.waitForImport(layer.id, layer.version!.id, options))
       : Effect.succeed(layer),
     (shown) => Effect.flatMap(format, (f) => printOne(shown, layerFields, f))
   )
