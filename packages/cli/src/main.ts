@@ -1,90 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `koordinates` command: parses the command line with `effect/cli`, runs the command,
- * and ends the process with the exit code of its outcome (see `exit.ts`).
+ * The `koordinates` bin: runs the command line and ends the process with its exit code;
+ * Ctrl-C interrupts the command (exit 130).
  *
  * @since 0.1.0
  */
-import * as Console from "effect/Console"
-import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Runtime from "effect/Runtime"
-import * as CliConfig from "effect/cli/CliConfig"
-import * as CliOutput from "effect/cli/CliOutput"
-import * as Command from "effect/cli/Command"
-import * as GlobalFlag from "effect/cli/GlobalFlag"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import * as NodeServices from "@effect/platform-node/NodeServices"
-import * as Catalog from "./commands/catalog.ts"
-import * as Exports from "./commands/exports.ts"
-import * as Fake from "./commands/fake.ts"
-import * as Layers from "./commands/layers.ts"
-import * as Licenses from "./commands/licenses.ts"
-import * as Metadata from "./commands/metadata.ts"
-import * as Permissions from "./commands/permissions.ts"
-import * as Publish from "./commands/publish.ts"
-import * as Sets from "./commands/sets.ts"
-import * as Sources from "./commands/sources.ts"
-import * as Whoami from "./commands/whoami.ts"
-import { api, Host, Json, Token } from "./connection.ts"
-import { exitCodeLines, ExitCode, failure } from "./exit.ts"
+import { run } from "./cli.ts"
 
-const root = Command.make("koordinates").pipe(
-  Command.withDescription(
-    [
-      "Work with a Koordinates site from the shell: the catalog, layers, publishing, sources, exports.",
-      "The site and token come from --host / --token or KOORDINATES_HOST / KOORDINATES_TOKEN.",
-      "",
-      "Exit codes:",
-      ...exitCodeLines.map((line) => `  ${line}`)
-    ].join("\n  ")
-  ),
-  Command.withSubcommands([
-    api(Catalog.command),
-    api(Layers.command),
-    api(Publish.command),
-    api(Sets.command),
-    api(Sources.command),
-    api(Exports.command),
-    api(Permissions.command),
-    api(Licenses.command),
-    api(Metadata.command),
-    api(Whoami.command),
-    Fake.command
-  ]),
-  Command.withGlobalFlags([Host, Token, Json])
-)
-
-/**
- * Help and the version go to stdout; a bad command line is reported by `failure` as one
- * line on stderr, not with the whole help.
- */
-const presenter: CliOutput.Presenter = {
-  present: (event) =>
-    Effect.flatMap(CliOutput.Formatter, (formatter) => {
-      switch (event._tag) {
-        case "Help":
-          return Console.log(formatter.formatHelpDoc(event.helpDoc))
-        case "Version":
-          return Console.log(formatter.formatVersion(event.name, event.version))
-        case "InvalidInvocation":
-          return Effect.void
-      }
-    })
-}
-
-const program = Command.run(root, { version: "0.1.0" }).pipe(
-  Effect.as(ExitCode.ok),
-  Effect.catch((error) => {
-    const { code, line } = failure(error)
-    return Effect.as(Console.error(line), code)
-  }),
-  Effect.provide(CliOutput.layerPresenter(presenter)),
-  Effect.provide(CliConfig.layer({ builtIns: [GlobalFlag.Help, GlobalFlag.Version] })),
-  Effect.provide(NodeServices.layer)
-)
-
-NodeRuntime.runMain(program, {
+NodeRuntime.runMain(run(process.argv.slice(2)), {
   disableErrorReporting: true,
-  teardown: (exit, onExit) => Exit.isSuccess(exit) ? onExit(exit.value as number) : Runtime.defaultTeardown(exit, onExit)
+  teardown: (exit, onExit) => Exit.isSuccess(exit) && typeof exit.value === "number" ? onExit(exit.value) : Runtime.defaultTeardown(exit, onExit)
 })

@@ -78,6 +78,12 @@ export const eta = (sample: Sample): number | undefined => {
     : Math.max(0, sample.total - sample.done) / perSecond
 }
 
+/** Labels padded to one width, so the lines of one command (`export`, then `download`) line up. */
+const labelled = (label: string): string => label.padEnd(8)
+
+/** Cut to `width` characters, so a frame never wraps (a wrapped line cannot be redrawn with `\r`). */
+const fit = (text: string, width: number): string => text.length <= width ? text : text.slice(0, Math.max(0, width))
+
 /**
  * One frame of a byte bar, at most `width` characters:
  * `download [########------]  52%  5.2 MiB / 10.0 MiB  1.3 MiB/s  ETA 0:04`. Without a
@@ -89,7 +95,8 @@ export const eta = (sample: Sample): number | undefined => {
  * ```
  * @since 0.1.0
  */
-export const byteFrame = (label: string, sample: Sample, width: number): string => {
+export const byteFrame = (name: string, sample: Sample, width: number): string => {
+  const label = labelled(name)
   const perSecond = rate(sample)
   const speed = perSecond === undefined ? "-- B/s" : `${formatBytes(perSecond)}/s`
   const finished = sample.total !== undefined && sample.done >= sample.total
@@ -113,10 +120,7 @@ export const byteFrame = (label: string, sample: Sample, width: number): string 
  * @since 0.1.0
  */
 export const statusFrame = (label: string, status: string, elapsedMillis: number, width: number): string =>
-  fit(`${label} ${status}  ${formatDuration(elapsedMillis / 1000)}`, width)
-
-/** Cut to `width` characters, so a frame never wraps (a wrapped line cannot be redrawn with `\r`). */
-const fit = (text: string, width: number): string => text.length <= width ? text : text.slice(0, Math.max(0, width))
+  fit(`${labelled(label)} ${status}  ${formatDuration(elapsedMillis / 1000)}`, width)
 
 /**
  * A progress line on stderr: `update` redraws it (at most every 100 ms, and always when the

@@ -56,5 +56,6 @@ const list = Command.make(
  */
 export const command = Command.make("catalog").pipe(
   Command.withDescription("The data catalog"),
+  Command.withExamples([{ command: "koordinates catalog list --filter type=layer --limit 10" }]),
   Command.withSubcommands([list])
 )

@@ -160,5 +160,6 @@ const get = Command.make(
  */
 export const command = Command.make("exports").pipe(
   Command.withDescription("Exports: package data for download"),
+  Command.withExamples([{ command: "koordinates exports create --layer 1474 --format application/x-zipped-shp --crs EPSG:2193 --download ." }]),
   Command.withSubcommands([create, list, get])
 )

@@ -171,5 +171,6 @@ const startImport = Command.make(
  */
 export const command = Command.make("layers").pipe(
   Command.withDescription("Layers: list, show, create, update and import"),
+  Command.withExamples([{ command: "koordinates layers list --limit 10" }]),
   Command.withSubcommands([list, get, versions, drafts, create, update, startImport])
 )

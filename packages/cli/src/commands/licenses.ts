@@ -50,5 +50,6 @@ const get = Command.make(
  */
 export const command = Command.make("licenses").pipe(
   Command.withDescription("Licenses"),
+  Command.withExamples([{ command: "koordinates licenses list --json" }]),
   Command.withSubcommands([list, get])
 )

@@ -83,5 +83,6 @@ const set = Command.make(
  */
 export const command = Command.make("metadata").pipe(
   Command.withDescription("Metadata documents of layers and sets"),
+  Command.withExamples([{ command: "koordinates metadata get --layer 1474 --format dc" }]),
   Command.withSubcommands([get, set])
 )

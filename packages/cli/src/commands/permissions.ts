@@ -88,5 +88,6 @@ const set = Command.make(
  */
 export const command = Command.make("permissions").pipe(
   Command.withDescription("Permissions of layers, sets and sources"),
+  Command.withExamples([{ command: "koordinates permissions list --set 933" }]),
   Command.withSubcommands([list, set])
 )

@@ -129,5 +129,6 @@ const get = Command.make(
  */
 export const command = Command.make("publish").pipe(
   Command.withDescription("Publishing: make draft versions live"),
+  Command.withExamples([{ command: "koordinates publish create --layer 8888 --wait" }]),
   Command.withSubcommands([create, list, get])
 )

@@ -59,5 +59,6 @@ const get = Command.make(
  */
 export const command = Command.make("sets").pipe(
   Command.withDescription("Sets: collections of layers and tables"),
+  Command.withExamples([{ command: "koordinates sets get 933" }]),
   Command.withSubcommands([list, get])
 )

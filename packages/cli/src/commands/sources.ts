@@ -99,5 +99,6 @@ const get = Command.make(
  */
 export const command = Command.make("sources").pipe(
   Command.withDescription("Data sources: upload files, list and show sources"),
+  Command.withExamples([{ command: "koordinates sources upload roads.zip --title Roads --wait" }]),
   Command.withSubcommands([upload, list, get])
 )
