@@ -110,7 +110,7 @@ export const byteFrame = (name: string, sample: Sample, width: number): string =
   const room = width - label.length - tail.length - 5
   const barWidth = Math.min(30, room)
   if (barWidth < 5) return fit(`${label} ${tail}`, width)
-  const filled = Math.round(fraction * barWidth)
+  const filled = Math.floor(fraction * barWidth)
   return `${label} [${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${tail}`
 }
 
@@ -145,7 +145,9 @@ export const line: Effect.Effect<Line> = Effect.sync(() => {
   let drawnAt = 0
   let last: ((width: number, elapsedMillis: number) => string) | undefined
   const draw = (frame: (width: number, elapsedMillis: number) => string) => {
-    const width = Math.max(20, (stderr.columns ?? 80) - 1)
+    // a terminal that reports no size (0, as under `script`) is taken as $COLUMNS or 80 wide
+    const columns = stderr.columns > 0 ? stderr.columns : Number(process.env["COLUMNS"]) || 80
+    const width = Math.max(20, columns - 1)
     stderr.write(`\r${frame(width, Date.now() - started)}\u001b[K`)
   }
   return {
