@@ -7,17 +7,15 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import { ClientValidationError } from "@koordinates-effect/client/Errors"
 import * as Exports from "@koordinates-effect/client/Exports"
 import * as Layers from "@koordinates-effect/client/Layers"
-import * as Query from "@koordinates-effect/client/Query"
 import { format } from "../connection.ts"
-import * as List from "../list.ts"
-import { type Column, printList, printOne } from "../output.ts"
+import { type Column, printOne } from "../output.ts"
 import * as Progress from "../progress.ts"
+import * as Resource from "../resource.ts"
 import * as Wait from "../wait.ts"
 
 const columns: ReadonlyArray<Column<Exports.Export>> = [
@@ -130,28 +128,12 @@ const create = Command.make(
   ])
 )
 
-const list = Command.make(
-  "list",
-  List.flags,
-  Effect.fn(function*(input) {
-    const query = yield* List.apply(Exports.list(), input)
-    yield* printList(Query.stream(query), columns, yield* format)
-  })
-).pipe(
-  Command.withDescription("List your exports, newest first"),
-  Command.withExamples([{ command: "koordinates exports list --limit 5" }])
-)
+const list = Resource.list("list", () => Exports.list(), columns, {
+  description: "List your exports, newest first",
+  examples: [{ command: "koordinates exports list --limit 5" }]
+})
 
-const get = Command.make(
-  "get",
-  { id: Argument.Int("id").pipe(Argument.withDescription("The export's id")) },
-  Effect.fn(function*({ id }) {
-    yield* printOne(yield* Exports.get(id), fields, yield* format)
-  })
-).pipe(
-  Command.withDescription("Show one export (NotFound: exit 3)"),
-  Command.withExamples([{ command: "koordinates exports get 3" }])
-)
+const get = Resource.get("export", (id) => Exports.get(id), fields, [{ command: "koordinates exports get 3" }])
 
 /**
  * `koordinates exports …`

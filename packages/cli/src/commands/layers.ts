@@ -12,6 +12,7 @@ import * as Query from "@koordinates-effect/client/Query"
 import { format } from "../connection.ts"
 import * as List from "../list.ts"
 import { type Column, printList, printOne } from "../output.ts"
+import * as Resource from "../resource.ts"
 import * as Wait from "../wait.ts"
 
 const summaryColumns: ReadonlyArray<Column<Layers.LayerSummary>> = [
@@ -57,43 +58,23 @@ const finish = (layer: Layers.Layer, waiting: boolean) =>
     (shown) => Effect.flatMap(format, (f) => printOne(shown, layerFields, f))
   )
 
-const list = Command.make(
-  "list",
-  List.flags,
-  Effect.fn(function*(input) {
-    const query = yield* List.apply(Layers.list(), input)
-    yield* printList(Query.stream(query), summaryColumns, yield* format)
-  })
-).pipe(
-  Command.withDescription("List the layers you can see (published ones, or your drafts when never published)"),
-  Command.withExamples([
+const list = Resource.list("list", () => Layers.list(), summaryColumns, {
+  description: "List the layers you can see (published ones, or your drafts when never published)",
+  examples: [
     { command: "koordinates layers list --filter kind=vector --sort=-created_at --limit 20" },
     { command: "koordinates layers list --json | jq .name", description: "One JSON object per line" }
-  ])
-)
+  ]
+})
 
-const drafts = Command.make(
-  "drafts",
-  List.flags,
-  Effect.fn(function*(input) {
-    const query = yield* List.apply(Layers.listDrafts(), input)
-    yield* printList(Query.stream(query), summaryColumns, yield* format)
-  })
-).pipe(
-  Command.withDescription("List the layers that have a draft version"),
-  Command.withExamples([{ command: "koordinates layers drafts --limit 10" }])
-)
+const drafts = Resource.list("drafts", () => Layers.listDrafts(), summaryColumns, {
+  description: "List the layers that have a draft version",
+  examples: [{ command: "koordinates layers drafts --limit 10" }]
+})
 
-const get = Command.make(
-  "get",
-  { id },
-  Effect.fn(function*({ id }) {
-    yield* printOne(yield* Layers.get(id), layerFields, yield* format)
-  })
-).pipe(
-  Command.withDescription("Show one layer (NotFound: exit 3)"),
-  Command.withExamples([{ command: "koordinates layers get 1474" }, { command: "koordinates layers get 1474 --json" }])
-)
+const get = Resource.get("layer", (id) => Layers.get(id), layerFields, [
+  { command: "koordinates layers get 1474" },
+  { command: "koordinates layers get 1474 --json" }
+])
 
 const versionColumns: ReadonlyArray<Column<Layers.LayerVersion>> = [
   ["ID", (v) => v.id],

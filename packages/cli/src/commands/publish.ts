@@ -5,19 +5,17 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
-import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import { type CallError, ClientValidationError } from "@koordinates-effect/client/Errors"
 import type { Koordinates } from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Publishing from "@koordinates-effect/client/Publishing"
-import * as Query from "@koordinates-effect/client/Query"
 import * as Sets from "@koordinates-effect/client/Sets"
 import * as Tables from "@koordinates-effect/client/Tables"
 import { format } from "../connection.ts"
-import * as List from "../list.ts"
-import { type Column, printList, printOne } from "../output.ts"
+import { type Column, printOne } from "../output.ts"
+import * as Resource from "../resource.ts"
 import * as Wait from "../wait.ts"
 
 const columns: ReadonlyArray<Column<Publishing.Publish>> = [
@@ -99,28 +97,12 @@ const create = Command.make(
   ])
 )
 
-const list = Command.make(
-  "list",
-  List.flags,
-  Effect.fn(function*(input) {
-    const query = yield* List.apply(Publishing.list(), input)
-    yield* printList(Query.stream(query), columns, yield* format)
-  })
-).pipe(
-  Command.withDescription("List publishes"),
-  Command.withExamples([{ command: "koordinates publish list --limit 5" }])
-)
+const list = Resource.list("list", () => Publishing.list(), columns, {
+  description: "List publishes",
+  examples: [{ command: "koordinates publish list --limit 5" }]
+})
 
-const get = Command.make(
-  "get",
-  { id: Argument.Int("id").pipe(Argument.withDescription("The publish's id")) },
-  Effect.fn(function*({ id }) {
-    yield* printOne(yield* Publishing.get(id), fields, yield* format)
-  })
-).pipe(
-  Command.withDescription("Show one publish (NotFound: exit 3)"),
-  Command.withExamples([{ command: "koordinates publish get 2054" }])
-)
+const get = Resource.get("publish", (id) => Publishing.get(id), fields, [{ command: "koordinates publish get 2054" }])
 
 /**
  * `koordinates publish …`

@@ -3,14 +3,10 @@
  *
  * @since 0.1.0
  */
-import * as Effect from "effect/Effect"
-import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
-import * as Query from "@koordinates-effect/client/Query"
 import * as Sets from "@koordinates-effect/client/Sets"
-import { format } from "../connection.ts"
-import * as List from "../list.ts"
-import { type Column, printList, printOne } from "../output.ts"
+import type { Column } from "../output.ts"
+import * as Resource from "../resource.ts"
 
 const columns: ReadonlyArray<Column<Sets.Set>> = [
   ["ID", (s) => s.id],
@@ -29,28 +25,12 @@ const fields: ReadonlyArray<Column<Sets.Set>> = [
   ["url", (s) => s.url]
 ]
 
-const list = Command.make(
-  "list",
-  List.flags,
-  Effect.fn(function*(input) {
-    const query = yield* List.apply(Sets.list(), input)
-    yield* printList(Query.stream(query), columns, yield* format)
-  })
-).pipe(
-  Command.withDescription("List sets"),
-  Command.withExamples([{ command: "koordinates sets list --limit 10" }, { command: "koordinates sets list --json" }])
-)
+const list = Resource.list("list", () => Sets.list(), columns, {
+  description: "List sets",
+  examples: [{ command: "koordinates sets list --limit 10" }, { command: "koordinates sets list --json" }]
+})
 
-const get = Command.make(
-  "get",
-  { id: Argument.Int("id").pipe(Argument.withDescription("The set's id")) },
-  Effect.fn(function*({ id }) {
-    yield* printOne(yield* Sets.get(id), fields, yield* format)
-  })
-).pipe(
-  Command.withDescription("Show one set (NotFound: exit 3)"),
-  Command.withExamples([{ command: "koordinates sets get 933" }])
-)
+const get = Resource.get("set", (id) => Sets.get(id), fields, [{ command: "koordinates sets get 933" }])
 
 /**
  * `koordinates sets …`

@@ -12,9 +12,9 @@ import * as Flag from "effect/cli/Flag"
 import * as Query from "@koordinates-effect/client/Query"
 import * as Sources from "@koordinates-effect/client/Sources"
 import { format } from "../connection.ts"
-import * as List from "../list.ts"
-import { type Column, printList, printOne } from "../output.ts"
+import { type Column, printOne } from "../output.ts"
 import * as Progress from "../progress.ts"
+import * as Resource from "../resource.ts"
 import * as Wait from "../wait.ts"
 
 const columns: ReadonlyArray<Column<Sources.SourceSummary>> = [
@@ -69,28 +69,12 @@ const upload = Command.make(
   ])
 )
 
-const list = Command.make(
-  "list",
-  List.flags,
-  Effect.fn(function*(input) {
-    const query = yield* List.apply(Sources.list(), input)
-    yield* printList(Query.stream(query), columns, yield* format)
-  })
-).pipe(
-  Command.withDescription("List sources"),
-  Command.withExamples([{ command: "koordinates sources list --limit 10" }])
-)
+const list = Resource.list("list", () => Sources.list(), columns, {
+  description: "List sources",
+  examples: [{ command: "koordinates sources list --limit 10" }]
+})
 
-const get = Command.make(
-  "get",
-  { id: Argument.Int("id").pipe(Argument.withDescription("The source's id")) },
-  Effect.fn(function*({ id }) {
-    yield* printOne(yield* Sources.get(id), fields, yield* format)
-  })
-).pipe(
-  Command.withDescription("Show one source (NotFound: exit 3)"),
-  Command.withExamples([{ command: "koordinates sources get 21838" }])
-)
+const get = Resource.get("source", (id) => Sources.get(id), fields, [{ command: "koordinates sources get 21838" }])
 
 /**
  * `koordinates sources …`
