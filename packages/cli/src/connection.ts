@@ -8,7 +8,6 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as GlobalFlag from "effect/cli/GlobalFlag"
@@ -85,11 +84,3 @@ export const layer = Layer.unwrap(
 export const api = <const Name extends string, Input, ContextInput, E, R>(
   command: Command.Command<Name, Input, ContextInput, E, R>
 ) => Command.provide(command, layer)
-
-/**
- * How waits poll: every half second. The site's jobs take seconds to hours; a waiting
- * command asks twice a second, which the API's rate limits allow.
- *
- * @since 0.1.0
- */
-export const polling = Schedule.spaced("500 millis")

@@ -39,15 +39,15 @@ export const exitCodeLines: ReadonlyArray<string> = [
   "5 conflict (Conflict)",
   "6 rate limited or server error (RateLimitExceeded, InternalServerError, ServiceUnavailable, ServerError, ResponseDecodeError)",
   "7 network or timeout (TransportError, TimeoutError, RedirectError)",
-  "8 job failed (ImportFailed, PublishFailed, ScanFailed, DownloadError: export failed or download broke off)"
+  "8 job failed (ImportFailed, PublishFailed, ScanFailed, DownloadError: export failed or download broke off)",
+  "130 interrupted (Ctrl-C)"
 ]
 
 /**
  * The exit code of a client error, by its tag.
- *
- * @since 0.1.0
+
  */
-export const exitCodeOf = (error: KoordinatesError): number => {
+const exitCodeOf = (error: KoordinatesError): number => {
   switch (error._tag) {
     case "BadRequest":
     case "ClientValidationError":
@@ -106,10 +106,9 @@ const clientTags: ReadonlySet<string> = new Set<KoordinatesError["_tag"]>([
 
 /**
  * Whether a failure is one of the client's tagged errors.
- *
- * @since 0.1.0
+
  */
-export const isKoordinatesError = (error: unknown): error is KoordinatesError =>
+const isKoordinatesError = (error: unknown): error is KoordinatesError =>
   typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string" &&
   clientTags.has(error._tag)
 
@@ -136,7 +135,7 @@ export interface Failure {
  */
 export const failure = (error: unknown): Failure => {
   if (isKoordinatesError(error)) {
-    const request = "method" in error && "url" in error ? ` (${error.method} ${error.url})` : ""
+    const request = "method" in error && "url" in error && !error.message.includes(error.url) ? ` (${error.method} ${error.url})` : ""
     return { code: exitCodeOf(error), line: oneLine(`${error._tag}: ${error.message}${request}`) }
   }
   if (CliError.isCliError(error)) {

@@ -52,9 +52,8 @@ export interface Options {
  * ```ts
  * parseFilters(["type=layer", "tag=roads", "tag=rail"]) // { type: ["layer"], tag: ["roads", "rail"] }
  * ```
- * @since 0.1.0
  */
-export const parseFilters = (
+const parseFilters = (
   filters: ReadonlyArray<string>
 ): Effect.Effect<Record<string, Array<string>>, ClientValidationError> => {
   const parsed: Record<string, Array<string>> = {}

@@ -9,8 +9,13 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import * as Flag from "effect/cli/Flag"
 import type { WaitOptions } from "@koordinates-effect/client/Layers"
-import { polling } from "./connection.ts"
 import * as Progress from "./progress.ts"
+
+/**
+ * How waits poll: every half second. The site's jobs take seconds to hours; twice a
+ * second is well within the API's rate limits.
+ */
+const polling = Schedule.spaced("500 millis")
 
 /**
  * Runs `wait` (a client `waitFor…` given its options) showing `label` and the status

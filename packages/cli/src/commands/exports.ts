@@ -46,9 +46,8 @@ const kinds = ["vector", "raster", "grid", "table", "rat"] as const
  * ```ts
  * parseFormats(["application/x-zipped-shp", "raster=image/tiff"]) // { vector: "application/x-zipped-shp", raster: "image/tiff" }
  * ```
- * @since 0.1.0
  */
-export const parseFormats = (
+const parseFormats = (
   given: ReadonlyArray<string>
 ): Effect.Effect<Exports.NewExport["formats"], ClientValidationError> => {
   const formats: Record<string, string> = {}
@@ -113,6 +112,7 @@ const create = Command.make(
       : created
     const result: Result = yield* Option.match(input.download, {
       onNone: () => Effect.succeed(done),
+      // the export as the site described it, with the file beside its fields
       onSome: (directory) => Effect.map(download(done, directory), (file) => Object.assign(done, { file }))
     })
     yield* printOne(result, fields, yield* format)

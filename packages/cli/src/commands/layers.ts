@@ -4,9 +4,11 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Argument from "effect/cli/Argument"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
+import { ClientValidationError } from "@koordinates-effect/client/Errors"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Query from "@koordinates-effect/client/Query"
 import { format } from "../connection.ts"
@@ -22,12 +24,8 @@ const summaryColumns: ReadonlyArray<Column<Layers.LayerSummary>> = [
   ["PUBLISHED", (l) => l.published_at]
 ]
 
-/**
- * The fields `layers get` and the commands that change a layer print.
- *
- * @since 0.1.0
- */
-export const layerFields: ReadonlyArray<Column<Layers.Layer>> = [
+/** The fields `layers get` and the commands that change a layer print. */
+const layerFields: ReadonlyArray<Column<Layers.Layer>> = [
   ["id", (l) => l.id],
   ["name", (l) => l.name],
   ["type", (l) => l.type],
@@ -50,13 +48,13 @@ const wait = Wait.flag("the import is over (ImportFailed: exit 8)")
 const importStatus = (polled: unknown) => polled instanceof Layers.Layer ? polled.version?.status : undefined
 
 /** Prints a layer, once its import is over when `--wait` asks for it. */
-const finish = (layer: Layers.Layer, waiting: boolean) =>
-  Effect.flatMap(
-    waiting && layer.version !== undefined
-      ? Wait.watch("import", importStatus, (options) => Layers.waitForImport(layer.id, layer.version!.id, options))
-      : Effect.succeed(layer),
-    (shown) => Effect.flatMap(format, (f) => printOne(shown, layerFields, f))
-  )
+const finish = (layer: Layers.Layer, waiting: boolean) => {
+  const version = layer.version
+  const done = waiting && version !== undefined
+    ? Wait.watch("import", importStatus, (options) => Layers.waitForImport(layer.id, version.id, options))
+    : Effect.succeed(layer)
+  return Effect.flatMap(done, (shown) => Effect.flatMap(format, (f) => printOne(shown, layerFields, f)))
+}
 
 const list = Resource.list("list", () => Layers.list(), summaryColumns, {
   description: "List the layers you can see (published ones, or your drafts when never published)",
@@ -111,7 +109,7 @@ const create = Command.make(
     const layer = yield* Layers.create({
       name,
       data: { datasources: datasource },
-      ...(group._tag === "Some" ? { group: group.value } : {})
+      ...Option.match(group, { onNone: () => ({}), onSome: (id) => ({ group: id }) })
     })
     yield* finish(layer, wait)
   })
@@ -138,7 +136,10 @@ const startImport = Command.make(
   { id, wait },
   Effect.fn(function*({ id, wait }) {
     const draft = yield* Layers.getDraft(id)
-    yield* finish(yield* Layers.startImport(id, draft.version?.id ?? 0), wait)
+    if (draft.version === undefined) {
+      return yield* new ClientValidationError({ field: "id", message: `Layer ${id}'s draft names no version to import` })
+    }
+    yield* finish(yield* Layers.startImport(id, draft.version.id), wait)
   })
 ).pipe(
   Command.withDescription("Import the layer's draft version again (no draft: NotFound, exit 3)"),

@@ -32,9 +32,8 @@ const entry = /^(group|user)\.([\w-]+)=(view|download|edit|admin)$/
  * ```ts
  * parsePermission("group.everyone=view") // { group: "everyone", permission: "view" }
  * ```
- * @since 0.1.0
  */
-export const parsePermission = (text: string): Effect.Effect<Permissions.NewPermission, ClientValidationError> => {
+const parsePermission = (text: string): Effect.Effect<Permissions.NewPermission, ClientValidationError> => {
   const match = entry.exec(text)
   if (match === null) {
     return Effect.fail(new ClientValidationError({

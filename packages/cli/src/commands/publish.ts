@@ -41,12 +41,11 @@ const drafts: Record<Kind, (id: number) => Effect.Effect<Publishing.PublishItem,
   set: (id) => Sets.getDraft(id)
 }
 
-/**
- * `ID` (the object's draft, read first) or `ID:VERSION` (that version) as an item to publish.
- *
- * @since 0.1.0
- */
-export const parseItem = (kind: Kind, text: string): Effect.Effect<Publishing.PublishItem, CallError, Koordinates> => {
+const versionIds = (kind: Kind, id: number, version: number): Publishing.VersionIds =>
+  kind === "layer" ? { layer: id, version } : kind === "table" ? { table: id, version } : { set: id, version }
+
+/** `ID` (the object's draft, read first) or `ID:VERSION` (that version) as an item to publish. */
+const parseItem = (kind: Kind, text: string): Effect.Effect<Publishing.PublishItem, CallError, Koordinates> => {
   const match = /^(\d+)(?::(\d+))?$/.exec(text)
   if (match === null) {
     return Effect.fail(new ClientValidationError({ field: kind, message: `Invalid --${kind} "${text}": expected ID or ID:VERSION` }))
@@ -54,7 +53,7 @@ export const parseItem = (kind: Kind, text: string): Effect.Effect<Publishing.Pu
   const [, id, version] = match
   return version === undefined
     ? drafts[kind](Number(id))
-    : Effect.succeed({ [kind]: Number(id), version: Number(version) } as Record<Kind, number> & { version: number })
+    : Effect.succeed(versionIds(kind, Number(id), Number(version)))
 }
 
 const itemFlag = (kind: Kind) =>
