@@ -70,3 +70,23 @@ export const get = <A>(
       yield* printOne(yield* read(id), fields, yield* format)
     })
   ).pipe(Command.withDescription(`Show one ${noun} (NotFound: exit 3)`), Command.withExamples(examples))
+
+/**
+ * A command group: `koordinates NAME SUBCOMMAND …`, with its own help.
+ *
+ * @example
+ * ```ts
+ * group("sets", { description: "Sets", examples: [{ command: "koordinates sets list" }] }, [list, get])
+ * ```
+ * @since 0.1.0
+ */
+export const group = <const Name extends string, const Subcommands extends ReadonlyArray<Command.Command.SubcommandEntry>>(
+  name: Name,
+  help: Help,
+  subcommands: Subcommands
+) =>
+  Command.make(name).pipe(
+    Command.withDescription(help.description),
+    Command.withExamples(help.examples),
+    Command.withSubcommands(subcommands)
+  )

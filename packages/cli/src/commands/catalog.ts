@@ -15,6 +15,7 @@ import * as Query from "@koordinates-effect/client/Query"
 import { format } from "../connection.ts"
 import * as List from "../list.ts"
 import { type Column, printList } from "../output.ts"
+import * as Resource from "../resource.ts"
 
 type Entry = Catalog.CatalogEntry | Catalog.CatalogEntryDetail
 
@@ -54,8 +55,7 @@ const list = Command.make(
  *
  * @since 0.1.0
  */
-export const command = Command.make("catalog").pipe(
-  Command.withDescription("The data catalog"),
-  Command.withExamples([{ command: "koordinates catalog list --filter type=layer --limit 10" }]),
-  Command.withSubcommands([list])
-)
+export const command = Resource.group("catalog", {
+  description: "The data catalog",
+  examples: [{ command: "koordinates catalog list --filter type=layer --limit 10" }]
+}, [list])

@@ -140,8 +140,7 @@ const get = Resource.get("export", (id) => Exports.get(id), fields, [{ command: 
  *
  * @since 0.1.0
  */
-export const command = Command.make("exports").pipe(
-  Command.withDescription("Exports: package data for download"),
-  Command.withExamples([{ command: "koordinates exports create --layer 1474 --format application/x-zipped-shp --crs EPSG:2193 --download ." }]),
-  Command.withSubcommands([create, list, get])
-)
+export const command = Resource.group("exports", {
+  description: "Exports: package data for download",
+  examples: [{ command: "koordinates exports create --layer 1474 --format application/x-zipped-shp --crs EPSG:2193 --download ." }]
+}, [create, list, get])

@@ -151,8 +151,7 @@ const startImport = Command.make(
  *
  * @since 0.1.0
  */
-export const command = Command.make("layers").pipe(
-  Command.withDescription("Layers: list, show, create, update and import"),
-  Command.withExamples([{ command: "koordinates layers list --limit 10" }]),
-  Command.withSubcommands([list, get, versions, drafts, create, update, startImport])
-)
+export const command = Resource.group("layers", {
+  description: "Layers: list, show, create, update and import",
+  examples: [{ command: "koordinates layers list --limit 10" }]
+}, [list, get, versions, drafts, create, update, startImport])

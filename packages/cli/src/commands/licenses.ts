@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-import * as Command from "effect/cli/Command"
 import * as Licenses from "@koordinates-effect/client/Licenses"
 import type { Column } from "../output.ts"
 import * as Resource from "../resource.ts"
@@ -30,8 +29,7 @@ const get = Resource.get("license", (id) => Licenses.get(id), fields, [{ command
  *
  * @since 0.1.0
  */
-export const command = Command.make("licenses").pipe(
-  Command.withDescription("Licenses"),
-  Command.withExamples([{ command: "koordinates licenses list --json" }]),
-  Command.withSubcommands([list, get])
-)
+export const command = Resource.group("licenses", {
+  description: "Licenses",
+  examples: [{ command: "koordinates licenses list --json" }]
+}, [list, get])

@@ -15,6 +15,7 @@ import * as Layers from "@koordinates-effect/client/Layers"
 import * as Metadata from "@koordinates-effect/client/Metadata"
 import * as Sets from "@koordinates-effect/client/Sets"
 import { format } from "../connection.ts"
+import * as Resource from "../resource.ts"
 import * as Target from "../target.ts"
 
 const kinds = ["layer", "set"] as const
@@ -81,8 +82,7 @@ const set = Command.make(
  *
  * @since 0.1.0
  */
-export const command = Command.make("metadata").pipe(
-  Command.withDescription("Metadata documents of layers and sets"),
-  Command.withExamples([{ command: "koordinates metadata get --layer 1474 --format dc" }]),
-  Command.withSubcommands([get, set])
-)
+export const command = Resource.group("metadata", {
+  description: "Metadata documents of layers and sets",
+  examples: [{ command: "koordinates metadata get --layer 1474 --format dc" }]
+}, [get, set])

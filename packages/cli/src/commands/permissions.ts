@@ -13,6 +13,7 @@ import * as Permissions from "@koordinates-effect/client/Permissions"
 import * as Query from "@koordinates-effect/client/Query"
 import { format } from "../connection.ts"
 import { type Column, printList } from "../output.ts"
+import * as Resource from "../resource.ts"
 import * as Target from "../target.ts"
 
 const kinds = ["layer", "set", "source"] as const
@@ -85,8 +86,7 @@ const set = Command.make(
  *
  * @since 0.1.0
  */
-export const command = Command.make("permissions").pipe(
-  Command.withDescription("Permissions of layers, sets and sources"),
-  Command.withExamples([{ command: "koordinates permissions list --set 933" }]),
-  Command.withSubcommands([list, set])
-)
+export const command = Resource.group("permissions", {
+  description: "Permissions of layers, sets and sources",
+  examples: [{ command: "koordinates permissions list --set 933" }]
+}, [list, set])

@@ -108,8 +108,7 @@ const get = Resource.get("publish", (id) => Publishing.get(id), fields, [{ comma
  *
  * @since 0.1.0
  */
-export const command = Command.make("publish").pipe(
-  Command.withDescription("Publishing: make draft versions live"),
-  Command.withExamples([{ command: "koordinates publish create --layer 8888 --wait" }]),
-  Command.withSubcommands([create, list, get])
-)
+export const command = Resource.group("publish", {
+  description: "Publishing: make draft versions live",
+  examples: [{ command: "koordinates publish create --layer 8888 --wait" }]
+}, [create, list, get])

@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-import * as Command from "effect/cli/Command"
 import * as Sets from "@koordinates-effect/client/Sets"
 import type { Column } from "../output.ts"
 import * as Resource from "../resource.ts"
@@ -37,8 +36,7 @@ const get = Resource.get("set", (id) => Sets.get(id), fields, [{ command: "koord
  *
  * @since 0.1.0
  */
-export const command = Command.make("sets").pipe(
-  Command.withDescription("Sets: collections of layers and tables"),
-  Command.withExamples([{ command: "koordinates sets get 933" }]),
-  Command.withSubcommands([list, get])
-)
+export const command = Resource.group("sets", {
+  description: "Sets: collections of layers and tables",
+  examples: [{ command: "koordinates sets get 933" }]
+}, [list, get])

@@ -81,8 +81,7 @@ const get = Resource.get("source", (id) => Sources.get(id), fields, [{ command: 
  *
  * @since 0.1.0
  */
-export const command = Command.make("sources").pipe(
-  Command.withDescription("Data sources: upload files, list and show sources"),
-  Command.withExamples([{ command: "koordinates sources upload roads.zip --title Roads --wait" }]),
-  Command.withSubcommands([upload, list, get])
-)
+export const command = Resource.group("sources", {
+  description: "Data sources: upload files, list and show sources",
+  examples: [{ command: "koordinates sources upload roads.zip --title Roads --wait" }]
+}, [upload, list, get])
