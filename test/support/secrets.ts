@@ -111,7 +111,9 @@ export const suiteSecrets: ReadonlyArray<readonly [value: string, label: string]
   ["explicit", "an explicit token (koordinates.test.ts)"],
   ["not-a-token", "an unknown token (request.test.ts)"],
   ["sekret-token-value", "a configured token (request.test.ts)"],
-  ["wrong-horse", "a wrong password (licenses-tokens.test.ts)"]
+  ["wrong-horse", "a wrong password (licenses-tokens.test.ts)"],
+  ["cli-secret-token-7f3a", "the token the CLI is given (cli.test.ts, cli-progress.test.ts)"],
+  ["cli-wrong-token-9b2c", "a token the fake refuses (cli.test.ts)"]
 ]
 
 // ---------------------------------------------------------------------------------------
