@@ -129,7 +129,8 @@ export interface Failure {
  *
  * @example
  * ```ts
- * failure(new NotFound({ status: 404, message: "Not found.", method: "GET", url })) // { code: 3, line: "NotFound: Not found. (GET …)" }
+ * const url = "https://labs.koordinates.com/services/api/v1.x/layers/9/"
+ * failure(new Errors.NotFound({ status: 404, message: "Not found.", method: "GET", url })) // { code: 3, line: "NotFound: Not found. (GET …)" }
  * ```
  * @since 0.1.0
  */

@@ -46,12 +46,8 @@ export interface Options {
 }
 
 /**
- * `key=value` flags as filters; a key given more than once becomes a repeated parameter.
- *
- * @example
- * ```ts
- * parseFilters(["type=layer", "tag=roads", "tag=rail"]) // { type: ["layer"], tag: ["roads", "rail"] }
- * ```
+ * `key=value` flags as filters; a key given more than once becomes a repeated parameter:
+ * `["type=layer", "tag=roads", "tag=rail"]` gives `{ type: ["layer"], tag: ["roads", "rail"] }`.
  */
 const parseFilters = (
   filters: ReadonlyArray<string>

@@ -29,6 +29,7 @@ export interface Help {
  *
  * @example
  * ```ts
+ * const columns = [["ID", (set: Sets.Set) => set.id] as const]
  * list("list", () => Sets.list(), columns, { description: "List sets", examples: [{ command: "koordinates sets list" }] })
  * ```
  * @since 0.1.0
@@ -53,7 +54,8 @@ export const list = <const Name extends string, A, F extends string, S extends s
  *
  * @example
  * ```ts
- * get("set", Sets.get, fields, [{ command: "koordinates sets get 933" }])
+ * const fields = [["Title", (set: Sets.Set) => set.title] as const]
+ * get("set", (id) => Sets.get(id), fields, [{ command: "koordinates sets get 933" }])
  * ```
  * @since 0.1.0
  */
@@ -76,7 +78,8 @@ export const get = <A>(
  *
  * @example
  * ```ts
- * group("sets", { description: "Sets", examples: [{ command: "koordinates sets list" }] }, [list, get])
+ * const show = get("set", (id) => Sets.get(id), [["Title", (set: Sets.Set) => set.title] as const], [])
+ * group("sets", { description: "Sets", examples: [{ command: "koordinates sets list" }] }, [show])
  * ```
  * @since 0.1.0
  */

@@ -24,6 +24,8 @@ const polling = Schedule.spaced("500 millis")
  *
  * @example
  * ```ts
+ * declare const id: number
+ * declare const versionId: number
  * watch("import", (v) => v instanceof Layers.Layer ? v.version?.status : undefined, (options) =>
  *   Layers.waitForImport(id, versionId, options))
  * ```

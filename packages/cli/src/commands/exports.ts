@@ -40,12 +40,9 @@ const kinds = ["vector", "raster", "grid", "table", "rat"] as const
 
 /**
  * `--format` values as the export's formats: `KIND=MIME` (kind one of vector, raster,
- * grid, table, rat), or a bare MIME type for vector data.
- *
- * @example
- * ```ts
- * parseFormats(["application/x-zipped-shp", "raster=image/tiff"]) // { vector: "application/x-zipped-shp", raster: "image/tiff" }
- * ```
+ * grid, table, rat), or a bare MIME type for vector data:
+ * `["application/x-zipped-shp", "raster=image/tiff"]` gives
+ * `{ vector: "application/x-zipped-shp", raster: "image/tiff" }`.
  */
 const parseFormats = (
   given: ReadonlyArray<string>

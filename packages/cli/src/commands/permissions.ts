@@ -27,12 +27,8 @@ const columns: ReadonlyArray<Column<Permissions.Permission>> = [
 const entry = /^(group|user)\.([\w-]+)=(view|download|edit|admin)$/
 
 /**
- * `group.ID=LEVEL` or `user.ID=LEVEL` as a permission to grant.
- *
- * @example
- * ```ts
- * parsePermission("group.everyone=view") // { group: "everyone", permission: "view" }
- * ```
+ * `group.ID=LEVEL` or `user.ID=LEVEL` as a permission to grant: `"group.everyone=view"`
+ * gives `{ group: "everyone", permission: "view" }`.
  */
 const parsePermission = (text: string): Effect.Effect<Permissions.NewPermission, ClientValidationError> => {
   const match = entry.exec(text)
