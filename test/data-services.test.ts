@@ -1,0 +1,118 @@
+/**
+ * The data-service modules against FakeKoordinates over real HTTP: point queries (vector,
+ * raster, set), WFS features and their paging, changesets, and the key kept out of every
+ * URL (it goes in the `Authorization` header, which the fake's data services accept).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as RasterQuery from "@koordinates-effect/client/RasterQuery"
+import * as SetQuery from "@koordinates-effect/client/SetQuery"
+import * as VectorQuery from "@koordinates-effect/client/VectorQuery"
+import { rectangle } from "../packages/testing/src/server/Generate.ts"
+import { greatCircle } from "./support/data.ts"
+import { withFake } from "./support/fake.ts"
+
+const centre = { x: 174.75, y: -41.25 }
+const extent = rectangle(174.6, -41.4, 174.9, -41.1)
+
+/** No request the fake saw carried the key in its URL, and each carried it in the header. */
+const keyOnlyInHeader = (entries: ReadonlyArray<{ readonly path: string; readonly query: ReadonlyArray<readonly [string, string]>; readonly headers: Readonly<Record<string, string | undefined>> }>) => {
+  assert.isAbove(entries.length, 0)
+  for (const entry of entries) {
+    assert.notInclude(entry.path, ";key=")
+    assert.isFalse(entry.query.some(([name]) => name === "key"), `${entry.path} carried ?key=`)
+    assert.match(entry.headers["authorization"] ?? "", /^key /)
+  }
+}
+
+describe("VectorQuery.near against the fake", () => {
+  it.live("finds the points within the radius, nearest first, with the fake's distances; the key only in the header", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const points = fake.store.addLayer({ extent, features: 2000, geometryType: "point" })
+        const polygons = fake.store.addLayer({ extent, features: 300, geometryType: "polygon" })
+        const radius = 1500
+        const [first, second] = yield* VectorQuery.near(
+          { layers: [points.id, polygons.id], ...centre },
+          { radius, maxResults: 100, geometry: true, withFieldNames: true }
+        )
+        assert.strictEqual(first!.layerId, points.id)
+        assert.strictEqual(second!.layerId, polygons.id)
+        const expected = [...fake.store.features(points.id)]
+          .map((f) => {
+            const [lon, lat] = (f.geometry as { coordinates: [number, number] }).coordinates
+            return { key: f.key, distance: greatCircle(centre.x, centre.y, lon, lat) }
+          })
+          .filter((hit) => hit.distance <= radius)
+          .sort((a, b) => a.distance - b.distance)
+        assert.isAbove(expected.length, 3)
+        assert.deepStrictEqual(first!.features.map((f) => f.id), expected.map((hit) => hit.key))
+        first!.features.forEach((feature, index) => {
+          assert.strictEqual(feature.geometry?.type, "Point")
+          assert.closeTo(feature.distance ?? -1, expected[index]!.distance, 0.1)
+          if (index > 0) assert.isAtLeast(feature.distance!, first!.features[index - 1]!.distance!)
+          assert.containsAllKeys(feature.properties, points.data.fields.filter((f) => f.type !== "geometry").map((f) => f.name))
+        })
+        keyOnlyInHeader(fake.log.entries())
+      })))
+
+  it.live("maxResults, geometry off and a user schema for the properties", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const points = fake.store.addLayer({ extent, features: 2000, geometryType: "point" })
+        const name = points.data.fields.find((f) => f.type !== "geometry")!.name
+        const [only] = yield* VectorQuery.near({ layers: [points.id], ...centre }, {
+          radius: 5000,
+          maxResults: 3,
+          withFieldNames: true,
+          properties: Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Null]))
+        })
+        assert.lengthOf(only!.features, 3)
+        assert.isTrue(only!.features.every((f) => f.geometry === null))
+        assert.property(only!.features[0]!.properties, name)
+      })))
+
+  it.live("the fake's refusals arrive as tagged errors: an unknown layer NotFound, a raster layer BadRequest", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const raster = fake.store.addLayer({ kind: "raster" })
+        const unknown = yield* Effect.flip(VectorQuery.near({ layers: [999_999], ...centre }))
+        assert.strictEqual(unknown._tag, "NotFound")
+        assert.include(unknown.message, "999999")
+        const notVector = yield* Effect.flip(VectorQuery.near({ layers: [raster.id], ...centre }))
+        assert.strictEqual(notVector._tag, "BadRequest")
+        assert.include(notVector.message, "not a vector layer")
+      })))
+})
+
+describe("RasterQuery.at and SetQuery.near against the fake", () => {
+  it.live("raster values per band inside the extent, no-data outside", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const grid = fake.store.addLayer({ kind: "grid", extent })
+        const raster = fake.store.addLayer({ kind: "raster", extent })
+        const [g, r] = yield* RasterQuery.at({ layers: [grid.id, raster.id], ...centre })
+        assert.deepStrictEqual([g!.layerId, g!.status, g!.bands.length], [grid.id, "ok", 1])
+        assert.deepStrictEqual([r!.layerId, r!.status, r!.bands.length], [raster.id, "ok", 3])
+        assert.isTrue(r!.bands.every((b) => typeof b.value === "number"))
+        const [outside] = yield* RasterQuery.at({ layers: [grid.id], x: 0, y: 0 })
+        assert.deepStrictEqual([outside!.status, outside!.bands.length], ["no-data", 0])
+        keyOnlyInHeader(fake.log.entries())
+      })))
+
+  it.live("a set's layers in the set's order, vector features and raster bands alike", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const grid = fake.store.addLayer({ kind: "grid", extent })
+        const points = fake.store.addLayer({ extent, features: 2000, geometryType: "point" })
+        const set = fake.store.addSet({ items: [grid.id, points.id] })
+        const layers = yield* SetQuery.near({ set: set.id, ...centre }, { radius: 1000, maxResults: 5, withFieldNames: true })
+        assert.deepStrictEqual(layers.map((l) => l.id), [grid.id, points.id])
+        assert.deepStrictEqual(layers.map((l) => l.title), [grid.name, points.name])
+        assert.strictEqual(layers[0]!.bands.length, 1)
+        assert.isAtMost(layers[1]!.features.length, 5)
+        assert.isAbove(layers[1]!.features.length, 0)
+      })))
+})
