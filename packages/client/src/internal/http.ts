@@ -642,10 +642,14 @@ export const exceptionReport = (
   return { code, locator: attribute("locator"), message: excerpt(message) || code }
 }
 
-/** The message of an error reply that is an exception report; `undefined` for other markup (an HTML page). */
+/**
+ * The text of an error reply that is an OGC exception report (its first `ExceptionText` or
+ * `ServiceException`, as sent); `undefined` for other markup (an HTML page). Kept small: it
+ * is in every bundle, and {@link exceptionReport} is only where features are read.
+ */
 const exceptionMessage = (text: string): string | undefined => {
-  const report = exceptionReport(text)
-  return report === undefined ? undefined : `${report.code}${report.locator === undefined ? "" : ` (${report.locator})`}: ${report.message}`
+  const found = /<(?:\w+:)?(?:ExceptionText|ServiceException)\b[^>]*>([^<]+)/.exec(text)
+  return found === null ? undefined : excerpt(found[1]!)
 }
 
 /**
