@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as RasterQuery from "@koordinates-effect/client/RasterQuery"
+import * as ServiceUrls from "@koordinates-effect/client/ServiceUrls"
 import * as SetQuery from "@koordinates-effect/client/SetQuery"
 import * as VectorQuery from "@koordinates-effect/client/VectorQuery"
 import { rectangle } from "../packages/testing/src/server/Generate.ts"
@@ -114,5 +115,29 @@ describe("RasterQuery.at and SetQuery.near against the fake", () => {
         assert.strictEqual(layers[0]!.bands.length, 1)
         assert.isAtMost(layers[1]!.features.length, 5)
         assert.isAbove(layers[1]!.features.length, 0)
+      })))
+})
+
+describe("ServiceUrls against the fake", () => {
+  it.live("the revealed XYZ template and WMTS capabilities URLs are served; their string forms carry no key", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = fake.store.addLayer({ extent, features: 10, geometryType: "point" })
+        const template = yield* ServiceUrls.xyz({ layer: layer.id })
+        const styled = yield* ServiceUrls.xyz({ layer: layer.id }, { style: "auto", key: "query" })
+        const capabilities = yield* ServiceUrls.wmts({ layer: layer.id })
+        const site = yield* ServiceUrls.wmts()
+        const fetched = yield* Effect.promise(() =>
+          Promise.all([template, styled].map((url) => fetch(url.reveal().replace("{z}/{x}/{y}", "10/1015/640"))).concat(
+            [capabilities, site].map((url) => fetch(url.reveal()))
+          ))
+        )
+        assert.deepStrictEqual(fetched.map((r) => r.status), [200, 200, 200, 200])
+        assert.strictEqual(fetched[0]!.headers.get("content-type"), "image/png")
+        assert.include(yield* Effect.promise(() => fetched[2]!.text()), "Capabilities")
+        for (const url of [template, styled, capabilities, site]) {
+          assert.notInclude(String(url), "test-token")
+          assert.include(url.reveal(), "test-token")
+        }
       })))
 })
