@@ -16,6 +16,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as Data from "./data.ts"
 import * as Publishing from "./publishing.ts"
+import * as PointQuery from "./point-query.ts"
 import { quickstart } from "./quickstart.ts"
 import { resilience } from "./resilience.ts"
 
@@ -55,10 +56,21 @@ const faults = Effect.gen(function*() {
   fake.clearInjections()
 })
 
+/** The data-service examples: layers with features are made in the embedded fake first. */
+const dataServices = Effect.gen(function*() {
+  yield* Effect.log("Data-service examples (embedded FakeKoordinates only):")
+  const fake = yield* FakeKoordinates.FakeKoordinates
+  const extent = { type: "Polygon", coordinates: [[[174.6, -41.4], [174.9, -41.4], [174.9, -41.1], [174.6, -41.1], [174.6, -41.4]]] } as const
+  const points = fake.store.addLayer({ name: "Wellington Points", extent, features: 2000, geometryType: "point" })
+  const grid = fake.store.addLayer({ name: "Wellington Elevation", kind: "grid", extent })
+  yield* PointQuery.nearby([points.id], 174.7762, -41.2865, 1000)
+  yield* PointQuery.valuesAt([grid.id], 174.7762, -41.2865)
+})
+
 const program = real
   ? Effect.provide(quickstart, Koordinates.layerConfig().pipe(Layer.provide(FetchHttpClient.layer)))
   : Effect.provide(
-    Effect.andThen(quickstart, Effect.andThen(publishing, Effect.andThen(data, faults))),
+    Effect.andThen(quickstart, Effect.andThen(publishing, Effect.andThen(data, Effect.andThen(faults, dataServices)))),
     FakeKoordinates.layer({ catalogSize: 200 })
   )
 

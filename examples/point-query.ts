@@ -10,7 +10,7 @@ import * as VectorQuery from "@koordinates-effect/client/VectorQuery"
 /** The nearest features of `layers` within `radius` metres of a point, per layer. */
 export const nearby = (layers: ReadonlyArray<number>, x: number, y: number, radius = 1000) =>
   Effect.gen(function*() {
-    const results = yield* VectorQuery.near({ layers, x, y }, { radius, maxResults: 3, withFieldNames: true })
+    const results = yield* VectorQuery.near({ layers, x, y }, { radius, maxResults: 3, withFieldNames: true, geometry: true })
     for (const { layerId, features } of results) {
       yield* Console.log(`Layer ${layerId}: ${features.length} feature(s) within ${radius} m of ${x}, ${y}`)
       for (const feature of features) {
