@@ -6,7 +6,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import * as RasterQuery from "@koordinates-effect/client/RasterQuery"
 import * as ServiceUrls from "@koordinates-effect/client/ServiceUrls"
 import * as SetQuery from "@koordinates-effect/client/SetQuery"
@@ -43,7 +42,7 @@ describe("VectorQuery.near against the fake", () => {
         assert.strictEqual(second!.layerId, polygons.id)
         const expected = [...fake.store.features(points.id)]
           .map((f) => {
-            const [lon, lat] = (f.geometry as { coordinates: [number, number] }).coordinates
+            const [lon, lat] = (f.geometry as unknown as { coordinates: [number, number] }).coordinates
             return { key: f.key, distance: greatCircle(centre.x, centre.y, lon, lat) }
           })
           .filter((hit) => hit.distance <= radius)
