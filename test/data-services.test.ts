@@ -5,6 +5,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Stream from "effect/Stream"
+import * as Features from "@koordinates-effect/client/Features"
 import * as Schema from "effect/Schema"
 import * as RasterQuery from "@koordinates-effect/client/RasterQuery"
 import * as ServiceUrls from "@koordinates-effect/client/ServiceUrls"
@@ -138,5 +141,105 @@ describe("ServiceUrls against the fake", () => {
           assert.notInclude(String(url), "test-token")
           assert.include(url.reveal(), "test-token")
         }
+      })))
+})
+
+/** The fake's features of a layer as GeoJSON ids and properties, in key order. */
+const served = (fake: { readonly store: { features: (id: number) => Iterable<{ key: number; properties: Readonly<Record<string, unknown>> }> } }, id: number, kind = "layer") =>
+  [...fake.store.features(id)].map((f) => ({ id: `${kind}-${id}.${f.key}`, properties: f.properties }))
+
+describe("Features against the fake's WFS", () => {
+  it.live("streams a layer page by page with count and startIndex, every feature once, in order", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = fake.store.addLayer({ extent, features: 2_345, geometryType: "polygon" })
+        const features = yield* Features.collect(Features.layer(layer.id).pipe(Features.pageSize(1000)))
+        assert.deepStrictEqual(features.map((f) => ({ id: f.id, properties: f.properties })), served(fake, layer.id))
+        assert.isTrue(features.every((f) => f.geometry?.type === "Polygon"))
+        const pages = fake.log.entries().map((e) => Object.fromEntries(e.query))
+        assert.deepStrictEqual(pages.map((p) => [p["count"], p["startIndex"]]), [["1000", "0"], ["1000", "1000"], ["1000", "2000"]])
+        assert.strictEqual(yield* Features.count(Features.layer(layer.id)), 2_345)
+        keyOnlyInHeader(fake.log.entries())
+      })))
+
+  it.live("a table's rows, a CQL filter, property names, srsName, limit and a typed schema", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const table = fake.store.addLayer({ kind: "table", features: 40 })
+        const rows = yield* Features.collect(Features.table(table.id).pipe(Features.pageSize(15)))
+        assert.deepStrictEqual(rows.map((r) => r.id), served(fake, table.id, "table").map((r) => r.id))
+        assert.isTrue(rows.every((r) => r.geometry === null))
+
+        const layer = fake.store.addLayer({ extent, features: 500, geometryType: "point" })
+        const field = layer.data.fields.find((f) => f.type === "integer" || f.type === "double")
+        const name = field?.name ?? layer.data.fields.find((f) => f.type !== "geometry")!.name
+        const all = served(fake, layer.id)
+        const some = all.filter((f) => f.properties[name] !== null)
+        const pivot = some[Math.floor(some.length / 2)]!.properties[name]
+        const cql = typeof pivot === "number" ? `${name} < ${pivot}` : `${name} = '${String(pivot).replaceAll("'", "''")}'`
+        const expected = all.filter((f) => typeof pivot === "number" ? (f.properties[name] as number) < pivot : f.properties[name] === pivot)
+        const filtered = Features.layer(layer.id).pipe(Features.filter(cql), Features.pageSize(50))
+        assert.deepStrictEqual((yield* Features.collect(filtered)).map((f) => f.id), expected.map((f) => f.id))
+        assert.strictEqual(yield* Features.count(filtered), expected.length)
+
+        const picked = yield* Features.collect(Features.layer(layer.id).pipe(
+          Features.propertyNames([name]),
+          Features.srsName("EPSG:2193"),
+          Features.limit(7),
+          Features.withProperties(Schema.Struct({ [name]: Schema.Unknown }))
+        ))
+        assert.lengthOf(picked, 7)
+        assert.deepStrictEqual(Object.keys(picked[0]!.properties ?? {}), [name])
+        assert.isNull(picked[0]!.geometry, "the geometry comes only when named")
+        const mercator = yield* Features.collect(Features.layer(layer.id).pipe(Features.srsName("EPSG:2193"), Features.limit(1)))
+        const [easting] = (mercator[0]!.geometry as { coordinates: ReadonlyArray<number> }).coordinates
+        assert.isAbove(easting!, 1_000_000, "NZTM eastings")
+      })))
+
+  it.live("a bbox in WGS84 finds the features inside it; a bad CQL filter is a BadRequest with the report's text", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = fake.store.addLayer({ extent, features: 1000, geometryType: "point" })
+        const box = [174.7, -41.3, 174.8, -41.2] as const
+        const inside = served(fake, layer.id).filter((_, index) => {
+          const f = [...fake.store.features(layer.id)][index]!
+          const [x, y] = (f.geometry as unknown as { coordinates: [number, number] }).coordinates
+          return x >= box[0] && x <= box[2] && y >= box[1] && y <= box[3]
+        })
+        const found = yield* Features.collect(Features.layer(layer.id).pipe(Features.bbox(box, "EPSG:4326"), Features.pageSize(100)))
+        assert.deepStrictEqual(found.map((f) => f.id), inside.map((f) => f.id))
+        assert.isAbove(found.length, 10)
+        const bad = yield* Effect.flip(Features.collect(Features.layer(layer.id).pipe(Features.filter("no_such_field = 1"))))
+        assert.strictEqual(bad._tag, "BadRequest")
+        assert.include(bad.message, "no_such_field")
+        const unknown = yield* Effect.flip(Features.collect(Features.layer(999_999)))
+        assert.strictEqual(unknown._tag, "BadRequest")
+        assert.include(unknown.message, "layer-999999")
+      })))
+
+  it.live("interrupting the stream while a page is held back: the fake sees that connection close, and nothing after", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = fake.store.addLayer({ extent, features: 5_000, geometryType: "point" })
+        let held = false
+        const fiber = yield* Features.stream(Features.layer(layer.id).pipe(Features.pageSize(500), Features.prefetch(false))).pipe(
+          Stream.runForEach(() =>
+            Effect.sync(() => {
+              if (held) return
+              held = true
+              fake.inject({ path: "/services/wfs", delayMs: 30_000, status: 200, body: [] })
+            })
+          ),
+          Effect.forkChild
+        )
+        while (fake.log.count() < 2) yield* Effect.sleep("5 millis")
+        const second = fake.log.entries()[1]!
+        const interruptedAt = performance.timeOrigin + performance.now()
+        yield* Fiber.interrupt(fiber)
+        const closed = yield* Effect.promise(() => fake.log.waitForClose((entry) => entry === second)).pipe(Effect.timeout("1 second"))
+        assert.isTrue(closed.aborted, "the connection closed before the reply was complete")
+        assert.isBelow(closed.closedAt - interruptedAt, 100)
+        yield* Effect.sleep("200 millis")
+        assert.strictEqual(fake.log.count(), 2, "no request after the interrupt")
       })))
 })
