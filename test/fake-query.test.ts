@@ -154,3 +154,65 @@ describe("vector query", () => {
     expect((await query(params)).status).toBe(200)
   })
 })
+
+describe("raster and set queries", () => {
+  const server = useServer({ catalogSize: 0 })
+  const area = rectangle(174.6, -41.4, 174.9, -41.1)
+
+  it("reads the bands of grids (one) and rasters (three) inside their extent, no-data outside", async () => {
+    const grid = server.store.addLayer({ kind: "grid", extent: area })
+    const raster = server.store.addLayer({ kind: "raster", extent: area })
+    const vector = server.store.addLayer({ extent: area })
+    const at = (x: number, y: number, ...layers: Array<number>) =>
+      getData(server, "/services/query/v1/raster.json", [
+        ...layers.map((id) => ["layer", String(id)] as const), ["x", String(x)], ["y", String(y)]
+      ])
+    const inside = await at(174.75, -41.25, grid.id, raster.id)
+    expect(inside.status).toBe(200)
+    expect(inside.type).toContain("application/vnd.koordinates.rasterQuery+json")
+    const layers = inside.json.rasterQuery.layers
+    expect(layers[String(grid.id)].status).toBe("ok")
+    expect(layers[String(grid.id)].bands).toHaveLength(1)
+    expect(typeof layers[String(grid.id)].bands[0].value).toBe("number")
+    expect(layers[String(raster.id)].bands.map((band: any) => band.value).every((v: number) => v >= 0 && v <= 255)).toBe(true)
+    expect(layers[String(raster.id)].bands).toHaveLength(3)
+    expect((await at(174.75, -41.25, grid.id)).json).toEqual((await at(174.75, -41.25, grid.id)).json)
+    const outside = await at(170, -45, grid.id)
+    expect(outside.json.rasterQuery.layers[String(grid.id)]).toEqual({ status: "no-data", bands: [] })
+    const wrong = await at(174.75, -41.25, vector.id)
+    expect(wrong.status).toBe(400)
+    expect(wrong.json.error).toMatch(/not a raster/)
+    expect((await at(174.75, -41.25, 999_999)).status).toBe(404)
+    const suffixless = await getData(server, "/services/query/v1/raster", [["layer", String(grid.id)], ["x", "174.75"], ["y", "-41.25"]], {
+      headers: { accept: "application/vnd.koordinates.rasterQuery.1+json" }
+    })
+    expect(suffixless.json.rasterQuery.layers[String(grid.id)].status).toBe("ok")
+  })
+
+  it("queries every layer of a set, in the set's order, each with id and title", async () => {
+    const points = server.store.addLayer({ extent: area, features: 1500, geometryType: "point" })
+    const grid = server.store.addLayer({ kind: "grid", extent: area })
+    const table = server.store.addLayer({ kind: "table" })
+    const set = server.store.addSet({ items: [grid.id, table.id, points.id] })
+    const { status, type, json } = await getData(server, "/services/query/v1/set.json", [
+      ["set", String(set.id)], ["x", "174.75"], ["y", "-41.25"], ["radius", "2000"], ["max_results", "3"],
+      ["with_field_names", "true"]
+    ])
+    expect(status).toBe(200)
+    expect(type).toContain("application/vnd.koordinates.setQuery+json")
+    const layers = json.setQuery.layers as Array<any>
+    expect(layers.map((layer) => [layer.id, layer.title])).toEqual([[grid.id, grid.name], [points.id, points.name]])
+    expect(layers[0].status).toBe("ok")
+    expect(layers[1].features).toHaveLength(3)
+    for (const feature of layers[1].features) {
+      const found = [...server.store.features(points.id)].find((candidate) => candidate.key === feature.id)
+      const [lon, lat] = found?.geometry?.coordinates as [number, number]
+      expect(feature.distance).toBeCloseTo(greatCircle(174.75, -41.25, lon, lat), 1)
+    }
+    const missingSet = await getData(server, "/services/query/v1/set.json", [["x", "174.75"], ["y", "-41.25"]])
+    expect(missingSet.status).toBe(400)
+    const unknown = await getData(server, "/services/query/v1/set.json", [["set", "999999"], ["x", "174.75"], ["y", "-41.25"]])
+    expect(unknown.status).toBe(404)
+    expect(unknown.json.error).toMatch(/999999/)
+  })
+})

@@ -296,13 +296,15 @@ const planRevision = (
   return { at, timestamp, deletes, updates, inserts: rng.int(1, most) }
 }
 
-/** The revisions of a layer, one per published version, oldest first (versions publish in order). */
+/** The revisions of a layer, one per published version, in publish order. */
 const revisionsOf = (layer: LayerRecord, seed: number, count: number): Array<Revision> => {
   const revisions: Array<Revision> = []
   let state = EMPTY
-  for (const version of layer.versions) {
+  const published = layer.versions
+    .flatMap((version) => version.published_at === null ? [] : [{ at: parseMicros(version.published_at) ?? 0, version }])
+    .sort((a, b) => a.at - b.at)
+  for (const { at, version } of published) {
     if (version.published_at === null) continue
-    const at = parseMicros(version.published_at) ?? 0
     const index = revisions.length
     const revision = index === 0
       ? { at, timestamp: version.published_at, deletes: [], updates: [], inserts: count }
