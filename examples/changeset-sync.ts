@@ -53,12 +53,15 @@ const writeCopy = (file: string, features: Iterable<GeoJson.Feature>) => {
 }
 
 /**
- * Brings `file` up to date with layer `layerId` as of `now` (default: this instant), keyed
- * by feature id or by the property `key`.
+ * Brings `file` up to date with layer `layerId` as of `now` (default: this instant; a
+ * timestamp as the service writes it, or a `Date`), keyed by feature id or by the property `key`.
  */
-export const sync = (layerId: number, file: string, options: { readonly key?: string; readonly now?: Date } = {}) =>
+export const sync = (layerId: number, file: string, options: { readonly key?: string; readonly now?: Date | string } = {}) =>
   Effect.gen(function*() {
-    const to = (options.now ?? new Date()).toISOString()
+    // a text instant goes as it is: a Date keeps milliseconds only, and a revision published
+    // at .123456 is after a `to` of .123
+    const now = options.now ?? new Date()
+    const to = typeof now === "string" ? now : now.toISOString()
     const state = fs.existsSync(stateFile(file))
       ? (JSON.parse(fs.readFileSync(stateFile(file), "utf8")) as { readonly to: string })
       : undefined

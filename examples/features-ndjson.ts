@@ -26,9 +26,9 @@ export const toNdjson = <P>(features: Features.Features<P>, file: string) =>
   )
 
 /** The features of `layerId` within a WGS84 box, to `file`. */
-export const bboxToNdjson = (layerId: number, box: Features.BBox["box"], file: string) =>
+export const bboxToNdjson = (layerId: number, box: Features.BBox["box"], file: string, pageSize = 500) =>
   Effect.gen(function*() {
-    const features = Features.layer(layerId).pipe(Features.bbox(box, "EPSG:4326"), Features.srsName("EPSG:4326"), Features.pageSize(500))
+    const features = Features.layer(layerId).pipe(Features.bbox(box, "EPSG:4326"), Features.srsName("EPSG:4326"), Features.pageSize(pageSize))
     const matched = yield* Features.count(features)
     const written = yield* toNdjson(features, file)
     yield* Console.log(`Layer ${layerId}: ${written} of ${matched} matching feature(s) written to ${file}`)

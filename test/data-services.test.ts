@@ -243,3 +243,45 @@ describe("Features against the fake's WFS", () => {
         assert.strictEqual(fake.log.count(), 2, "no request after the interrupt")
       })))
 })
+
+/** The publish timestamps of a layer's published versions, oldest first. */
+const published = (layer: { readonly versions: ReadonlyArray<{ readonly published_at: string | null }> }) =>
+  layer.versions.map((v) => v.published_at).filter((at): at is string => at !== null).sort()
+
+describe("Features.changes against the fake", () => {
+  it.live("from exclusive, to inclusive: the changes of later revisions; applied to the first, they give the current features", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = fake.store.addLayer({ extent, features: 300, publishedVersions: 3, primaryKey: true })
+        const [first, second, third] = published(layer)
+        assert.isDefined(third)
+        // nothing published after the newest revision, and a span ending just before a revision leaves it out
+        assert.lengthOf(yield* Stream.runCollect(Features.changes(layer.id, { from: third!, to: new Date() })), 0)
+        const all = yield* Stream.runCollect(Features.changes(Features.layer(layer.id).pipe(Features.pageSize(100)), { from: "1970-01-01", to: first! }))
+        assert.lengthOf(all, 300)
+        assert.isTrue(all.every((c) => c.change === "INSERT"))
+        const copy = new Map(all.map((c) => [c.feature.id, c.feature.properties]))
+        const later = yield* Stream.runCollect(Features.changes(layer.id, { from: first!, to: third! }))
+        assert.includeMembers([...new Set(later.map((c) => c.change))], ["INSERT", "UPDATE", "DELETE"])
+        assert.isTrue(later.every((c) => !("__change__" in (c.feature.properties ?? {}))))
+        for (const { change, feature } of later) change === "DELETE" ? copy.delete(feature.id) : copy.set(feature.id, feature.properties)
+        assert.deepStrictEqual([...copy].map(([id, properties]) => ({ id, properties })), served(fake, layer.id))
+        const secondOnly = yield* Stream.runCollect(Features.changes(layer.id, { from: first!, to: second! }))
+        const thirdOnly = yield* Stream.runCollect(Features.changes(layer.id, { from: second!, to: third! }))
+        assert.isAbove(secondOnly.length, 0)
+        assert.isBelow(secondOnly.length, 100, "from is exclusive: the first revision's inserts are not repeated")
+        assert.isAbove(thirdOnly.length, 0)
+        const sent = fake.log.entries().map((e) => Object.fromEntries(e.query))
+        assert.isTrue(sent.every((q) => q["typeNames"] === `layer-${layer.id}-changeset` && q["viewparams"]!.startsWith("from:")))
+        keyOnlyInHeader(fake.log.entries())
+      })))
+
+  it.live("a layer without a primary key fails with NoPrimaryKey", () =>
+    withFake((fake) =>
+      Effect.gen(function*() {
+        const layer = fake.store.addLayer({ extent, features: 10, primaryKey: false })
+        const error = yield* Effect.flip(Stream.runCollect(Features.changes(layer.id, { from: "2020-01-01", to: new Date() })))
+        assert.strictEqual(error._tag, "NoPrimaryKey")
+        assert.include(error.message, "primary key")
+      })))
+})

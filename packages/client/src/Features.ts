@@ -652,7 +652,8 @@ export interface ChangeRange {
  * One change: what happened to a feature between the two instants (inserts and updates
  * collapsed by the service, one change per feature) and the feature — its final values,
  * or for a `DELETE` its last ones (geometry often `null`); `__change__` is taken out of its
- * properties.
+ * properties, and an id the service gives as `layer-N-changeset.K` is given as `layer-N.K`,
+ * the id {@link stream} gives the same feature.
  *
  * @example
  * ```ts
@@ -687,7 +688,9 @@ const ChangeProperties = /* @__PURE__ */ Schema.Struct({
   __change__: /* @__PURE__ */ Schema.Literals(["INSERT", "UPDATE", "DELETE"])
 })
 
-const changeDecoder = <P>(properties: Schema.Codec<P, unknown>) => {
+const changeDecoder = <P>(properties: Schema.Codec<P, unknown>, typeName: string) => {
+  const prefix = `${typeName}.`
+  const base = `${typeName.slice(0, -"-changeset".length)}.`
   const feature = GeoJson.feature(properties)
   const marked = decodeWith(GeoJson.feature(GeoJson.AnyProperties))
   const change = Schema.decodeUnknownEffect(ChangeProperties)
@@ -701,7 +704,11 @@ const changeDecoder = <P>(properties: Schema.Codec<P, unknown>) => {
           Effect.mapError(change(item.properties ?? {}), (error) =>
             Http.unexpected(reply.response, at(issuePath(error.issue)), `Not a change row: ${Http.excerpt(error.message)}`)),
           ({ __change__ }) =>
-            Effect.mapBoth(decode({ ...item, properties: rest }), {
+            Effect.mapBoth(decode({
+              ...item,
+              ...(typeof item.id === "string" && item.id.startsWith(prefix) ? { id: base + item.id.slice(prefix.length) } : {}),
+              properties: rest
+            }), {
               onFailure: (error) => Http.unexpected(reply.response, `features[${index}]${issuePath(error.issue).replace(/^(?=[^[])/, ".")}`, Http.excerpt(error.message)),
               onSuccess: (decoded): Change<P> => ({ change: __change__, feature: decoded })
             })
@@ -747,7 +754,7 @@ export const changes = <P = Readonly<Record<string, unknown>>>(
         typeName,
         request: (startIndex, count) =>
           getFeature(origin, baseParams(self, typeName, [viewparams, ["count", String(count)], ["startIndex", String(startIndex)]])),
-        decode: changeDecoder(self.properties),
+        decode: changeDecoder(self.properties, typeName),
         pageSize: self.pageSize,
         limit: self.limit,
         prefetch: self.prefetch
