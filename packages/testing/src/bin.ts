@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * Command line entry of the fake Koordinates API server, for demos and manual testing:
- * `fake-koordinates --port 8080 --token TOKEN --catalog 500 --seed 1`.
+ * `fake-koordinates --port 8080 --token TOKEN --catalog 500 --seed 1 --features 100000`
+ * (`--features N` adds a point layer of N generated features, with a primary key, for the data services).
  */
 import { parseArgs } from "node:util"
 import { ALL_SCOPES, startServer } from "./server/index.ts"
 
-const usage = "usage: fake-koordinates [--port 8080] [--token test-token] [--catalog 500] [--seed 1]"
+const usage = "usage: fake-koordinates [--port 8080] [--token test-token] [--catalog 500] [--seed 1] [--features N]"
 
 const integer = (name: string, value: string): number => {
   if (!/^\d+$/.test(value)) {
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     token: { type: "string", default: "test-token" },
     catalog: { type: "string", default: "500" },
     seed: { type: "string", default: "1" },
+    features: { type: "string" },
     help: { type: "boolean", short: "h", default: false }
   }
 })
@@ -41,6 +43,11 @@ const server = await startServer({
 console.log(`Fake Koordinates API listening on ${server.origin}/services/api/v1/`)
 console.log(`Token: ${values.token} (all scopes); ${server.store.catalogItems().length} catalog items`)
 console.log(`KOORDINATES_HOST=${server.origin} KOORDINATES_TOKEN=${values.token}`)
+if (values.features !== undefined) {
+  const count = integer("features", values.features)
+  const layer = server.store.addLayer({ name: "Generated Points", features: count, geometryType: "point", primaryKey: true })
+  console.log(`Feature layer ${layer.id}: ${count} features (WFS typeNames=layer-${layer.id}, changesets layer-${layer.id}-changeset)`)
+}
 const { username, password } = server.store.defaultCredentials
 console.log(`Sign in for new tokens (POST /tokens/): ${username} / ${password}`)
 
