@@ -18,7 +18,9 @@ import { once } from "node:events"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { createInterface } from "node:readline"
+import * as Stream from "effect/Stream"
 import * as Catalog from "@koordinates-effect/client/Catalog"
+import * as Features from "@koordinates-effect/client/Features"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Query from "@koordinates-effect/client/Query"
@@ -27,16 +29,25 @@ const rounds = Number(process.env["BENCH_ROUNDS"] ?? 9)
 const pythonRounds = Math.min(rounds, 5)
 const catalogSize = 10_000
 const token = "test-token"
+const featureCount = 100_000
+const featurePage = 10_000
 
 // the fake runs in its own process, so its work is not counted against either side
 const fake = spawn(process.execPath, [
   new URL("../../packages/testing/dist/bin.js", import.meta.url).pathname,
-  "--port", "0", "--catalog", String(catalogSize), "--seed", "7", "--token", token
+  "--port", "0", "--catalog", String(catalogSize), "--seed", "7", "--token", token, "--features", String(featureCount)
 ], { stdio: ["ignore", "pipe", "inherit"] })
 const lines = createInterface({ input: fake.stdout })
 const [firstLine] = (await once(lines, "line")) as [string]
 const origin = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0]
 if (origin === undefined) throw new Error(`Unexpected first line from the fake: ${firstLine}`)
+// the layer of generated features is announced a few lines on
+let featureLayer: number | undefined
+for await (const line of lines) {
+  featureLayer = Number(/^Feature layer (\d+):/.exec(line)?.[1] ?? Number.NaN)
+  if (Number.isInteger(featureLayer)) break
+}
+if (featureLayer === undefined || !Number.isInteger(featureLayer)) throw new Error("The fake announced no feature layer")
 lines.close()
 
 const root = `${origin}/services/api/v1.x`
@@ -59,6 +70,18 @@ const rawCatalog = async (pageSize: number): Promise<number> => {
     url = /<([^>]*)>;\s*rel="page-next"/.exec(response.headers.get("link") ?? "")?.[1]
   }
   return items
+}
+
+/** Every page of the feature layer by count/startIndex, each JSON.parse'd, until a short page. */
+const rawFeatures = async (): Promise<number> => {
+  let features = 0
+  for (let start = 0; ; start += featurePage) {
+    const url = `${origin}/services/wfs?service=WFS&version=2.0.0&request=GetFeature&typeNames=layer-${featureLayer}` +
+      `&outputFormat=application%2Fjson&count=${featurePage}&startIndex=${start}`
+    const page = (await (await fetch(url, { headers })).json()) as { readonly features: ReadonlyArray<unknown> }
+    features += page.features.length
+    if (page.features.length < featurePage) return features
+  }
 }
 
 const collectCatalog = (pageSize: number, prefetch: boolean) => () =>
@@ -97,6 +120,11 @@ const scenarios: ReadonlyArray<{
       for (const id of layerIds) await (await fetch(`${root}/layers/${id}/`, { headers })).json()
     },
     client: () => runOnUndici(Effect.forEach(layerIds, (id) => Layers.get(id), { discard: true }))
+  },
+  {
+    name: `stream ${featureCount.toLocaleString("en")} features through WFS, ${featurePage.toLocaleString("en")} per page (Features: GeoJSON decoded)`,
+    raw: rawFeatures,
+    client: () => run(Stream.runCount(Features.stream(Features.layer(featureLayer).pipe(Features.pageSize(featurePage)))))
   },
   {
     name: "count the catalog 200 times (HEAD)",

@@ -49,6 +49,7 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { type CallError, ClientValidationError, NoPrimaryKey, ServiceException } from "./Errors.ts"
 import * as GeoJson from "./GeoJson.ts"
 import { Koordinates } from "./Koordinates.ts"
+import * as FastGeoJson from "./internal/geojson.ts"
 import * as Http from "./internal/http.ts"
 import { issuePath } from "./internal/schema.ts"
 import * as Validate from "./internal/validate.ts"
@@ -537,6 +538,19 @@ const decodeWith = <A>(schema: Schema.Codec<A, unknown>) => {
     )
 }
 
+/**
+ * Decodes a page's features with their properties' schema: with any properties, through
+ * the fast reading (the schema only for a page it refuses, to say where it is wrong).
+ */
+const featuresDecoder = <P>(properties: Schema.Codec<P, unknown>) => {
+  const slow = decodeWith(GeoJson.feature(properties))
+  if (properties !== (GeoJson.AnyProperties as unknown)) return slow
+  return (reply: Reply, features: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<GeoJson.Feature<P>>, Http.RequestError> => {
+    const read = FastGeoJson.features(features)
+    return read === undefined ? slow(reply, features) : Effect.succeed(read as unknown as ReadonlyArray<GeoJson.Feature<P>>)
+  }
+}
+
 const getFeature = (origin: string, params: Http.Params): Http.ApiRequest => ({
   method: "GET",
   path: `${origin}/services/wfs`,
@@ -571,7 +585,7 @@ export const stream = <P>(self: Features<P>): Stream.Stream<GeoJson.Feature<P>, 
       typeName: typeNameOf(self),
       request: (startIndex, count) =>
         getFeature(origin, baseParams(self, typeNameOf(self), [["count", String(count)], ["startIndex", String(startIndex)]])),
-      decode: decodeWith(GeoJson.feature(self.properties)),
+      decode: featuresDecoder(self.properties),
       pageSize: self.pageSize,
       limit: self.limit,
       prefetch: self.prefetch
@@ -692,9 +706,11 @@ const changeDecoder = <P>(properties: Schema.Codec<P, unknown>, typeName: string
   const prefix = `${typeName}.`
   const base = `${typeName.slice(0, -"-changeset".length)}.`
   const feature = GeoJson.feature(properties)
-  const marked = decodeWith(GeoJson.feature(GeoJson.AnyProperties))
+  const marked = featuresDecoder(GeoJson.AnyProperties)
   const change = Schema.decodeUnknownEffect(ChangeProperties)
-  const decode = Schema.decodeUnknownEffect(feature)
+  const decode = properties === (GeoJson.AnyProperties as unknown)
+    ? (value: GeoJson.Feature) => Effect.succeed(value as unknown as GeoJson.Feature<P>)
+    : Schema.decodeUnknownEffect(feature)
   return (reply: Reply, features: ReadonlyArray<unknown>): Effect.Effect<ReadonlyArray<Change<P>>, FeaturesError> =>
     Effect.flatMap(marked(reply, features), (plain) =>
       Effect.forEach(plain, (item, index) => {
