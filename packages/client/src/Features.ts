@@ -40,10 +40,12 @@
  */
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { type CallError, ClientValidationError, NoPrimaryKey, ServiceException } from "./Errors.ts"
@@ -481,9 +483,16 @@ const paged = <A>(paging: Paging<A>): Stream.Stream<A, FeaturesError, Koordinate
     const scope = yield* Effect.scope
     const read = (startIndex: number, count: number) => fetchPage(paging.request(startIndex, count))
     const ask = (delivered: number) => Math.min(paging.pageSize, (paging.limit ?? Infinity) - delivered)
+    // Ahead: started at once in a scope of its own, closed (and so dropped from the
+    // stream's scope, reply and all) once joined: a long stream holds no finished pages.
     const ahead = (pending: Effect.Effect<Reply, FeaturesError, Koordinates>) =>
       paging.prefetch
-        ? Effect.forkIn(pending, scope, { startImmediately: true }).pipe(Effect.map(Fiber.join), Effect.tap(Effect.yieldNow))
+        ? Effect.gen(function*() {
+          const own = yield* Scope.fork(scope)
+          const fiber = yield* Effect.forkIn(pending, own, { startImmediately: true })
+          yield* Effect.yieldNow
+          return Effect.ensuring(Fiber.join(fiber), Scope.close(own, Exit.void))
+        })
         : Effect.succeed(pending)
     const first = ask(0)
     return Stream.paginate<Step, A, FeaturesError, Koordinates>(
