@@ -14,7 +14,6 @@ import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { spawn, spawnSync } from "node:child_process"
-import { once } from "node:events"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { createInterface } from "node:readline"
@@ -38,16 +37,15 @@ const fake = spawn(process.execPath, [
   "--port", "0", "--catalog", String(catalogSize), "--seed", "7", "--token", token, "--features", String(featureCount)
 ], { stdio: ["ignore", "pipe", "inherit"] })
 const lines = createInterface({ input: fake.stdout })
-const [firstLine] = (await once(lines, "line")) as [string]
-const origin = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0]
-if (origin === undefined) throw new Error(`Unexpected first line from the fake: ${firstLine}`)
-// the layer of generated features is announced a few lines on
-let featureLayer: number | undefined
+// the origin comes first; the layer of generated features is announced a few lines on
+let origin: string | undefined
+let featureLayer = Number.NaN
 for await (const line of lines) {
+  origin ??= /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0]
   featureLayer = Number(/^Feature layer (\d+):/.exec(line)?.[1] ?? Number.NaN)
   if (Number.isInteger(featureLayer)) break
 }
-if (featureLayer === undefined || !Number.isInteger(featureLayer)) throw new Error("The fake announced no feature layer")
+if (origin === undefined || !Number.isInteger(featureLayer)) throw new Error("The fake did not announce its origin and feature layer")
 lines.close()
 
 const root = `${origin}/services/api/v1.x`

@@ -752,7 +752,8 @@ const noKey = (message: string) => /primary key/i.test(message)
  * filter, box, properties, CRS, page size and schema. A `Date` is sent as UTC ISO text; a
  * text instant as it is. A bad instant, or `from` after `to`, is a `ClientValidationError`
  * before any request; a layer without a primary key (which has no changesets) fails with
- * `NoPrimaryKey`.
+ * `NoPrimaryKey` — recognised by a 4xx refusal whose text names the primary key, as the
+ * form of that refusal is not documented.
  *
  * @example
  * ```ts
