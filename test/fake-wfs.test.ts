@@ -156,6 +156,25 @@ describe("WFS GetFeature", () => {
     expect(rows[1]).toMatch(/POINT \(174\.\d+ -41\.\d+\)$/)
   })
 
+  it("serves tables as rows without geometry; layers never published are unknown", async () => {
+    setUp()
+    const table = server.store.addLayer({ kind: "table", features: 25 })
+    const rows = await getFeature(server, `table-${table.id}`, [["count", "30"]])
+    expect(rows.status).toBe(200)
+    expect(rows.json.numberMatched).toBe(25)
+    expect(rows.json.features.every((row: any) => row.geometry === null)).toBe(true)
+    expect(rows.json.features.map((row: any) => row.id)).toEqual(
+      [...server.store.features(table.id)].map((row) => `table-${table.id}.${row.key}`)
+    )
+    expect((await getFeature(server, `layer-${table.id}`)).status).toBe(400)
+    const draft = server.store.addLayer({ publishedVersions: 0 })
+    const unknown = await getFeature(server, `layer-${draft.id}`)
+    expect(unknown.status).toBe(400)
+    expect(unknown.text).toContain("unknown")
+    const hits = await getFeature(server, `layer-${layer.id}`, [["resultType", "hits"]])
+    expect(hits.json).toMatchObject({ numberMatched: 123, numberReturned: 0, features: [] })
+  })
+
   it("takes the key in the path, in the query or in the Authorization header, and the per-layer path", async () => {
     setUp()
     const params = [["request", "GetFeature"], ["typeNames", `layer-${layer.id}`], ["outputFormat", "application/json"], ["count", "1"]] as const

@@ -28,16 +28,28 @@ import {
   within
 } from "./Geometry.ts"
 
-/** A feature as filters see it: attributes by name, and its WGS84 geometry. */
+/**
+ * A feature as filters see it: attributes by name, and its WGS84 geometry.
+ *
+ * @since 0.2.0
+ */
 export interface Filterable {
   readonly properties: Readonly<Record<string, string | number | null>>
   readonly geometry: Geometry | null
 }
 
-/** A compiled filter. */
+/**
+ * A compiled filter.
+ *
+ * @since 0.2.0
+ */
 export type Predicate = (feature: Filterable) => boolean
 
-/** A filter that does not parse, or names an unknown attribute. */
+/**
+ * A filter that does not parse, or names an unknown attribute.
+ *
+ * @since 0.2.0
+ */
 export class CqlError extends Error {}
 
 type Token =
@@ -129,7 +141,11 @@ const likeRegex = (pattern: string, caseless: boolean): RegExp =>
     caseless ? "is" : "s"
   )
 
-/** The columns a filter may name: attributes, and the geometry column. */
+/**
+ * The columns a filter may name: attributes, and the geometry column.
+ *
+ * @since 0.2.0
+ */
 export interface Columns {
   readonly attributes: ReadonlyArray<string>
   readonly geometry: string
@@ -440,5 +456,9 @@ class Parser {
 const describe = (token: Token): string =>
   token.kind === "number" ? String(token.value) : token.kind === "string" ? `'${token.text}'` : `"${token.text}"`
 
-/** Compiles a CQL filter against a layer's columns; throws {@link CqlError} when it does not parse. */
+/**
+ * Compiles a CQL filter against a layer's columns; throws {@link CqlError} when it does not parse.
+ *
+ * @since 0.2.0
+ */
 export const compileCql = (source: string, columns: Columns): Predicate => new Parser(source, columns).parse()

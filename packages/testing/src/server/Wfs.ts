@@ -107,7 +107,11 @@ const requestedType = (params: Params, pathName: string | undefined) => {
   return { name, text: given, locator }
 }
 
-/** Answers a WFS request; `pathName` is the type name of a `/wfs/{typeName}` path. */
+/**
+ * Answers a WFS request; `pathName` is the type name of a `/wfs/{typeName}` path.
+ *
+ * @since 0.2.0
+ */
 export const handle = (context: ServiceContext, pathName: string | undefined): Reply => {
   const params = paramsOf(context)
   const service = params.get("service")
