@@ -103,7 +103,7 @@ describe("vector query", () => {
     expect(failed.status).toBe(200)
     expect(failed.text).toMatch(/^show\(".*x.*"\);$/)
     const zipped = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
-      const search = new URLSearchParams([["key", "test-token"], ...params]).toString()
+      const search = new URLSearchParams([["key", "test-token"], ...params.map(([name, value]) => [name, value])]).toString()
       get(`${server.origin}${VECTOR}?${search}`, { headers: { "accept-encoding": "gzip" } }, (response) => {
         const chunks: Array<Buffer> = []
         response.on("data", (chunk: Buffer) => chunks.push(chunk))
