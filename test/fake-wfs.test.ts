@@ -100,6 +100,19 @@ describe("WFS GetFeature", () => {
       expect(status, filter).toBe(200)
       expect(keys(json), filter).toEqual(all.filter(test).map((feature) => feature.key))
     }
+    // the same in OGC filter XML
+    const ogc = `<?xml version="1.0"?><fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0" xmlns:gml="http://www.opengis.net/gml/3.2">` +
+      `<fes:And><fes:PropertyIsGreaterThanOrEqualTo><fes:ValueReference>${key}</fes:ValueReference><fes:Literal>10</fes:Literal>` +
+      `</fes:PropertyIsGreaterThanOrEqualTo><fes:BBOX><fes:ValueReference>${layer.data.geometry_field}</fes:ValueReference>` +
+      `<gml:Envelope srsName="urn:ogc:def:crs:EPSG::4326"><gml:lowerCorner>${box[1]} ${box[0]}</gml:lowerCorner>` +
+      `<gml:upperCorner>${box[3]} ${box[2]}</gml:upperCorner></gml:Envelope></fes:BBOX></fes:And></fes:Filter>`
+    const xml = await getFeature(server, `layer-${layer.id}`, [["filter", ogc]])
+    expect(xml.status, xml.text.slice(0, 400)).toBe(200)
+    expect(keys(xml.json)).toEqual(inside.filter((k) => k >= 10))
+    const like = `<Filter><PropertyIsLike wildCard="*" singleChar="." escapeChar="!"><PropertyName>${text}</PropertyName>` +
+      `<Literal>${value.slice(0, 2)}*</Literal></PropertyIsLike></Filter>`
+    expect(keys((await getFeature(server, `layer-${layer.id}`, [["filter", like]])).json))
+      .toEqual(all.filter((f) => String(f.properties[text] ?? "\u0000").startsWith(value.slice(0, 2))).map((f) => f.key))
     // a page of a filtered query
     const page = await getFeature(server, `layer-${layer.id}`, [["cql_filter", `${key} > 50`], ["count", "5"], ["startIndex", "5"]])
     expect(keys(page.json)).toEqual([56, 57, 58, 59, 60].filter((k) => all.some((f) => f.key === k)).slice(0, 5))
@@ -207,6 +220,8 @@ describe("WFS GetFeature", () => {
       [[["cql_filter", `${key.toUpperCase()}X = 1`]], "InvalidParameterValue", "cql_filter"],
       [[["cql_filter", `${key} = `]], "InvalidParameterValue", "cql_filter"],
       [[["outputFormat", "GML3"]], "InvalidParameterValue", "outputFormat"],
+      [[["filter", "<Filter><PropertyIsEqualTo>"]], "InvalidParameterValue", "filter"],
+      [[["filter", "<Filter><Beyond/></Filter>"]], "InvalidParameterValue", "filter"],
       [[["propertyName", "nope"]], "InvalidParameterValue", "propertyName"],
       [[["request", "Transaction"]], "OperationNotSupported", "request"],
       [[["version", "3.0.0"]], "VersionNegotiationFailed", "version"]

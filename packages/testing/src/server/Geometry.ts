@@ -335,12 +335,18 @@ export const mapGeometry = (geometry: Geometry, f: (position: Position) => Posit
  * The EPSG code a CRS name stands for (`EPSG:2193`, `urn:ogc:def:crs:EPSG::2193`,
  * `http://www.opengis.net/def/crs/EPSG/0/2193`, `…/gml/srs/epsg.xml#2193`, `CRS:84`), and
  * whether it is an EPSG-registry axis-order form (the URN and URI forms: latitude first in
- * EPSG:4326, northing first in EPSG:2193); undefined when it is none of these.
+ * EPSG:4326, northing first in EPSG:2193); undefined when it is none of these. NZGD2000
+ * (EPSG:4167) is read as EPSG:4326.
  *
  * @since 0.2.0
  */
 export const parseCrs = (name: string): { readonly epsg: number; readonly registryAxes: boolean } | undefined => {
-  const text = name.trim()
+  const found = crsOf(name.trim())
+  // NZGD2000 geographic (4167) coincides with WGS84 to well under a metre
+  return found?.epsg === 4167 ? { ...found, epsg: 4326 } : found
+}
+
+const crsOf = (text: string): { readonly epsg: number; readonly registryAxes: boolean } | undefined => {
   if (/^CRS:84$/i.test(text)) return { epsg: 4326, registryAxes: false }
   const short = /^EPSG:(\d+)$/i.exec(text)
   if (short) return { epsg: Number(short[1]), registryAxes: false }
