@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest"
 import type { LayerRecord } from "../packages/testing/src/server/index.ts"
 import { getData } from "./support/data.ts"
-import { useServer } from "./support/raw.ts"
+import { call, useServer } from "./support/raw.ts"
 
 type Rows = Map<string, { readonly properties: Record<string, unknown>; readonly geometry: unknown }>
 
@@ -140,6 +140,36 @@ describe("WFS changesets", () => {
     ])
     expect(rows.json.features).toHaveLength(12)
     expect(rows.json.features.every((row: any) => row.geometry === null && row.properties.__change__ === "INSERT")).toBe(true)
+  })
+
+  it("makes a revision of each version published through the API", async () => {
+    const fresh = server.store.addLayer({ features: 30, primaryKey: true })
+    const before = server.store.featureCount(fresh.id)
+    const draft = await call(server, `/layers/${fresh.id}/versions/`, { method: "POST" })
+    expect(draft.status).toBe(201)
+    await draft.arrayBuffer()
+    const version = fresh.versions.at(-1)?.id
+    server.store.completeImports()
+    const published = await call(server, `/layers/${fresh.id}/versions/${version}/publish/`, { method: "POST" })
+    await published.arrayBuffer()
+    expect(published.status).toBeLessThan(300)
+    for (let attempt = 0; attempt < 100 && fresh.versions.at(-1)?.published_at === null; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      server.store.settle()
+    }
+    const at = fresh.versions.at(-1)?.published_at as string
+    expect(at).not.toBeNull()
+    const previous = fresh.versions.at(-2)?.published_at as string
+    const { json } = await getData(server, "/services/wfs", [
+      ["request", "GetFeature"], ["outputFormat", "json"], ["typeNames", `layer-${fresh.id}-changeset`],
+      ["viewparams", `from:${previous};to:${at}`]
+    ])
+    expect(json.features.length).toBeGreaterThan(0)
+    const delta = json.features.reduce(
+      (sum: number, row: any) => sum + (row.properties.__change__ === "INSERT" ? 1 : row.properties.__change__ === "DELETE" ? -1 : 0),
+      0
+    )
+    expect(server.store.featureCount(fresh.id)).toBe(before + delta)
   })
 
   it("refuses layers without a primary key, and missing or bad viewparams", async () => {

@@ -3,6 +3,8 @@
  * distances, radius, max_results, nearest first, repeated `layer`, field names, geometry),
  * raster and set queries, the vendor Accept type, JSONP, and the documented errors.
  */
+import { get } from "node:http"
+import { gunzipSync } from "node:zlib"
 import { describe, expect, it } from "vitest"
 import type { LayerRecord } from "../packages/testing/src/server/index.ts"
 import { rectangle } from "../packages/testing/src/server/Generate.ts"
@@ -100,6 +102,16 @@ describe("vector query", () => {
     const failed = await query([["layer", String(points.id)], ["x", "500"], ["y", "-41"], ["callback", "show"]])
     expect(failed.status).toBe(200)
     expect(failed.text).toMatch(/^show\(".*x.*"\);$/)
+    const zipped = await new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      const search = new URLSearchParams([["key", "test-token"], ...params.map(([name, value]) => [name, value])]).toString()
+      get(`${server.origin}${VECTOR}?${search}`, { headers: { "accept-encoding": "gzip" } }, (response) => {
+        const chunks: Array<Buffer> = []
+        response.on("data", (chunk: Buffer) => chunks.push(chunk))
+        response.on("end", () => resolve({ encoding: response.headers["content-encoding"], body: Buffer.concat(chunks) }))
+      }).on("error", reject)
+    })
+    expect(zipped.encoding).toBe("gzip")
+    expect(JSON.parse(gunzipSync(zipped.body).toString("utf8"))).toEqual(plain.json)
     const header = await getData(server, VECTOR, params, { key: null, headers: { authorization: "key test-token" } })
     expect(header.status).toBe(200)
     const matrix = await getData(server, `/services;key=test-token/query/v1/vector.json`, params, { key: null })

@@ -100,6 +100,19 @@ describe("WFS GetFeature", () => {
       expect(status, filter).toBe(200)
       expect(keys(json), filter).toEqual(all.filter(test).map((feature) => feature.key))
     }
+    // the same in OGC filter XML
+    const ogc = `<?xml version="1.0"?><fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0" xmlns:gml="http://www.opengis.net/gml/3.2">` +
+      `<fes:And><fes:PropertyIsGreaterThanOrEqualTo><fes:ValueReference>${key}</fes:ValueReference><fes:Literal>10</fes:Literal>` +
+      `</fes:PropertyIsGreaterThanOrEqualTo><fes:BBOX><fes:ValueReference>${layer.data.geometry_field}</fes:ValueReference>` +
+      `<gml:Envelope srsName="urn:ogc:def:crs:EPSG::4326"><gml:lowerCorner>${box[1]} ${box[0]}</gml:lowerCorner>` +
+      `<gml:upperCorner>${box[3]} ${box[2]}</gml:upperCorner></gml:Envelope></fes:BBOX></fes:And></fes:Filter>`
+    const xml = await getFeature(server, `layer-${layer.id}`, [["filter", ogc]])
+    expect(xml.status, xml.text.slice(0, 400)).toBe(200)
+    expect(keys(xml.json)).toEqual(inside.filter((k) => k >= 10))
+    const like = `<Filter><PropertyIsLike wildCard="*" singleChar="." escapeChar="!"><PropertyName>${text}</PropertyName>` +
+      `<Literal>${value.slice(0, 2)}*</Literal></PropertyIsLike></Filter>`
+    expect(keys((await getFeature(server, `layer-${layer.id}`, [["filter", like]])).json))
+      .toEqual(all.filter((f) => String(f.properties[text] ?? "\u0000").startsWith(value.slice(0, 2))).map((f) => f.key))
     // a page of a filtered query
     const page = await getFeature(server, `layer-${layer.id}`, [["cql_filter", `${key} > 50`], ["count", "5"], ["startIndex", "5"]])
     expect(keys(page.json)).toEqual([56, 57, 58, 59, 60].filter((k) => all.some((f) => f.key === k)).slice(0, 5))
@@ -156,6 +169,25 @@ describe("WFS GetFeature", () => {
     expect(rows[1]).toMatch(/POINT \(174\.\d+ -41\.\d+\)$/)
   })
 
+  it("serves tables as rows without geometry; layers never published are unknown", async () => {
+    setUp()
+    const table = server.store.addLayer({ kind: "table", features: 25 })
+    const rows = await getFeature(server, `table-${table.id}`, [["count", "30"]])
+    expect(rows.status).toBe(200)
+    expect(rows.json.numberMatched).toBe(25)
+    expect(rows.json.features.every((row: any) => row.geometry === null)).toBe(true)
+    expect(rows.json.features.map((row: any) => row.id)).toEqual(
+      [...server.store.features(table.id)].map((row) => `table-${table.id}.${row.key}`)
+    )
+    expect((await getFeature(server, `layer-${table.id}`)).status).toBe(400)
+    const draft = server.store.addLayer({ publishedVersions: 0 })
+    const unknown = await getFeature(server, `layer-${draft.id}`)
+    expect(unknown.status).toBe(400)
+    expect(unknown.text).toContain("unknown")
+    const hits = await getFeature(server, `layer-${layer.id}`, [["resultType", "hits"]])
+    expect(hits.json).toMatchObject({ numberMatched: 123, numberReturned: 0, features: [] })
+  })
+
   it("takes the key in the path, in the query or in the Authorization header, and the per-layer path", async () => {
     setUp()
     const params = [["request", "GetFeature"], ["typeNames", `layer-${layer.id}`], ["outputFormat", "application/json"], ["count", "1"]] as const
@@ -188,6 +220,8 @@ describe("WFS GetFeature", () => {
       [[["cql_filter", `${key.toUpperCase()}X = 1`]], "InvalidParameterValue", "cql_filter"],
       [[["cql_filter", `${key} = `]], "InvalidParameterValue", "cql_filter"],
       [[["outputFormat", "GML3"]], "InvalidParameterValue", "outputFormat"],
+      [[["filter", "<Filter><PropertyIsEqualTo>"]], "InvalidParameterValue", "filter"],
+      [[["filter", "<Filter><Beyond/></Filter>"]], "InvalidParameterValue", "filter"],
       [[["propertyName", "nope"]], "InvalidParameterValue", "propertyName"],
       [[["request", "Transaction"]], "OperationNotSupported", "request"],
       [[["version", "3.0.0"]], "VersionNegotiationFailed", "version"]

@@ -14,6 +14,9 @@
  * Attribute names are case-sensitive: an unknown one is an error, as on the real service.
  * Geometry literals are longitude/latitude (EPSG:4326) unless an SRID or CRS says otherwise;
  * a URN CRS of BBOX (`urn:ogc:def:crs:EPSG::4326`) is in EPSG-registry axis order.
+ *
+ * OGC filter XML (`filter=`) is translated to the same language: `And`, `Or`, `Not`, the
+ * `PropertyIs…` comparisons, `PropertyIsLike`, `PropertyIsNull`, `PropertyIsBetween`, `BBOX`.
  */
 import {
   boxPolygon,
@@ -28,16 +31,28 @@ import {
   within
 } from "./Geometry.ts"
 
-/** A feature as filters see it: attributes by name, and its WGS84 geometry. */
+/**
+ * A feature as filters see it: attributes by name, and its WGS84 geometry.
+ *
+ * @since 0.2.0
+ */
 export interface Filterable {
   readonly properties: Readonly<Record<string, string | number | null>>
   readonly geometry: Geometry | null
 }
 
-/** A compiled filter. */
+/**
+ * A compiled filter.
+ *
+ * @since 0.2.0
+ */
 export type Predicate = (feature: Filterable) => boolean
 
-/** A filter that does not parse, or names an unknown attribute. */
+/**
+ * A filter that does not parse, or names an unknown attribute.
+ *
+ * @since 0.2.0
+ */
 export class CqlError extends Error {}
 
 type Token =
@@ -129,7 +144,11 @@ const likeRegex = (pattern: string, caseless: boolean): RegExp =>
     caseless ? "is" : "s"
   )
 
-/** The columns a filter may name: attributes, and the geometry column. */
+/**
+ * The columns a filter may name: attributes, and the geometry column.
+ *
+ * @since 0.2.0
+ */
 export interface Columns {
   readonly attributes: ReadonlyArray<string>
   readonly geometry: string
@@ -440,5 +459,140 @@ class Parser {
 const describe = (token: Token): string =>
   token.kind === "number" ? String(token.value) : token.kind === "string" ? `'${token.text}'` : `"${token.text}"`
 
-/** Compiles a CQL filter against a layer's columns; throws {@link CqlError} when it does not parse. */
+/**
+ * Compiles a CQL filter against a layer's columns; throws {@link CqlError} when it does not parse.
+ *
+ * @since 0.2.0
+ */
 export const compileCql = (source: string, columns: Columns): Predicate => new Parser(source, columns).parse()
+
+/** An element of a parsed XML document: its local name (no prefix), attributes, children and text. */
+interface XmlElement {
+  readonly name: string
+  readonly attributes: Readonly<Record<string, string>>
+  readonly children: Array<XmlElement>
+  text: string
+}
+
+const unescapeXml = (text: string): string =>
+  text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", "\"").replaceAll("&apos;", "'")
+    .replaceAll("&amp;", "&")
+
+const localName = (name: string): string => name.slice(name.indexOf(":") + 1)
+
+/** Parses the elements of a small XML document (no DTDs, no CDATA); throws {@link CqlError} when it is not well formed. */
+const parseXml = (source: string): XmlElement => {
+  const root: XmlElement = { name: "#root", attributes: {}, children: [], text: "" }
+  const stack: Array<XmlElement> = [root]
+  const tag = /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<(\/?)([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g
+  let consumed = 0
+  for (const match of source.matchAll(tag)) {
+    if (match.index !== consumed) break
+    consumed += match[0].length
+    const [, closing, name, attributeText, selfClosing, text] = match
+    const top = stack.at(-1) as XmlElement
+    if (text !== undefined) {
+      top.text += unescapeXml(text)
+      continue
+    }
+    if (name === undefined) continue
+    if (closing === "/") {
+      if (stack.length < 2 || top.name !== localName(name)) throw new CqlError(`Unexpected </${name}> in filter.`)
+      stack.pop()
+      continue
+    }
+    const attributes: Record<string, string> = {}
+    for (const pair of (attributeText ?? "").matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
+      attributes[localName(pair[1] as string)] = unescapeXml(pair[2] ?? pair[3] ?? "")
+    }
+    const element: XmlElement = { name: localName(name), attributes, children: [], text: "" }
+    top.children.push(element)
+    if (selfClosing !== "/") stack.push(element)
+  }
+  if (consumed !== source.length || stack.length !== 1) throw new CqlError("The filter is not well-formed XML.")
+  return root
+}
+
+const quote = (text: string): string => `'${text.replaceAll("'", "''")}'`
+
+const COMPARISONS: Readonly<Record<string, string>> = {
+  PropertyIsEqualTo: "=",
+  PropertyIsNotEqualTo: "<>",
+  PropertyIsLessThan: "<",
+  PropertyIsGreaterThan: ">",
+  PropertyIsLessThanOrEqualTo: "<=",
+  PropertyIsGreaterThanOrEqualTo: ">="
+}
+
+/** The CQL of one OGC filter element. */
+const filterCql = (element: XmlElement): string => {
+  const child = (name: string) => element.children.find((candidate) => candidate.name === name)
+  const property = () => {
+    const found = child("ValueReference") ?? child("PropertyName")
+    if (found === undefined) throw new CqlError(`${element.name} needs a ValueReference (or PropertyName).`)
+    return `"${found.text.trim()}"`
+  }
+  const literal = (from: XmlElement = element) => {
+    const found = from.children.find((candidate) => candidate.name === "Literal")
+    if (found === undefined) throw new CqlError(`${element.name} needs a Literal.`)
+    return quote(found.text.trim())
+  }
+  switch (element.name) {
+    case "Filter":
+    case "#root": {
+      const [only] = element.children
+      if (only === undefined || element.children.length !== 1) throw new CqlError("A filter holds exactly one operator.")
+      return filterCql(only)
+    }
+    case "And":
+    case "Or":
+      if (element.children.length < 2) throw new CqlError(`${element.name} needs two operands or more.`)
+      return `(${element.children.map(filterCql).join(` ${element.name.toUpperCase()} `)})`
+    case "Not":
+      return `NOT (${filterCql(element.children[0] ?? element)})`
+    case "PropertyIsNull":
+      return `${property()} IS NULL`
+    case "PropertyIsLike": {
+      const { wildCard = "*", singleChar = ".", escapeChar = "!" } = element.attributes
+      let pattern = ""
+      const text = literal().slice(1, -1).replaceAll("''", "'")
+      for (let index = 0; index < text.length; index++) {
+        const char = text[index] as string
+        if (char === escapeChar && index + 1 < text.length) pattern += text[++index]
+        else if (char === wildCard) pattern += "%"
+        else if (char === singleChar) pattern += "_"
+        else pattern += char
+      }
+      return `${property()} ${element.attributes["matchCase"] === "false" ? "ILIKE" : "LIKE"} ${quote(pattern)}`
+    }
+    case "PropertyIsBetween": {
+      const low = child("LowerBoundary")
+      const high = child("UpperBoundary")
+      if (low === undefined || high === undefined) throw new CqlError("PropertyIsBetween needs LowerBoundary and UpperBoundary.")
+      return `${property()} BETWEEN ${literal(low)} AND ${literal(high)}`
+    }
+    case "BBOX": {
+      const envelope = element.children.find((candidate) => candidate.name === "Envelope")
+      const corner = (name: string) => envelope?.children.find((candidate) => candidate.name === name)?.text.trim().split(/\s+/)
+      const lower = corner("lowerCorner")
+      const upper = corner("upperCorner")
+      if (lower?.length !== 2 || upper?.length !== 2) throw new CqlError("BBOX needs a gml:Envelope with lowerCorner and upperCorner.")
+      const srs = envelope?.attributes["srsName"]
+      return `BBOX(${property()}, ${[...lower, ...upper].join(", ")}${srs === undefined ? "" : `, ${quote(srs)}`})`
+    }
+    default: {
+      const op = COMPARISONS[element.name]
+      if (op === undefined) throw new CqlError(`Unsupported filter operator ${element.name}.`)
+      return `${property()} ${op} ${literal()}`
+    }
+  }
+}
+
+/**
+ * Translates an OGC filter (`filter=<Filter>…</Filter>`, FES 2.0 or Filter 1.1) to CQL:
+ * `And`, `Or`, `Not`, the `PropertyIs…` comparisons, `PropertyIsLike`, `PropertyIsNull`,
+ * `PropertyIsBetween` and `BBOX` with a `gml:Envelope`.
+ *
+ * @since 0.2.0
+ */
+export const ogcFilterToCql = (xml: string): string => filterCql(parseXml(xml.trim()))

@@ -56,7 +56,11 @@ const SCOPES: Readonly<Record<ServiceName, string>> = {
   wmts: "tiles"
 }
 
-/** What the handlers of the data services see. */
+/**
+ * What the handlers of the data services see.
+ *
+ * @since 0.2.0
+ */
 export interface ServiceContext {
   readonly method: string
   readonly url: URL
@@ -71,14 +75,22 @@ export interface ServiceContext {
   readonly servicesRoot: string
 }
 
-/** The state of the data services of one server. */
+/**
+ * The state of the data services of one server.
+ *
+ * @since 0.2.0
+ */
 export interface DataServices {
   readonly features: FeatureStore
   readonly limits: Required<QueryLimits>
   readonly enabled: Record<ServiceName, boolean>
 }
 
-/** The data services of a server with these options. */
+/**
+ * The data services of a server with these options.
+ *
+ * @since 0.2.0
+ */
 export const makeDataServices = (
   features: FeatureStore,
   limits: QueryLimits = {},
@@ -89,10 +101,18 @@ export const makeDataServices = (
   enabled: Object.fromEntries(SERVICE_NAMES.map((name) => [name, services[name] ?? true])) as Record<ServiceName, boolean>
 })
 
-/** How a service answers an error. */
+/**
+ * How a service answers an error.
+ *
+ * @since 0.2.0
+ */
 export type ErrorForm = "json" | "ows" | "text"
 
-/** An error of a data service, in the service's own form. */
+/**
+ * An error of a data service, in the service's own form.
+ *
+ * @since 0.2.0
+ */
 export class ServiceError extends Error {
   readonly status: number
   readonly code: string
@@ -105,7 +125,11 @@ export class ServiceError extends Error {
   }
 }
 
-/** The ExceptionReport XML of an error (OWS 1.1, as WFS 2.0 and WMTS answer). */
+/**
+ * The ExceptionReport XML of an error (OWS 1.1, as WFS 2.0 and WMTS answer).
+ *
+ * @since 0.2.0
+ */
 export const exceptionReport = (error: ServiceError): string =>
   `<?xml version="1.0" encoding="UTF-8"?>
 <ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows/1.1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="2.0.0" xsi:schemaLocation="http://www.opengis.net/ows/1.1 http://schemas.opengis.net/ows/1.1.0/owsAll.xsd">
@@ -118,7 +142,11 @@ export const exceptionReport = (error: ServiceError): string =>
 const escape = (text: string): string =>
   text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll("\"", "&quot;")
 
-/** An error as a reply in the given form. */
+/**
+ * An error as a reply in the given form.
+ *
+ * @since 0.2.0
+ */
 export const errorReply = (error: ServiceError, form: ErrorForm, json = false): Reply => {
   if (form === "json") return { status: error.status, body: { error: error.message } }
   if (form === "text") {
@@ -183,6 +211,8 @@ const SERVICE_TITLES: Readonly<Record<ServiceName, string>> = {
 /**
  * Answers a request for a data service; undefined when the path is none of theirs (the
  * caller answers 404).
+ *
+ * @since 0.2.0
  */
 export const serve = async (
   services: DataServices,

@@ -35,7 +35,11 @@ export interface FeatureSettings {
   readonly geometryType?: GeometryKind
 }
 
-/** A property value. */
+/**
+ * A property value.
+ *
+ * @since 0.2.0
+ */
 export type FeatureValue = string | number | null
 
 /**
@@ -51,7 +55,11 @@ export interface FakeFeature {
   readonly properties: Readonly<Record<string, FeatureValue>>
 }
 
-/** One revision of a layer's data: the publish time of its version, in microseconds since the epoch. */
+/**
+ * One revision of a layer's data: the publish time of its version, in microseconds since the epoch.
+ *
+ * @since 0.2.0
+ */
 export interface Revision {
   /** Microseconds since the epoch. */
   readonly at: number
@@ -63,7 +71,11 @@ export interface Revision {
   readonly inserts: number
 }
 
-/** The data of a layer at one revision. */
+/**
+ * The data of a layer at one revision.
+ *
+ * @since 0.2.0
+ */
 export interface DataState {
   /** Index of the revision (-1: before the first, no data). */
   readonly revision: number
@@ -78,7 +90,11 @@ export interface DataState {
   readonly size: number
 }
 
-/** Everything needed to generate a layer's features. */
+/**
+ * Everything needed to generate a layer's features.
+ *
+ * @since 0.2.0
+ */
 export interface FeatureLayer {
   readonly layer: LayerRecord
   readonly seed: number
@@ -99,7 +115,11 @@ export interface FeatureLayer {
   readonly revisions: ReadonlyArray<Revision>
 }
 
-/** Microseconds since the epoch of an ISO timestamp (date only = midnight UTC; zone-less = UTC); undefined when invalid. */
+/**
+ * Microseconds since the epoch of an ISO timestamp (date only = midnight UTC; zone-less = UTC); undefined when invalid.
+ *
+ * @since 0.2.0
+ */
 export const parseMicros = (text: string): number | undefined => {
   const match =
     /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text)
@@ -118,7 +138,11 @@ export const parseMicros = (text: string): number | undefined => {
   return ms * 1000 + Number(fraction.padEnd(6, "0"))
 }
 
-/** Writes microseconds since the epoch as `2018-09-01T07:35:20.049485Z`. */
+/**
+ * Writes microseconds since the epoch as `2018-09-01T07:35:20.049485Z`.
+ *
+ * @since 0.2.0
+ */
 export const formatMicros = (micros: number): string => {
   const ms = Math.floor(micros / 1000)
   return `${new Date(ms).toISOString().slice(0, 19)}.${String(micros - Math.floor(micros / 1_000_000) * 1_000_000).padStart(6, "0")}Z`
@@ -149,7 +173,11 @@ const streets = ["Kowhai", "Rimu", "Totara", "Manuka", "Harbour", "Station", "Ch
 const kinds = ["Street", "Road", "Terrace", "Avenue", "Place", "Crescent", "Drive"]
 const CODES = ["bldg", "road", "rail", "rivr", "lake", "cont", "trk", "pcl"]
 const SOURCES = ["aerial", "survey", "lidar", "council", "gps"]
-/** The values of every generated `status` attribute. */
+/**
+ * The values of every generated `status` attribute.
+ *
+ * @since 0.2.0
+ */
 export const STATUSES = ["current", "proposed", "historic"] as const
 
 /** The value of an attribute of a feature (`rng` seeded by the feature and its variant). */
@@ -174,7 +202,11 @@ const attributeValue = (field: LayerField, rng: Rng): FeatureValue => {
   }
 }
 
-/** Where a feature sits: a point drawn inside the layer's bounds (the same for every variant). */
+/**
+ * Where a feature sits: a point drawn inside the layer's bounds (the same for every variant).
+ *
+ * @since 0.2.0
+ */
 export const anchorOf = (layer: FeatureLayer, key: number): Position => {
   const rng = makeRng(mix(layer.seed, key, 0x51ed))
   const [w, s, e, n] = layer.bounds
@@ -226,7 +258,11 @@ const geometryOf = (layer: FeatureLayer, key: number, variant: number): Geometry
   }
 }
 
-/** A feature of the layer, by key and variant. */
+/**
+ * A feature of the layer, by key and variant.
+ *
+ * @since 0.2.0
+ */
 export const featureOf = (layer: FeatureLayer, key: number, variant: number): FakeFeature => {
   const rng = makeRng(mix(layer.seed, key, variant))
   const properties: Record<string, FeatureValue> = {}
@@ -315,7 +351,11 @@ const revisionsOf = (layer: LayerRecord, seed: number, count: number): Array<Rev
   return revisions
 }
 
-/** The key of the `position`-th live feature (0-based) of `state`. */
+/**
+ * The key of the `position`-th live feature (0-based) of `state`.
+ *
+ * @since 0.2.0
+ */
 export const keyAt = (state: DataState, position: number): number => {
   let key = position + 1
   for (const deleted of state.deleted) {
@@ -325,14 +365,26 @@ export const keyAt = (state: DataState, position: number): number => {
   return key
 }
 
-/** The variant of a key at `state` (0 for a feature of the first load never updated). */
+/**
+ * The variant of a key at `state` (0 for a feature of the first load never updated).
+ *
+ * @since 0.2.0
+ */
 export const variantAt = (state: DataState, key: number): number => state.variants.get(key) ?? 0
 
-/** True when the key is a live feature at `state`. */
+/**
+ * True when the key is a live feature at `state`.
+ *
+ * @since 0.2.0
+ */
 export const aliveAt = (state: DataState, key: number): boolean =>
   key >= 1 && key <= state.maxKey && !state.deletedSet.has(key)
 
-/** The live features of `state` in key order, from the `start`-th, generated one at a time. */
+/**
+ * The live features of `state` in key order, from the `start`-th, generated one at a time.
+ *
+ * @since 0.2.0
+ */
 export function* featuresAt(layer: FeatureLayer, state: DataState, start = 0): Generator<FakeFeature> {
   if (state.size === 0 || start >= state.size) return
   let key = keyAt(state, start)
@@ -342,7 +394,11 @@ export function* featuresAt(layer: FeatureLayer, state: DataState, start = 0): G
   }
 }
 
-/** The layer's features and revisions, derived on demand and kept while its published versions stay the same. */
+/**
+ * The layer's features and revisions, derived on demand and kept while its published versions stay the same.
+ *
+ * @since 0.2.0
+ */
 export class FeatureStore {
   readonly #seed: number
   #settings = new Map<number, FeatureSettings>()
@@ -426,5 +482,9 @@ export class FeatureStore {
   }
 }
 
-/** True when a layer has published data (at least one published version). */
+/**
+ * True when a layer has published data (at least one published version).
+ *
+ * @since 0.2.0
+ */
 export const hasData = (record: LayerRecord): boolean => publishedVersion(record) !== undefined

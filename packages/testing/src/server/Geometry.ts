@@ -5,24 +5,44 @@
  * projections the services answer in (EPSG:4326, Web Mercator EPSG:3857, NZTM2000 EPSG:2193).
  */
 
-/** A position: `[x, y]` (in EPSG:4326 `[longitude, latitude]`). */
+/**
+ * A position: `[x, y]` (in EPSG:4326 `[longitude, latitude]`).
+ *
+ * @since 0.2.0
+ */
 export type Position = readonly [number, number]
 
-/** The GeoJSON geometries features have. */
+/**
+ * The GeoJSON geometries features have.
+ *
+ * @since 0.2.0
+ */
 export type Geometry =
   | { readonly type: "Point"; readonly coordinates: Position }
   | { readonly type: "LineString"; readonly coordinates: ReadonlyArray<Position> }
   | { readonly type: "Polygon"; readonly coordinates: ReadonlyArray<ReadonlyArray<Position>> }
 
-/** A box: west, south, east, north. */
+/**
+ * A box: west, south, east, north.
+ *
+ * @since 0.2.0
+ */
 export type Box = readonly [minX: number, minY: number, maxX: number, maxY: number]
 
-/** Mean earth radius (IUGG), metres: the sphere distances are measured on. */
+/**
+ * Mean earth radius (IUGG), metres: the sphere distances are measured on.
+ *
+ * @since 0.2.0
+ */
 export const EARTH_RADIUS = 6_371_008.8
 
 const radians = (degrees: number): number => (degrees * Math.PI) / 180
 
-/** Great-circle distance in metres between two `[longitude, latitude]` positions (haversine). */
+/**
+ * Great-circle distance in metres between two `[longitude, latitude]` positions (haversine).
+ *
+ * @since 0.2.0
+ */
 export const haversine = (a: Position, b: Position): number => {
   const dLat = radians(b[1] - a[1])
   const dLon = radians(b[0] - a[0])
@@ -30,7 +50,11 @@ export const haversine = (a: Position, b: Position): number => {
   return 2 * EARTH_RADIUS * Math.asin(Math.min(1, Math.sqrt(h)))
 }
 
-/** Every position of a geometry. */
+/**
+ * Every position of a geometry.
+ *
+ * @since 0.2.0
+ */
 export const positionsOf = (geometry: Geometry): ReadonlyArray<Position> => {
   switch (geometry.type) {
     case "Point":
@@ -42,7 +66,11 @@ export const positionsOf = (geometry: Geometry): ReadonlyArray<Position> => {
   }
 }
 
-/** The bounding box of a geometry. */
+/**
+ * The bounding box of a geometry.
+ *
+ * @since 0.2.0
+ */
 export const boxOf = (geometry: Geometry): Box => {
   let minX = Infinity
   let minY = Infinity
@@ -57,10 +85,18 @@ export const boxOf = (geometry: Geometry): Box => {
   return [minX, minY, maxX, maxY]
 }
 
-/** True when two boxes share at least one point. */
+/**
+ * True when two boxes share at least one point.
+ *
+ * @since 0.2.0
+ */
 export const boxesMeet = (a: Box, b: Box): boolean => a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 
-/** A box as a closed polygon. */
+/**
+ * A box as a closed polygon.
+ *
+ * @since 0.2.0
+ */
 export const boxPolygon = ([w, s, e, n]: Box): Geometry => ({
   type: "Polygon",
   coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]]
@@ -79,7 +115,11 @@ const inRing = (point: Position, ring: ReadonlyArray<Position>): boolean => {
   return inside
 }
 
-/** True when `point` lies inside the polygon (outer ring, outside its holes). */
+/**
+ * True when `point` lies inside the polygon (outer ring, outside its holes).
+ *
+ * @since 0.2.0
+ */
 export const inPolygon = (point: Position, rings: ReadonlyArray<ReadonlyArray<Position>>): boolean => {
   const [outer, ...holes] = rings
   return outer !== undefined && inRing(point, outer) && !holes.some((hole) => inRing(point, hole))
@@ -115,6 +155,8 @@ const nearestOnSegment = (p: Position, a: Position, b: Position): Position => {
 /**
  * Distance in metres from a `[longitude, latitude]` point to a geometry: 0 inside a
  * polygon, else the haversine distance to its nearest point.
+ *
+ * @since 0.2.0
  */
 export const distanceTo = (point: Position, geometry: Geometry): number => {
   if (geometry.type === "Point") return haversine(point, geometry.coordinates)
@@ -147,7 +189,11 @@ const covers = (geometry: Geometry, point: Position): boolean => {
   return segmentsOf(geometry).some(([a, b]) => cross(a, b, point) === 0 && onSegment(point, a, b))
 }
 
-/** True when two geometries (in the same plane coordinates) share at least one point. */
+/**
+ * True when two geometries (in the same plane coordinates) share at least one point.
+ *
+ * @since 0.2.0
+ */
 export const intersects = (a: Geometry, b: Geometry): boolean => {
   if (!boxesMeet(boxOf(a), boxOf(b))) return false
   if (a.type === "Point") return covers(b, a.coordinates)
@@ -160,14 +206,22 @@ export const intersects = (a: Geometry, b: Geometry): boolean => {
   return (b.type === "Polygon" && covers(b, first(a))) || (a.type === "Polygon" && covers(a, first(b)))
 }
 
-/** True when `inner` lies wholly within polygon or box geometry `outer` (every vertex covered, no crossing). */
+/**
+ * True when `inner` lies wholly within polygon or box geometry `outer` (every vertex covered, no crossing).
+ *
+ * @since 0.2.0
+ */
 export const within = (inner: Geometry, outer: Geometry): boolean =>
   positionsOf(inner).every((position) => covers(outer, position))
 
 // ---------------------------------------------------------------------------------------
 // Projections
 
-/** The coordinate systems the services answer in, by EPSG code. */
+/**
+ * The coordinate systems the services answer in, by EPSG code.
+ *
+ * @since 0.2.0
+ */
 export const SUPPORTED_CRS: ReadonlyArray<number> = [4326, 3857, 2193]
 
 const mercatorRadius = 6_378_137
@@ -245,15 +299,27 @@ const fromNztm = ([easting, northing]: Position): Position => {
   return [nztm.lon0 + (lambda * 180) / Math.PI, (phi * 180) / Math.PI]
 }
 
-/** Projects a WGS84 position into the CRS with this EPSG code (one of {@link SUPPORTED_CRS}). */
+/**
+ * Projects a WGS84 position into the CRS with this EPSG code (one of {@link SUPPORTED_CRS}).
+ *
+ * @since 0.2.0
+ */
 export const project = (epsg: number, position: Position): Position =>
   epsg === 3857 ? toMercator(position) : epsg === 2193 ? toNztm(position) : position
 
-/** Brings a position in the CRS with this EPSG code back to WGS84. */
+/**
+ * Brings a position in the CRS with this EPSG code back to WGS84.
+ *
+ * @since 0.2.0
+ */
 export const unproject = (epsg: number, position: Position): Position =>
   epsg === 3857 ? fromMercator(position) : epsg === 2193 ? fromNztm(position) : position
 
-/** A geometry with every position mapped by `f`. */
+/**
+ * A geometry with every position mapped by `f`.
+ *
+ * @since 0.2.0
+ */
 export const mapGeometry = (geometry: Geometry, f: (position: Position) => Position): Geometry => {
   switch (geometry.type) {
     case "Point":
@@ -269,10 +335,18 @@ export const mapGeometry = (geometry: Geometry, f: (position: Position) => Posit
  * The EPSG code a CRS name stands for (`EPSG:2193`, `urn:ogc:def:crs:EPSG::2193`,
  * `http://www.opengis.net/def/crs/EPSG/0/2193`, `…/gml/srs/epsg.xml#2193`, `CRS:84`), and
  * whether it is an EPSG-registry axis-order form (the URN and URI forms: latitude first in
- * EPSG:4326, northing first in EPSG:2193); undefined when it is none of these.
+ * EPSG:4326, northing first in EPSG:2193); undefined when it is none of these. NZGD2000
+ * (EPSG:4167) is read as EPSG:4326.
+ *
+ * @since 0.2.0
  */
 export const parseCrs = (name: string): { readonly epsg: number; readonly registryAxes: boolean } | undefined => {
-  const text = name.trim()
+  const found = crsOf(name.trim())
+  // NZGD2000 geographic (4167) coincides with WGS84 to well under a metre
+  return found?.epsg === 4167 ? { ...found, epsg: 4326 } : found
+}
+
+const crsOf = (text: string): { readonly epsg: number; readonly registryAxes: boolean } | undefined => {
   if (/^CRS:84$/i.test(text)) return { epsg: 4326, registryAxes: false }
   const short = /^EPSG:(\d+)$/i.exec(text)
   if (short) return { epsg: Number(short[1]), registryAxes: false }
@@ -284,10 +358,18 @@ export const parseCrs = (name: string): { readonly epsg: number; readonly regist
   return undefined
 }
 
-/** True when the registry axis order of this EPSG code puts the second plane coordinate first. */
+/**
+ * True when the registry axis order of this EPSG code puts the second plane coordinate first.
+ *
+ * @since 0.2.0
+ */
 export const swapsAxes = (epsg: number): boolean => epsg === 4326 || epsg === 2193
 
-/** Rounds a coordinate to a fixed number of decimals (7 for degrees, 3 for metres). */
+/**
+ * Rounds a coordinate to a fixed number of decimals (7 for degrees, 3 for metres).
+ *
+ * @since 0.2.0
+ */
 export const roundFor = (epsg: number) => (value: number): number => {
   const factor = epsg === 4326 ? 1e7 : 1e3
   return Math.round(value * factor) / factor

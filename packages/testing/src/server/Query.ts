@@ -5,8 +5,9 @@
  * reads the band values of raster and grid layers there; `set` does either for each layer
  * of a set, in the set's order. JSON by the `.json` suffix or, on the suffix-less path, by
  * an `Accept` of the vendor type; `callback` wraps the reply as JSONP, errors included (as
- * 200 replies carrying the message string).
+ * 200 replies carrying the message string). With `Accept-Encoding: gzip` the JSON is gzipped.
  */
+import { gzipSync } from "node:zlib"
 import type { ErrorForm, ServiceContext } from "./DataServices.ts"
 import { ServiceError } from "./DataServices.ts"
 import {
@@ -120,7 +121,11 @@ interface Hit {
   readonly distance: number
 }
 
-/** The features of `layer` within the radius of the point, nearest first (then by key), at most `maxResults`. */
+/**
+ * The features of `layer` within the radius of the point, nearest first (then by key), at most `maxResults`.
+ *
+ * @since 0.2.0
+ */
 export const nearest = (context: ServiceContext, record: LayerRecord, query: PointQuery): Array<Hit> => {
   const layer = context.features.layer(record) as FeatureLayer
   const state = context.features.current(record)
@@ -166,7 +171,11 @@ const vectorResult = (context: ServiceContext, record: LayerRecord, query: Point
   return query.fieldNames ? { features } : { features, fields: layer.attributes.map((field) => field.name) }
 }
 
-/** The band values of a raster or grid layer at a point: one band for a grid, three (RGB) for a raster. */
+/**
+ * The band values of a raster or grid layer at a point: one band for a grid, three (RGB) for a raster.
+ *
+ * @since 0.2.0
+ */
 export const bandValues = (record: LayerRecord, [x, y]: Position): Array<number> => {
   if (record.kind === "grid") {
     const value = 100 + 900 * (Math.sin(x * 3) + Math.cos(y * 2) + 2) / 4
@@ -232,7 +241,11 @@ const setQuery = (context: ServiceContext) => {
   return { setQuery: { layers } }
 }
 
-/** Answers a point query of this kind; `suffix` is the URL's (`.json`, `.xml`) if any. */
+/**
+ * Answers a point query of this kind; `suffix` is the URL's (`.json`, `.xml`) if any.
+ *
+ * @since 0.2.0
+ */
 export const handle = (context: ServiceContext, kind: Kind, suffix: string | undefined): Reply => {
   const accept = context.headers["accept"] ?? ""
   const wantsXml = suffix === ".xml" || (suffix === undefined && /xml/i.test(accept) && !/json|\*\/\*/i.test(accept))
@@ -243,7 +256,15 @@ export const handle = (context: ServiceContext, kind: Kind, suffix: string | und
     if (!callbackName.test(callback)) throw bad(`Parameter "callback" must be a JavaScript name, got "${callback}".`, "callback")
     return jsonpReply(callback, JSON.stringify(body))
   }
-  return { status: 200, headers: { "Content-Type": CONTENT_TYPES[kind] }, body: JSON.stringify(body) }
+  const text = JSON.stringify(body)
+  if (!/\bgzip\b/i.test(context.headers["accept-encoding"] ?? "")) {
+    return { status: 200, headers: { "Content-Type": CONTENT_TYPES[kind] }, body: text }
+  }
+  return {
+    status: 200,
+    headers: { "Content-Type": CONTENT_TYPES[kind], "Content-Encoding": "gzip", Vary: "Accept-Encoding" },
+    body: new Uint8Array(gzipSync(text))
+  }
 }
 
 const jsonpReply = (callback: string, payload: string): Reply => ({
@@ -255,6 +276,8 @@ const jsonpReply = (callback: string, payload: string): Reply => ({
 /**
  * An error reply of a Query API request made with a valid `callback`: 200, the message as
  * a JSON string passed to the callback. Other replies are returned as they are.
+ *
+ * @since 0.2.0
  */
 export const jsonp = (query: QueryPairs, form: ErrorForm, reply: Reply, error: ServiceError): Reply => {
   const callback = param(query, "callback")

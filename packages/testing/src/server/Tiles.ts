@@ -13,7 +13,11 @@ import type { Reply } from "./Http.ts"
 import type { LayerRecord } from "./Model.ts"
 import { escapeXml } from "./Xml.ts"
 
-/** A tile request. */
+/**
+ * A tile request.
+ *
+ * @since 0.2.0
+ */
 export interface TileRequest {
   readonly layer: number
   readonly style: string | undefined
@@ -22,10 +26,18 @@ export interface TileRequest {
   readonly y: number
 }
 
-/** Deepest zoom served. */
+/**
+ * Deepest zoom served.
+ *
+ * @since 0.2.0
+ */
 export const MAX_ZOOM = 22
 
-/** The tile a path under `/services` asks for (`/tiles/v4/layer=ID[,style=S]/EPSG:3857/z/x/y.png`); undefined for another path. */
+/**
+ * The tile a path under `/services` asks for (`/tiles/v4/layer=ID[,style=S]/EPSG:3857/z/x/y.png`); undefined for another path.
+ *
+ * @since 0.2.0
+ */
 export const matchTile = (path: string): TileRequest | undefined => {
   const match = /^\/tiles\/v4\/layer=(\d+)(?:,style=([^/]+))?\/EPSG:3857\/(\d+)\/(\d+)\/(\d+)\.png$/.exec(path)
   if (match === null) return undefined
@@ -33,7 +45,11 @@ export const matchTile = (path: string): TileRequest | undefined => {
   return { layer: Number(layer), style, z: Number(z), x: Number(x), y: Number(y) }
 }
 
-/** Which capabilities a path asks for: one layer's, or the site's (null); undefined for another path. */
+/**
+ * Which capabilities a path asks for: one layer's, or the site's (null); undefined for another path.
+ *
+ * @since 0.2.0
+ */
 export const matchCapabilities = (path: string): { readonly layer: number | null } | undefined => {
   if (/^\/wmts\/1\.0\.0\/WMTSCapabilities\.xml$/.test(path)) return { layer: null }
   const match = /^\/wmts\/1\.0\.0\/layer\/(\d+)\/WMTSCapabilities\.xml$/.exec(path)
@@ -90,7 +106,11 @@ export const solidPng = (r: number, g: number, b: number, a: number): Buffer => 
   return png
 }
 
-/** The WGS84 box of tile x/y at zoom z: west, south, east, north. */
+/**
+ * The WGS84 box of tile x/y at zoom z: west, south, east, north.
+ *
+ * @since 0.2.0
+ */
 export const tileBox = (z: number, x: number, y: number): readonly [number, number, number, number] => {
   const n = 2 ** z
   const lon = (column: number) => (column / n) * 360 - 180
@@ -107,7 +127,11 @@ const tiledLayer = (context: ServiceContext, id: number): LayerRecord => {
   return layer
 }
 
-/** Answers a tile request. */
+/**
+ * Answers a tile request.
+ *
+ * @since 0.2.0
+ */
 export const tile = (context: ServiceContext, request: TileRequest): Reply => {
   const layer = tiledLayer(context, request.layer)
   const side = 2 ** request.z
@@ -162,7 +186,11 @@ const layerEntry = (context: ServiceContext, layer: LayerRecord): string => {
     </Layer>`
 }
 
-/** Answers a WMTS GetCapabilities request (one layer, or every published non-table layer). */
+/**
+ * Answers a WMTS GetCapabilities request (one layer, or every published non-table layer).
+ *
+ * @since 0.2.0
+ */
 export const capabilities = (context: ServiceContext, request: { readonly layer: number | null }): Reply => {
   const layers = request.layer === null
     ? context.store.layers().filter((layer) => layer.kind !== "table" && hasData(layer))

@@ -8,7 +8,7 @@
  * geometry as WKT), streamed: `features` first, then GeoServer's `totalFeatures`,
  * `numberMatched`, `numberReturned`, `timeStamp` and `crs`. Paging by `count` (or
  * `maxFeatures`) and `startIndex` over features in key order (or `sortBy`); filters by
- * `bbox=minx,miny,maxx,maxy[,CRS]` or `cql_filter` (see Cql.ts), not both; `propertyName`
+ * `bbox=minx,miny,maxx,maxy[,CRS]`, `cql_filter` or an OGC `filter` (see Cql.ts), one at a time; `propertyName`
  * picks attributes (the geometry only if named); `srsName` EPSG:4326 (default), EPSG:3857
  * or EPSG:2193, coordinates always x/y (longitude, latitude) in GeoJSON.
  *
@@ -22,7 +22,7 @@
  * Errors are OGC ExceptionReports (`application/xml`), or GeoServer's JSON form with
  * `exceptions=application/json`; 400 for bad or unknown parameters and type names.
  */
-import { compileCql, CqlError, type Predicate } from "./Cql.ts"
+import { compileCql, CqlError, ogcFilterToCql, type Predicate } from "./Cql.ts"
 import type { ServiceContext } from "./DataServices.ts"
 import { ServiceError } from "./DataServices.ts"
 import {
@@ -107,7 +107,11 @@ const requestedType = (params: Params, pathName: string | undefined) => {
   return { name, text: given, locator }
 }
 
-/** Answers a WFS request; `pathName` is the type name of a `/wfs/{typeName}` path. */
+/**
+ * Answers a WFS request; `pathName` is the type name of a `/wfs/{typeName}` path.
+ *
+ * @since 0.2.0
+ */
 export const handle = (context: ServiceContext, pathName: string | undefined): Reply => {
   const params = paramsOf(context)
   const service = params.get("service")
@@ -350,25 +354,28 @@ const bboxFilter = (text: string): Geometry => {
 const rowFilter = (params: Params, layer: FeatureLayer, changeset: boolean): ((row: Row) => boolean) | undefined => {
   const bbox = params.get("bbox")
   const cql = params.get("cql_filter")
-  if (params.has("filter")) {
-    throw new ServiceError(400, "OGC filter XML is not served here: use cql_filter or bbox.", "OperationNotSupported", "filter")
+  const xml = params.get("filter")
+  if ([bbox, cql, xml].filter((value) => value !== undefined).length > 1) {
+    throw invalid("bbox, cql_filter and filter are mutually exclusive.", bbox === undefined ? "filter" : "bbox")
   }
-  if (bbox !== undefined && cql !== undefined) throw invalid("bbox and cql_filter are mutually exclusive.", "bbox")
   if (bbox !== undefined) {
     if (layer.geometryKind === null) throw invalid("bbox needs a layer with geometry.", "bbox")
     const box = bboxFilter(bbox)
     return (row) => row.feature.geometry !== null && intersects(row.feature.geometry, box)
   }
-  if (cql === undefined) return undefined
+  if (cql === undefined && xml === undefined) return undefined
   let predicate: Predicate
   try {
     const attributes = layer.attributes.map((field) => field.name)
-    predicate = compileCql(cql, {
+    const source = cql ?? ogcFilterToCql(xml as string)
+    predicate = compileCql(source, {
       attributes: changeset ? ["__change__", ...attributes] : attributes,
       geometry: layer.geometryField
     })
   } catch (error) {
-    if (error instanceof CqlError) throw invalid(`Invalid cql_filter: ${error.message}`, "cql_filter")
+    if (error instanceof CqlError) {
+      throw invalid(`Invalid ${cql === undefined ? "filter" : "cql_filter"}: ${error.message}`, cql === undefined ? "filter" : "cql_filter")
+    }
     throw error
   }
   return (row) =>
