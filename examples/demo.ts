@@ -16,6 +16,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import * as Data from "./data.ts"
 import * as Publishing from "./publishing.ts"
+import { sync } from "./changeset-sync.ts"
+import { bboxToNdjson } from "./features-ndjson.ts"
+import * as PointQuery from "./point-query.ts"
 import { quickstart } from "./quickstart.ts"
 import { resilience } from "./resilience.ts"
 
@@ -55,10 +58,31 @@ const faults = Effect.gen(function*() {
   fake.clearInjections()
 })
 
+/** The data-service examples: layers with features are made in the embedded fake first. */
+const dataServices = Effect.gen(function*() {
+  yield* Effect.log("Data-service examples (embedded FakeKoordinates only):")
+  const fake = yield* FakeKoordinates.FakeKoordinates
+  const extent = { type: "Polygon", coordinates: [[[174.6, -41.4], [174.9, -41.4], [174.9, -41.1], [174.6, -41.1], [174.6, -41.4]]] } as const
+  const points = fake.store.addLayer({ name: "Wellington Points", extent, features: 2000, geometryType: "point" })
+  const grid = fake.store.addLayer({ name: "Wellington Elevation", kind: "grid", extent })
+  yield* PointQuery.nearby([points.id], 174.7762, -41.2865, 1000)
+  yield* PointQuery.valuesAt([grid.id], 174.7762, -41.2865)
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "koordinates-demo-data-"))
+  yield* bboxToNdjson(points.id, [174.75, -41.3, 174.8, -41.27], path.join(directory, "points.ndjson"))
+  // a copy of a layer current to its first revision, then synced to its newest from changesets
+  const roads = fake.store.addLayer({ name: "Wellington Roads", extent, features: 500, publishedVersions: 3, primaryKey: true })
+  const [first, , newest] = roads.versions.map((v) => v.published_at).filter((at): at is string => at !== null).sort()
+  const copy = path.join(directory, "roads.ndjson")
+  fs.writeFileSync(copy, "")
+  fs.writeFileSync(`${copy}.state.json`, JSON.stringify({ to: "1970-01-01T00:00:00Z" }))
+  yield* sync(roads.id, copy, { now: first! })
+  yield* sync(roads.id, copy, { now: newest! })
+})
+
 const program = real
   ? Effect.provide(quickstart, Koordinates.layerConfig().pipe(Layer.provide(FetchHttpClient.layer)))
   : Effect.provide(
-    Effect.andThen(quickstart, Effect.andThen(publishing, Effect.andThen(data, faults))),
+    Effect.andThen(quickstart, Effect.andThen(publishing, Effect.andThen(data, Effect.andThen(faults, dataServices)))),
     FakeKoordinates.layer({ catalogSize: 200 })
   )
 

@@ -77,6 +77,19 @@ describe.skipIf(!built)("bundle size", () => {
     })
   }
 
+  it("VectorQuery.near alone stays within 1 KiB gzip of Layers.get and carries no WFS paging, service URL or Query code", async () => {
+    const report = await bundle(
+      "VectorQuery.near",
+      app(`import { near } from "@koordinates-effect/client/VectorQuery"`, "near({ layers: [743], x: 174.77, y: -41.28 }, { radius: 100 })")
+    )
+    reports.push(report)
+    expect(report.gzipped).toBeLessThanOrEqual((await base).gzipped + kilobyte)
+    expect(report.text).toContain("Koordinates.VectorQuery.near")
+    for (const marker of ["Koordinates.Features.stream", "numberMatched", "WMTSCapabilities", "Koordinates.RasterQuery.at", ...markers.query]) {
+      expect(report.text, marker).not.toContain(marker)
+    }
+  })
+
   const lists: ReadonlyArray<readonly [string, string, ReadonlyArray<string>, ReadonlyArray<string>]> = [
     ["Layers.list + Query.collect", "Layers", markers.query.slice(0, 2), markers.catalog],
     ["Catalog.list + Query.collect", "Catalog", [...markers.query.slice(0, 2), ...markers.catalog], []]

@@ -22,6 +22,12 @@ describe("package exports", () => {
     expect(Object.keys(manifest.exports).sort()).toEqual(modules.map((module) => `./${module}`))
   })
 
+  it("exports the data-service modules", () => {
+    for (const module of ["GeoJson", "VectorQuery", "RasterQuery", "SetQuery", "Features", "ServiceUrls"]) {
+      expect(manifest.exports[`./${module}`], module).toBeDefined()
+    }
+  })
+
   it("points each subpath at its module's source, types and build", () => {
     for (const module of modules) {
       expect(manifest.exports[`./${module}`], module).toEqual({

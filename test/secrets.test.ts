@@ -302,3 +302,28 @@ describe("a server that echoes the token (or a password) gets it masked in every
       }).pipe(Effect.scoped))
   }
 })
+
+describe("the secret scan: keys in data-service URLs", () => {
+  it.live("flags a key of any value in ?key=, &key=, ;key= and their encoded forms, and leaves masked ones alone", () =>
+    Effect.gen(function*() {
+      const urls = [
+        "https://example.com/services/query/v1/vector.json?key=unknown0key1&layer=1",
+        "https://example.com/services/query/v1/vector.json?layer=1&key=unknown0key2",
+        "https://example.com/services;key=unknown0key3/wfs",
+        "https%3A%2F%2Fexample.com%2Fservices%3Bkey%3Dunknown0key4%2Fwfs"
+      ]
+      for (const [index, url] of urls.entries()) {
+        yield* Effect.annotateCurrentSpan(`planted.url.${index}`, url).pipe(Effect.withSpan("secrets.urlKey"))
+      }
+      yield* Effect.annotateCurrentSpan("masked", "https://example.com/services;key=<redacted>/wfs?key=<redacted>&x=REDACTED").pipe(
+        Effect.withSpan("secrets.maskedKey")
+      )
+      const findings = takeFindings()
+      assert.deepStrictEqual(findings.map((f) => [f.item, f.where.replace(/ \(.*\)$/, ""), f.secret]), urls.map((_, index) => [
+        `span "secrets.urlKey"`,
+        `attribute planted.url.${index}`,
+        "a key in a URL"
+      ]))
+      for (const finding of findings) assert.notInclude(finding.excerpt, "unknown0key")
+    }))
+})

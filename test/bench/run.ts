@@ -14,11 +14,12 @@ import * as Layer from "effect/Layer"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { spawn, spawnSync } from "node:child_process"
-import { once } from "node:events"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { createInterface } from "node:readline"
+import * as Stream from "effect/Stream"
 import * as Catalog from "@koordinates-effect/client/Catalog"
+import * as Features from "@koordinates-effect/client/Features"
 import * as Koordinates from "@koordinates-effect/client/Koordinates"
 import * as Layers from "@koordinates-effect/client/Layers"
 import * as Query from "@koordinates-effect/client/Query"
@@ -27,26 +28,38 @@ const rounds = Number(process.env["BENCH_ROUNDS"] ?? 9)
 const pythonRounds = Math.min(rounds, 5)
 const catalogSize = 10_000
 const token = "test-token"
+const featureCount = 100_000
+const featurePage = 10_000
 
 const latency = Number(process.env["BENCH_LATENCY_MS"] ?? 5)
 
-/** Starts a server in a child process and reads its origin from its first line. */
-const serve = async (script: string, args: ReadonlyArray<string>) => {
+/**
+ * Starts a server in a child process and reads its origin from its first line, and then,
+ * given `announced`, the lines up to the first that matches it (its first group).
+ */
+const serve = async (script: string, args: ReadonlyArray<string>, announced?: RegExp) => {
   const child = spawn(process.execPath, [new URL(script, import.meta.url).pathname, ...args], {
     stdio: ["ignore", "pipe", "inherit"]
   })
   const lines = createInterface({ input: child.stdout })
-  const [firstLine] = (await once(lines, "line")) as [string]
+  let origin: string | undefined
+  let announcement: string | undefined
+  for await (const line of lines) {
+    origin ??= /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0]
+    announcement = announced?.exec(line)?.[1]
+    if (origin !== undefined && (announced === undefined || announcement !== undefined)) break
+  }
   lines.close()
-  const origin = /http:\/\/127\.0\.0\.1:\d+/.exec(firstLine)?.[0]
-  if (origin === undefined) throw new Error(`Unexpected first line from ${script}: ${firstLine}`)
-  return { child, origin }
+  if (origin === undefined) throw new Error(`${script} did not announce its origin`)
+  return { child, origin, announcement }
 }
 
 // the fake runs in its own process, so its work is not counted against either side
-const { child: fake, origin } = await serve("../../packages/testing/dist/bin.js", [
-  "--port", "0", "--catalog", String(catalogSize), "--seed", "7", "--token", token
-])
+const { child: fake, origin, announcement } = await serve("../../packages/testing/dist/bin.js", [
+  "--port", "0", "--catalog", String(catalogSize), "--seed", "7", "--token", token, "--features", String(featureCount)
+], /^Feature layer (\d+):/)
+// the layer of generated features, announced a few lines on
+const featureLayer = Number(announcement)
 // the same fake as a server `latency` ms away: every reply that much later
 const { child: proxy, origin: distant } = await serve("latency-proxy.ts", [origin, String(latency)])
 
@@ -70,6 +83,18 @@ const rawCatalog = async (pageSize: number, from: string = origin): Promise<numb
     url = /<([^>]*)>;\s*rel="page-next"/.exec(response.headers.get("link") ?? "")?.[1]
   }
   return items
+}
+
+/** Every page of the feature layer by count/startIndex, each JSON.parse'd, until a short page. */
+const rawFeatures = async (): Promise<number> => {
+  let features = 0
+  for (let start = 0; ; start += featurePage) {
+    const url = `${origin}/services/wfs?service=WFS&version=2.0.0&request=GetFeature&typeNames=layer-${featureLayer}` +
+      `&outputFormat=application%2Fjson&count=${featurePage}&startIndex=${start}`
+    const page = (await (await fetch(url, { headers })).json()) as { readonly features: ReadonlyArray<unknown> }
+    features += page.features.length
+    if (page.features.length < featurePage) return features
+  }
 }
 
 const collectCatalog = (pageSize: number, prefetch: boolean) => () =>
@@ -124,6 +149,11 @@ const scenarios: ReadonlyArray<{
       for (const id of layerIds) await (await fetch(`${root}/layers/${id}/`, { headers })).json()
     },
     client: () => runOnUndici(Effect.forEach(layerIds, (id) => Layers.get(id), { discard: true }))
+  },
+  {
+    name: `stream ${featureCount.toLocaleString("en")} features through WFS, ${featurePage.toLocaleString("en")} per page (Features: GeoJSON decoded)`,
+    raw: rawFeatures,
+    client: () => run(Stream.runCount(Features.stream(Features.layer(featureLayer).pipe(Features.pageSize(featurePage)))))
   },
   {
     name: "count the catalog 200 times (HEAD)",

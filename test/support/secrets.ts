@@ -48,7 +48,9 @@
  * tokens such as `"t"` cannot be searched for without matching everything. Each captured
  * item is scanned when it is captured, in its text forms: strings as they are; other values
  * as `String(x)`, `x.message`, `JSON.stringify(x)` and `util.inspect(x)` (what the console
- * logger prints); causes also as `Cause.pretty`. Nothing captured is retained.
+ * logger prints); causes also as `Cause.pretty`. Nothing captured is retained. Every text
+ * is also scanned for a key in a data-service URL, whosever it is — `?key=…`, `&key=…`,
+ * `;key=…` (the `/services;key=…/` path form), plain or URL-encoded — unless masked.
  *
  * @module
  */
@@ -113,7 +115,8 @@ export const suiteSecrets: ReadonlyArray<readonly [value: string, label: string]
   ["sekret-token-value", "a configured token (request.test.ts)"],
   ["wrong-horse", "a wrong password (licenses-tokens.test.ts)"],
   ["cli-secret-token-7f3a", "the token the CLI is given (cli.test.ts, cli-progress.test.ts)"],
-  ["cli-wrong-token-9b2c", "a token the fake refuses (cli.test.ts)"]
+  ["cli-wrong-token-9b2c", "a token the fake refuses (cli.test.ts)"],
+  ["data-services-hostile-key", "a data-service key (data-services-hostile.test.ts)"]
 ]
 
 // ---------------------------------------------------------------------------------------
@@ -227,9 +230,27 @@ const excerpt = (text: string, label: string) => {
   return `${start > 0 ? "…" : ""}${masked.slice(start, end)}${end < masked.length ? "…" : ""}`
 }
 
+/**
+ * A key in a data-service URL, whoever's it is: `?key=…` / `&key=…` (query) and
+ * `;key=…` (the `/services;key=…/` path form), as they are or URL-encoded, with a value
+ * that is not a mask (`<redacted>`, Effect's `REDACTED`).
+ */
+const urlKey = /(?:[?&;]|%3B|%26|%3F)key(?:=|%3D)(?!<redacted>|%3Credacted%3E|REDACTED)([^&;/#\s"'<>%]{6,})/i
+
 const scanText = (item: string, where: string, text: string) => {
   for (const [value, label] of secrets) {
     if (text.includes(value)) findings.push({ test: currentTest(), item, where, secret: label, excerpt: excerpt(text, label) })
+  }
+  const key = urlKey.exec(text)
+  if (key !== null) {
+    const start = Math.max(0, key.index - 60)
+    findings.push({
+      test: currentTest(),
+      item,
+      where,
+      secret: "a key in a URL",
+      excerpt: mask(text.slice(start, key.index + 8)).replace(/\s+/g, " ") + "«key»"
+    })
   }
 }
 

@@ -362,6 +362,40 @@ export class DownloadError extends /* @__PURE__ */ Schema.TaggedError<DownloadEr
 }) {}
 
 /**
+ * A data service (WFS) answered with an OGC exception report instead of features:
+ * `code` is its `exceptionCode` (`InvalidParameterValue`, `OperationProcessingFailed`…),
+ * `locator` the parameter it blames, when it names one.
+ *
+ * @example
+ * ```ts
+ * Features.collect(features).pipe(Effect.catchTag("ServiceException", (e) => Effect.log(e.code, e.locator)))
+ * ```
+ * @since 0.2.0
+ * @category errors
+ */
+export class ServiceException extends /* @__PURE__ */ Schema.TaggedError<ServiceException>()("ServiceException", {
+  ...response,
+  code: Schema.String,
+  locator: /* @__PURE__ */ Schema.optionalKey(Schema.String)
+}) {}
+
+/**
+ * Changesets were asked for a layer or table without a primary key: the service can only
+ * tell changes apart by one.
+ *
+ * @example
+ * ```ts
+ * Features.changes(50804, range).pipe(Stream.catchTag("NoPrimaryKey", () => Stream.empty))
+ * ```
+ * @since 0.2.0
+ * @category errors
+ */
+export class NoPrimaryKey extends /* @__PURE__ */ Schema.TaggedError<NoPrimaryKey>()("NoPrimaryKey", {
+  ...response,
+  typeName: Schema.String
+}) {}
+
+/**
  * An error status from the Koordinates API.
  *
  * @example

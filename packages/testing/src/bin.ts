@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
  * Command line entry of the fake Koordinates API server, for demos and manual testing:
- * `fake-koordinates --port 8080 --token TOKEN --catalog 500 --seed 1`; `--allow-origin ORIGIN`
- * (repeatable, or `*`) lets pages from those origins call it by CORS instead of loopback ones.
+ * `fake-koordinates --port 8080 --token TOKEN --catalog 500 --seed 1 --features 100000`; `--allow-origin ORIGIN`
+ * (repeatable, or `*`) lets pages from those origins call it by CORS instead of loopback ones;
+ * `--features N` adds a point layer of N generated features, with a primary key, for the data services.
  */
 import { parseArgs } from "node:util"
 import { ALL_SCOPES, startServer } from "./server/index.ts"
 
 const usage =
-  "usage: fake-koordinates [--port 8080] [--token test-token] [--catalog 500] [--seed 1] [--allow-origin ORIGIN]..."
+  "usage: fake-koordinates [--port 8080] [--token test-token] [--catalog 500] [--seed 1] [--features N] [--allow-origin ORIGIN]..."
 
 const integer = (name: string, value: string): number => {
   if (!/^\d+$/.test(value)) {
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     catalog: { type: "string", default: "500" },
     seed: { type: "string", default: "1" },
     "allow-origin": { type: "string", multiple: true },
+    features: { type: "string" },
     help: { type: "boolean", short: "h", default: false }
   }
 })
@@ -51,6 +53,11 @@ console.log(`Token: ${values.token} (all scopes)`)
 console.log(`Catalog: ${listed} published items listed by /data/, of ${items} generated (${items - listed} never published: drafts only)`)
 console.log(`KOORDINATES_HOST=${server.origin} KOORDINATES_TOKEN=${values.token}`)
 console.log(`Pages may call it (CORS) from: ${values["allow-origin"]?.join(", ") ?? "any loopback origin"}`)
+if (values.features !== undefined) {
+  const count = integer("features", values.features)
+  const layer = server.store.addLayer({ name: "Generated Points", features: count, geometryType: "point", primaryKey: true })
+  console.log(`Feature layer ${layer.id}: ${count} features (WFS typeNames=layer-${layer.id}, changesets layer-${layer.id}-changeset)`)
+}
 const { username, password } = server.store.defaultCredentials
 console.log(`Sign in for new tokens (POST /tokens/): ${username} / ${password}`)
 

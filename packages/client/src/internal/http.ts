@@ -85,7 +85,7 @@ const shortestSecret = 6
 export const mask = (secrets: ReadonlyArray<string>, text: string): string => {
   let masked = text
   for (const form of forms(secrets)) masked = masked.split(form).join("<redacted>")
-  return masked
+  return maskUrlKeys(masked)
 }
 
 /** Each secret long enough to search for, as it is, JSON-escaped and URL-encoded. */
@@ -548,7 +548,7 @@ export const describeBody = (
     body = JSON.parse(text)
   } catch {
     const plain = excerpt(text)
-    return { message: plain === "" || plain.startsWith("<") ? undefined : plain, fields: undefined }
+    return { message: plain === "" ? undefined : plain.startsWith("<") ? exceptionMessage(text) : plain, fields: undefined }
   }
   if (typeof body === "string") return { message: body, fields: undefined }
   if (Array.isArray(body)) return { message: body.map(String).join("; "), fields: undefined }
@@ -641,3 +641,71 @@ const statusError = (response: HttpClientResponse.HttpClientResponse, method: st
       ...(ErrorClass === Errors.BadRequest && fields !== undefined ? { fields } : {})
     }))
   })
+
+// ---------------------------------------------------------------------------------------
+// Data services: keys in URLs, OGC exception reports, replies read outside this module
+// ---------------------------------------------------------------------------------------
+
+/**
+ * `text` with every key a data-service URL can carry masked, whatever its value: the query
+ * parameter (`?key=…`, `&key=…`) and the path matrix parameter (`/services;key=…/`), as
+ * they are or URL-encoded (`%3Bkey%3D…`). {@link mask} applies it to all it masks.
+ * @since 0.2.0
+ */
+export const maskUrlKeys = (text: string): string =>
+  text.includes("key") || text.includes("KEY")
+    ? text
+      .replace(/([?&;]key=)(?!<redacted>)[^&;/#\s"'<>]+/gi, "$1<redacted>")
+      .replace(/((?:%3B|%26|%3F)key%3D)(?!<redacted>)(?:(?!%26|%3B|%2F)[^&;/#\s"'<>])+/gi, "$1<redacted>")
+    : text
+
+/**
+ * An OGC exception report (`<ows:ExceptionReport>`, `<ServiceExceptionReport>`) read from a
+ * reply's text: its first exception's code, locator and text; `undefined` for any other text.
+ * @since 0.2.0
+ */
+export const exceptionReport = (
+  text: string
+): { readonly code: string; readonly locator: string | undefined; readonly message: string } | undefined => {
+  if (!/<(?:\w+:)?(?:ExceptionReport|ServiceExceptionReport)\b/.test(text)) return undefined
+  const attribute = (name: string) => new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`).exec(text)?.[1]
+  const body = /<(?:\w+:)?(?:ExceptionText|ServiceException)\b[^>]*>([\s\S]*?)<\/(?:\w+:)?(?:ExceptionText|ServiceException)>/
+    .exec(text)?.[1]
+  const message = (body ?? "").replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, "$1").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+    .replace(/&quot;/g, "\"").replace(/&apos;/g, "'").replace(/&amp;/g, "&").trim()
+  const code = attribute("exceptionCode") ?? attribute("code") ?? "Exception"
+  return { code, locator: attribute("locator"), message: excerpt(message) || code }
+}
+
+/**
+ * The text of an error reply that is an OGC exception report (its first `ExceptionText` or
+ * `ServiceException`, as sent); `undefined` for other markup (an HTML page). Kept small: it
+ * is in every bundle, and {@link exceptionReport} is only where features are read.
+ */
+const exceptionMessage = (text: string): string | undefined => {
+  const found = /<(?:\w+:)?(?:ExceptionText|ServiceException)\b[^>]*>([^<]+)/.exec(text)
+  return found === null ? undefined : excerpt(found[1]!)
+}
+
+/**
+ * A reply's body as text, read whole under its request's timeouts; a broken body is a `TransportError`.
+ * @since 0.2.0
+ */
+export const replyText = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, Errors.TransportError | Errors.TimeoutError> => readText(response)
+
+/**
+ * The URL a reply answers, with its request's secrets (and any URL key) masked: for errors
+ * made from a reply outside this module.
+ * @since 0.2.0
+ */
+export const replyUrl = (response: HttpClientResponse.HttpClientResponse): string =>
+  mask(readingOf(response).secrets, requestUrl(response.request))
+
+/**
+ * Text taken from a reply, with its request's secrets (and any URL key) masked.
+ * @since 0.2.0
+ */
+export const maskReply = (response: HttpClientResponse.HttpClientResponse, text: string): string =>
+  mask(readingOf(response).secrets, text)

@@ -6,6 +6,7 @@
  * by {@link CatalogStore.failNextImport}.
  */
 import type { FakeClock } from "./Clock.ts"
+import type { GeometryKind } from "./Features.ts"
 import {
   categoryBySlug,
   GROUPS,
@@ -31,6 +32,7 @@ import {
   type ItemView,
   type LayerChanges,
   type LayerContent,
+  type LayerField,
   type LayerKind,
   type LayerRecord,
   latestVersion,
@@ -89,6 +91,27 @@ export interface LayerOptions {
    * @since 0.2.0
    */
   readonly extent?: Polygon | null
+  /**
+   * Features (rows, for a table) its first published version loads; default 40–400, drawn
+   * from the seed. They are generated on demand, so millions cost nothing up front.
+   *
+   * @since 0.2.0
+   */
+  readonly features?: number
+  /**
+   * The geometry of its features; default from its name (centrelines are lines, footprints
+   * polygons…), else drawn from the seed.
+   *
+   * @since 0.2.0
+   */
+  readonly geometryType?: GeometryKind
+  /**
+   * Whether its key field is a declared primary key (changesets need one); default drawn
+   * from the seed (three layers in four have one).
+   *
+   * @since 0.2.0
+   */
+  readonly primaryKey?: boolean
 }
 
 /**
@@ -120,6 +143,10 @@ export interface SetOptions {
 
 const firstItemId = 1001
 const firstVersionId = 100_001
+
+/** The key field of generated fields: the first integer column. */
+const keyFieldOf = (fields: ReadonlyArray<LayerField>): Array<string> =>
+  fields.filter((field) => field.type === "integer").slice(0, 1).map((field) => field.name)
 
 const instantOf = (timestamp: string): number => {
   const instant = parseTimestamp(timestamp)?.start
@@ -223,11 +250,14 @@ export class CatalogStore {
     const name = options.name ?? generated.name
     const description = options.description ?? generated.description
     const tags = options.tags ?? generated.tags
+    const keyed = options.primaryKey === undefined || generated.data.fields.length === 0
+      ? generated.data
+      : { ...generated.data, primary_key_fields: options.primaryKey ? keyFieldOf(generated.data.fields) : [] }
     const content: LayerContent = {
       ...generated,
       data: options.datasources === undefined
-        ? generated.data
-        : { ...generated.data, datasources: options.datasources.map((datasource) => ({ id: datasource })) },
+        ? keyed
+        : { ...keyed, datasources: options.datasources.map((datasource) => ({ id: datasource })) },
       name,
       description,
       tags,

@@ -373,7 +373,7 @@ const layerData = (rng: Rng, kind: LayerKind, place: Place): LayerData => {
   }
   const key = rng.pick(["OBJECTID", "fid", "id", "t50_fid"])
   const attributes: Array<LayerField> = [{ name: key, type: "integer" }, ...rng.sample(attributePool, rng.int(2, 5))]
-  const primary_key_fields = rng.chance(0.4) ? [key] : []
+  const primary_key_fields = rng.chance(0.75) ? [key] : []
   if (kind === "table") {
     return { encoding, crs, primary_key_fields, datasources, geometry_field: "", fields: attributes }
   }

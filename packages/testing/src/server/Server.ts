@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import { authenticate, authorize } from "./Auth.ts"
 import type { FakeClock } from "./Clock.ts"
 import { type AllowedOrigins, allows, corsHeaders, isPreflight, loopbackOrigins, preflightReply, setHeaders } from "./Cors.ts"
+import { makeDataServices, type QueryLimits, serve, SERVICE_NAMES, type ServiceName } from "./DataServices.ts"
 import {
   API_ROOT,
   headerRecord,
@@ -67,6 +68,23 @@ export interface FakeServerOptions extends StoreOptions {
    * @since 0.2.0
    */
   readonly allowedOrigins?: AllowedOrigins
+  /**
+   * Data services switched on or off for the site (all on by default); a service switched
+   * off answers 403.
+   *
+   * @example
+   * ```ts
+   * await startServer({ services: { wfs: false } })
+   * ```
+   * @since 0.2.0
+   */
+  readonly services?: Partial<Record<ServiceName, boolean>>
+  /**
+   * Defaults and limits of the point queries (radius, max_results).
+   *
+   * @since 0.2.0
+   */
+  readonly queryLimits?: QueryLimits
 }
 
 /** A running fake server. */
@@ -103,6 +121,16 @@ export interface FakeServer {
   clearInjections(): void
   /** Off: no `X-Resource-Range` on lists, and HEAD on lists answers 405. On by default. */
   setCountHeaders(on: boolean): void
+  /**
+   * Switches a data service on or off for the site (off: it answers 403).
+   *
+   * @example
+   * ```ts
+   * server.setService("vector-query", false)
+   * ```
+   * @since 0.2.0
+   */
+  setService(name: ServiceName, on: boolean): void
   /** Stops listening (both servers) and closes every open connection. */
   close(): Promise<void>
 }
@@ -162,6 +190,7 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     maxPageSize: positive("maxPageSize", options.maxPageSize ?? 1000),
     countHeaders: true
   }
+  const data = makeDataServices(store.featureStore, options.queryLimits, options.services)
   const shutdown = new AbortController()
   const allowed = options.allowedOrigins ?? loopbackOrigins
   const allowedOrigin = (page: string) => allows(allowed, page)
@@ -170,7 +199,11 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
 
   const route = async (context: Omit<RequestContext, "urls" | "caller">, api: RegExpExecArray | null): Promise<Reply> => {
     try {
-      if (api === null) throw notFound()
+      if (api === null) {
+        const reply = await serve(data, context)
+        if (reply === undefined) throw notFound()
+        return reply
+      }
       const [, version = "", path = ""] = api
       const match = matchRoute(ROUTES, context.method, path, settings)
       if (match.allowed.length === 0) throw notFound()
@@ -241,6 +274,10 @@ export const startServer = async (options: FakeServerOptions = {}): Promise<Fake
     clearInjections: () => injections.clear(),
     setCountHeaders: (on) => {
       settings.countHeaders = on
+    },
+    setService: (name, on) => {
+      if (!SERVICE_NAMES.includes(name)) throw new Error(`Unknown service "${name}"`)
+      data.enabled[name] = on
     },
     close: () => {
       closing ??= (() => {

@@ -18,6 +18,7 @@
 import { CatalogStore, type LayerOptions, type SetOptions } from "./CatalogStore.ts"
 import { type ClockMode, type DurationInput, FakeClock, millisOf } from "./Clock.ts"
 import { ExportStore, type NewExport } from "./ExportStore.ts"
+import { type FakeFeature, type FeatureSettings, featuresAt, FeatureStore } from "./Features.ts"
 import { CATEGORIES, CROP_LAYERS, EVERYONE, GROUPS, LICENSES, USERS } from "./Generate.ts"
 import {
   ALL_SCOPES,
@@ -143,6 +144,7 @@ export class Store {
   readonly #sources: SourceStore
   readonly #permissions = new PermissionStore()
   readonly #exports: ExportStore
+  readonly #features: FeatureStore
 
   /** An empty store whose generated content depends only on `seed`. */
   constructor(seed = 1, options: StoreOptions = {}) {
@@ -169,6 +171,7 @@ export class Store {
     this.#tokens = new TokenStore(clock, options.tokens ?? { "test-token": ALL_SCOPES }, this.defaultUser)
     this.#sources = new SourceStore(seed, clock, length("scan"), settle)
     this.#exports = new ExportStore(clock, length("export"), settle)
+    this.#features = new FeatureStore(seed)
     clock.onAdvance(settle)
   }
 
@@ -255,7 +258,69 @@ export class Store {
 
   /** Adds a layer or table; returns its (live) record. Throws on unknown ids or an invalid timestamp. */
   addLayer(options: LayerOptions = {}): LayerRecord {
-    return this.#catalog.addLayer(options)
+    const layer = this.#catalog.addLayer(options)
+    if (options.features !== undefined || options.geometryType !== undefined) {
+      this.#features.configure(layer.id, {
+        ...(options.features === undefined ? {} : { count: options.features }),
+        ...(options.geometryType === undefined ? {} : { geometryType: options.geometryType })
+      })
+    }
+    return layer
+  }
+
+  /**
+   * How the features of a layer or table are generated: how many its first published
+   * version loads, their geometry. Its data is derived anew (nothing is generated yet).
+   *
+   * @example
+   * ```ts
+   * store.setFeatures(layer.id, { count: 1_000_000, geometryType: "point" })
+   * ```
+   * @since 0.2.0
+   */
+  setFeatures(layerId: number, settings: FeatureSettings): void {
+    if (this.getLayer(layerId) === undefined) throw new Error(`Unknown layer id ${layerId}`)
+    this.#features.configure(layerId, settings)
+  }
+
+  /**
+   * The features (or rows) a layer or table serves now — its newest published version's —
+   * in key order, generated one at a time as the iteration goes; none for a raster, a grid
+   * or a layer never published.
+   *
+   * @example
+   * ```ts
+   * const [first] = store.features(layer.id)
+   * first?.geometry // { type: "Point", coordinates: [174.8, -41.3] }
+   * ```
+   * @since 0.2.0
+   */
+  *features(layerId: number): Generator<FakeFeature> {
+    const record = this.getLayer(layerId)
+    const layer = record === undefined ? undefined : this.#features.layer(record)
+    if (record === undefined || layer === undefined) return
+    yield* featuresAt(layer, this.#features.current(record))
+  }
+
+  /**
+   * How many features (or rows) a layer or table serves now; 0 for a raster, a grid or a
+   * layer never published.
+   *
+   * @since 0.2.0
+   */
+  featureCount(layerId: number): number {
+    const record = this.getLayer(layerId)
+    if (record === undefined || this.#features.layer(record) === undefined) return 0
+    return this.#features.current(record).size
+  }
+
+  /**
+   * What generates the features of every layer (the data services read it).
+   *
+   * @since 0.2.0
+   */
+  get featureStore(): FeatureStore {
+    return this.#features
   }
 
   /** Adds a set; returns its (live) record. Throws on unknown ids or an invalid timestamp. */
@@ -548,6 +613,7 @@ export class Store {
     this.#sources.reset()
     this.#permissions.reset()
     this.#exports.reset()
+    this.#features.reset()
   }
 }
 

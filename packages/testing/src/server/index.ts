@@ -5,7 +5,10 @@
  */
 export type { LayerOptions, SetOptions } from "./CatalogStore.ts"
 export { type ClockMode, type DurationInput, FakeClock } from "./Clock.ts"
+export { type QueryLimits, SERVICE_NAMES, type ServiceName } from "./DataServices.ts"
 export type { NewExport } from "./ExportStore.ts"
+export type { FakeFeature, FeatureSettings, FeatureValue, GeometryKind } from "./Features.ts"
+export type { Geometry, Position } from "./Geometry.ts"
 export type { Fault, InjectRule } from "./Inject.ts"
 export type { ClosedRequest, LoggedRequest, RequestLog } from "./Log.ts"
 export {
