@@ -14,11 +14,13 @@ import * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Catalog from "./commands/catalog.ts"
 import * as Exports from "./commands/exports.ts"
 import * as Fake from "./commands/fake.ts"
+import * as FeatureCommands from "./commands/features.ts"
 import * as Layers from "./commands/layers.ts"
 import * as Licenses from "./commands/licenses.ts"
 import * as Metadata from "./commands/metadata.ts"
 import * as Permissions from "./commands/permissions.ts"
 import * as Publish from "./commands/publish.ts"
+import * as PointQuery from "./commands/query.ts"
 import * as Sets from "./commands/sets.ts"
 import * as Sources from "./commands/sources.ts"
 import * as Whoami from "./commands/whoami.ts"
@@ -55,6 +57,8 @@ export const root = Command.make("koordinates").pipe(
     api(Permissions.command),
     api(Licenses.command),
     api(Metadata.command),
+    api(FeatureCommands.command),
+    api(PointQuery.command),
     api(Whoami.command),
     Fake.command
   ]),

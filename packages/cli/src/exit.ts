@@ -33,7 +33,7 @@ export const ExitCode = {
 export const exitCodeLines: ReadonlyArray<string> = [
   "0 ok",
   "1 unexpected failure",
-  "2 usage or bad input (BadRequest, ClientValidationError, NotAllowed, a missing token)",
+  "2 usage or bad input (BadRequest, ClientValidationError, NotAllowed, NoPrimaryKey, ServiceException, a missing token)",
   "3 not found (NotFound, Gone)",
   "4 auth (AuthenticationError, InvalidTokenScope, Forbidden)",
   "5 conflict (Conflict)",
@@ -52,6 +52,8 @@ const exitCodeOf = (error: KoordinatesError): number => {
     case "BadRequest":
     case "ClientValidationError":
     case "NotAllowed":
+    case "NoPrimaryKey":
+    case "ServiceException":
       return ExitCode.usage
     case "NotFound":
     case "Gone":
@@ -101,7 +103,9 @@ const clientTags: ReadonlySet<string> = new Set<KoordinatesError["_tag"]>([
   "ImportFailed",
   "PublishFailed",
   "ScanFailed",
-  "DownloadError"
+  "DownloadError",
+  "NoPrimaryKey",
+  "ServiceException"
 ])
 
 /**

@@ -368,6 +368,7 @@ export class DownloadError extends /* @__PURE__ */ Schema.TaggedError<DownloadEr
  *
  * @example
  * ```ts
+ * declare const features: Features.Features
  * Features.collect(features).pipe(Effect.catchTag("ServiceException", (e) => Effect.log(e.code, e.locator)))
  * ```
  * @since 0.2.0
@@ -385,6 +386,7 @@ export class ServiceException extends /* @__PURE__ */ Schema.TaggedError<Service
  *
  * @example
  * ```ts
+ * declare const range: Features.ChangeRange
  * Features.changes(50804, range).pipe(Stream.catchTag("NoPrimaryKey", () => Stream.empty))
  * ```
  * @since 0.2.0
@@ -447,9 +449,10 @@ export type RequestError = ApiError | TransportError | RedirectError | ResponseD
 export type CallError = ClientValidationError | RequestError
 
 /**
- * Every way a call of this client can fail: the errors of {@link CallError}, and the
+ * Every way a call of this client can fail: the errors of {@link CallError}, the
  * outcomes of server-side work — an import, publish or scan that ended badly, an export
- * that gave no file or whose download broke off.
+ * that gave no file or whose download broke off — and the data services' refusals (a WFS
+ * exception report, changesets of a layer without a primary key).
  *
  * @example
  * ```ts
@@ -458,4 +461,11 @@ export type CallError = ClientValidationError | RequestError
  * @since 0.1.0
  * @category unions
  */
-export type KoordinatesError = CallError | ImportFailed | PublishFailed | ScanFailed | DownloadError
+export type KoordinatesError =
+  | CallError
+  | ImportFailed
+  | PublishFailed
+  | ScanFailed
+  | DownloadError
+  | ServiceException
+  | NoPrimaryKey

@@ -178,7 +178,7 @@ export interface XyzOptions extends UrlOptions {
  * @example
  * ```ts
  * const template = yield* ServiceUrls.xyz({ layer: 50767 })
- * new TileLayer({ source: new XYZ({ url: template.reveal() }) })
+ * const url = template.reveal() // for the map library's XYZ source; every other form of it is masked
  * ```
  * @since 0.2.0
  * @category builders

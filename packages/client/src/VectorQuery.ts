@@ -100,6 +100,7 @@ export interface LayerFeatures<P = Readonly<Record<string, unknown>>> {
  *
  * @example
  * ```ts
+ * declare const json: unknown
  * Schema.decodeUnknownSync(VectorQuery.vectorFeature(GeoJson.AnyProperties))(json)
  * ```
  * @since 0.2.0

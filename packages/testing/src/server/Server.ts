@@ -126,6 +126,7 @@ export interface FakeServer {
    *
    * @example
    * ```ts
+   * declare const server: FakeServer
    * server.setService("vector-query", false)
    * ```
    * @since 0.2.0

@@ -274,6 +274,8 @@ export class Store {
    *
    * @example
    * ```ts
+   * declare const store: Store
+   * declare const layer: { readonly id: number }
    * store.setFeatures(layer.id, { count: 1_000_000, geometryType: "point" })
    * ```
    * @since 0.2.0
@@ -290,6 +292,8 @@ export class Store {
    *
    * @example
    * ```ts
+   * declare const store: Store
+   * declare const layer: { readonly id: number }
    * const [first] = store.features(layer.id)
    * first?.geometry // { type: "Point", coordinates: [174.8, -41.3] }
    * ```
