@@ -37,6 +37,21 @@ export const cellText = (value: unknown): string => {
   return oneLine(typeof value === "object" ? JSON.stringify(value) : String(value))
 }
 
+/**
+ * A value as compact JSON cut to `width` characters (`…` marks the cut): a feature's
+ * properties in one cell.
+ *
+ * @example
+ * ```ts
+ * jsonExcerpt({ name: "Lambton Quay", lanes: 2 }, 20) // '{"name":"Lambton Qu…'
+ * ```
+ * @since 0.2.0
+ */
+export const jsonExcerpt = (value: unknown, width = 80): string => {
+  const text = JSON.stringify(value) ?? ""
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text
+}
+
 const pad = (text: string, width: number): string => text + " ".repeat(Math.max(0, width - displayWidth(text)))
 
 /** Lines of cells, each column as wide as its widest cell, two spaces apart, no trailing spaces. */

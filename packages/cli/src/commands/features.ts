@@ -14,7 +14,7 @@ import { ClientValidationError } from "@koordinates-effect/client/Errors"
 import * as Features from "@koordinates-effect/client/Features"
 import type * as GeoJson from "@koordinates-effect/client/GeoJson"
 import { format } from "../connection.ts"
-import { type Column, printList, printOne } from "../output.ts"
+import { type Column, jsonExcerpt, printList, printOne } from "../output.ts"
 import * as Resource from "../resource.ts"
 
 const target = {
@@ -86,16 +86,10 @@ const features = (given: Selection): Effect.Effect<Features.Features, ClientVali
     return self
   })
 
-/** The properties of a feature in one cell, cut to a screen's worth. */
-const properties = (feature: GeoJson.Feature): string => {
-  const text = JSON.stringify(feature.properties)
-  return text.length > 80 ? `${text.slice(0, 79)}…` : text
-}
-
 const columns: ReadonlyArray<Column<GeoJson.Feature>> = [
   ["ID", (f) => f.id],
   ["GEOMETRY", (f) => f.geometry?.type],
-  ["PROPERTIES", properties]
+  ["PROPERTIES", (f) => jsonExcerpt(f.properties)]
 ]
 
 const list = Command.make(
@@ -133,7 +127,7 @@ const changeColumns: ReadonlyArray<Column<Features.Change>> = [
   ["CHANGE", (c) => c.change],
   ["ID", (c) => c.feature.id],
   ["GEOMETRY", (c) => c.feature.geometry?.type],
-  ["PROPERTIES", (c) => properties(c.feature)]
+  ["PROPERTIES", (c) => jsonExcerpt(c.feature.properties)]
 ]
 
 const changes = Command.make(

@@ -13,7 +13,7 @@ import * as Flag from "effect/cli/Flag"
 import * as RasterQuery from "@koordinates-effect/client/RasterQuery"
 import * as VectorQuery from "@koordinates-effect/client/VectorQuery"
 import { format } from "../connection.ts"
-import { type Column, printList } from "../output.ts"
+import { type Column, jsonExcerpt, printList } from "../output.ts"
 import * as Resource from "../resource.ts"
 
 const point = {
@@ -32,10 +32,7 @@ const foundColumns: ReadonlyArray<Column<Found>> = [
   ["LAYER", (f) => f.layerId],
   ["ID", (f) => f.feature.id],
   ["DISTANCE (m)", (f) => f.feature.distance],
-  ["PROPERTIES", (f) => {
-    const text = JSON.stringify(f.feature.properties)
-    return text.length > 80 ? `${text.slice(0, 79)}…` : text
-  }]
+  ["PROPERTIES", (f) => jsonExcerpt(f.feature.properties)]
 ]
 
 const optional = <A>(option: Option.Option<A>): A | undefined => Option.getOrUndefined(option)
