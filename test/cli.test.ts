@@ -166,8 +166,23 @@ describe("help", () => {
     ["permissions"], ["permissions", "list"], ["permissions", "set"],
     ["licenses"], ["licenses", "list"], ["licenses", "get"],
     ["metadata"], ["metadata", "get"], ["metadata", "set"],
+    ["features"], ["features", "list"], ["features", "count"], ["features", "changes"],
+    ["query"], ["query", "vector"], ["query", "raster"],
     ["whoami"], ["fake"]
   ]
+
+  it("the list above has every command of the tree: each group's subcommands as its help lists them", async () => {
+    const listed = (help: string) =>
+      [...(help.split("SUBCOMMANDS\n")[1]?.split("\n\n")[0] ?? "").matchAll(/^ {2}(\S+)/gm)].map((m) => m[1])
+    const groups = listed((await runHere(["--help"])).stdout)
+    expect(groups.length).toBeGreaterThan(10)
+    for (const group of groups) {
+      const subcommands = listed((await runHere([group!, "--help"])).stdout)
+      const expected = commands.filter((c) => c[0] === group && c.length === 2).map((c) => c[1])
+      expect(subcommands, group).toEqual(expected)
+      expect(commands, group).toContainEqual([group])
+    }
+  })
 
   // in this process (the command tree is the bin's): 37 child processes would take a minute on a busy machine
   it("every command has --help with a usage line and examples, exit 0", async () => {
