@@ -402,40 +402,20 @@ const total = (value: number | string | undefined): number | undefined =>
  * FeatureCollection a `ResponseDecodeError` saying where.
  */
 const readPage = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<Reply | ServiceException, Http.RequestError> =>
-  Effect.flatMap(Http.replyText(response), (text): Effect.Effect<Reply | ServiceException, Http.RequestError> => {
+  Effect.flatMap(Http.readText(response), (text): Effect.Effect<Reply | ServiceException, Http.RequestError> => {
     const report = Http.exceptionReport(text)
-    if (report !== undefined) {
-      return Effect.succeed(
-        new ServiceException({
-          status: response.status,
-          method: response.request.method,
-          url: Http.replyUrl(response),
-          code: Http.maskReply(response, report.code),
-          ...(report.locator === undefined ? {} : { locator: Http.maskReply(response, report.locator) }),
-          message: Http.maskReply(response, report.message)
-        })
-      )
-    }
+    if (report !== undefined) return Effect.succeed(Http.serviceException(response, report))
     const type = response.headers["content-type"]
     if (/^\s*</.test(text) || (type !== undefined && !jsonType.test(type))) {
       const what = /^\s*<(?:!doctype\s+html|html)\b/i.test(text) ? "an HTML page" : `${type ?? "text"}`
       return Effect.fail(Http.unexpected(response, "", `The reply is ${what}, not GeoJSON: ${Http.excerpt(text) || "(empty body)"}`))
     }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      return Effect.fail(Http.unexpected(response, "", `The reply is not JSON: ${Http.excerpt(text) || "(empty body)"}`))
-    }
-    return Effect.mapBoth(Schema.decodeUnknownEffect(Page)(json), {
-      onFailure: (error) => Http.unexpected(response, issuePath(error.issue), Http.excerpt(error.message)),
-      onSuccess: (page) => ({
-        response,
-        features: page.features,
-        matched: total(page.numberMatched) ?? total(page.totalFeatures),
-        returned: page.numberReturned
-      })
-    })
+    return Effect.map(Http.parseJson(response, text, Page), (page) => ({
+      response,
+      features: page.features,
+      matched: total(page.numberMatched) ?? total(page.totalFeatures),
+      returned: page.numberReturned
+    }))
   })
 
 /**

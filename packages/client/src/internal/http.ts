@@ -204,8 +204,9 @@ export const bodyStream = (
  * A response's body as text, read whole; a broken body is a `TransportError`. It must be
  * complete within the idle timeout of its headers — a check the attempt's own timeout
  * makes already when it is the shorter (by default), so only then is none added.
+ * @since 0.2.0
  */
-const readText = (
+export const readText = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<string, Errors.TransportError | Errors.TimeoutError> => {
   const { idle, timeout } = readingOf(response)
@@ -514,18 +515,29 @@ export const decodeJson = <S extends Schema.Decoder<unknown>>(
   Errors.TransportError | Errors.TimeoutError | Errors.ResponseDecodeError,
   S["DecodingServices"]
 > =>
-  Effect.flatMap(readText(response), (text) => {
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      return Effect.fail(unexpected(response, "", `The reply is not JSON: ${excerpt(text) || "(empty body)"}`))
-    }
-    return Effect.mapError(
-      Schema.decodeUnknownEffect(schema)(body, { reportInput: true }),
-      (error) => unexpected(response, issuePath(error.issue), excerpt(error.message))
-    )
-  })
+  Effect.flatMap(readText(response), (text) => parseJson(response, text, schema))
+
+/**
+ * Decodes `text`, a response's body already read, as JSON through `schema`: text that is
+ * not JSON, or JSON the schema refuses, is a `ResponseDecodeError` saying where.
+ * @since 0.2.0
+ */
+export const parseJson = <S extends Schema.Decoder<unknown>>(
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  schema: S
+): Effect.Effect<S["Type"], Errors.ResponseDecodeError, S["DecodingServices"]> => {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return Effect.fail(unexpected(response, "", `The reply is not JSON: ${excerpt(text) || "(empty body)"}`))
+  }
+  return Effect.mapError(
+    Schema.decodeUnknownEffect(schema)(body, { reportInput: true }),
+    (error) => unexpected(response, issuePath(error.issue), excerpt(error.message))
+  )
+}
 
 /**
  * A body or value shortened for a message.
@@ -688,24 +700,22 @@ const exceptionMessage = (text: string): string | undefined => {
 }
 
 /**
- * A reply's body as text, read whole under its request's timeouts; a broken body is a `TransportError`.
+ * The `ServiceException` of a reply that is an OGC exception report (see
+ * {@link exceptionReport}), with the request's secrets (and any URL key) masked in all it
+ * takes from the reply, as {@link unexpected} masks a bad reply's.
  * @since 0.2.0
  */
-export const replyText = (
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, Errors.TransportError | Errors.TimeoutError> => readText(response)
-
-/**
- * The URL a reply answers, with its request's secrets (and any URL key) masked: for errors
- * made from a reply outside this module.
- * @since 0.2.0
- */
-export const replyUrl = (response: HttpClientResponse.HttpClientResponse): string =>
-  mask(readingOf(response).secrets, requestUrl(response.request))
-
-/**
- * Text taken from a reply, with its request's secrets (and any URL key) masked.
- * @since 0.2.0
- */
-export const maskReply = (response: HttpClientResponse.HttpClientResponse, text: string): string =>
-  mask(readingOf(response).secrets, text)
+export const serviceException = (
+  response: HttpClientResponse.HttpClientResponse,
+  report: NonNullable<ReturnType<typeof exceptionReport>>
+): Errors.ServiceException => {
+  const masked = (text: string) => mask(readingOf(response).secrets, text)
+  return new Errors.ServiceException({
+    status: response.status,
+    method: response.request.method,
+    url: masked(requestUrl(response.request)),
+    code: masked(report.code),
+    ...(report.locator === undefined ? {} : { locator: masked(report.locator) }),
+    message: masked(report.message)
+  })
+}
