@@ -14,6 +14,7 @@ import { ClientValidationError } from "@koordinates-effect/client/Errors"
 import * as Features from "@koordinates-effect/client/Features"
 import type * as GeoJson from "@koordinates-effect/client/GeoJson"
 import { format } from "../connection.ts"
+import * as List from "../list.ts"
 import { type Column, jsonExcerpt, printList, printOne } from "../output.ts"
 import * as Resource from "../resource.ts"
 
@@ -96,7 +97,7 @@ const list = Command.make(
   "list",
   {
     ...selection,
-    limit: Flag.Int("limit").pipe(Flag.withMetavar("n"), Flag.withDescription("At most this many features"), Flag.optional)
+    limit: List.flags.limit
   },
   Effect.fn(function*({ limit, ...given }) {
     const self = yield* features(given)
