@@ -123,7 +123,7 @@ export const near: (at: SetPoint, options?: NearOptions) => Effect.Effect<Readon
       title: layer.title,
       type: layer.type,
       status: layer.status,
-      features: [...(layer.features ?? [])].sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity)),
+      features: PointQuery.nearestFirst(layer.features ?? []),
       bands: layer.bands ?? []
     }))
   })

@@ -119,11 +119,6 @@ const reply = <P>(properties: Schema.Codec<P, unknown>) =>
     })
   })
 
-const byDistance = <P>(features: ReadonlyArray<VectorFeature<P>>) =>
-  features.map((feature, index) => [feature, index] as const)
-    .sort(([a, i], [b, j]) => (a.distance ?? Infinity) - (b.distance ?? Infinity) || i - j)
-    .map(([feature]) => feature)
-
 /**
  * The features of each layer at or near the point, in the order the layers were given,
  * each layer's nearest first. One request, with `layer` repeated per id.
@@ -149,6 +144,6 @@ export const near: <P = Readonly<Record<string, unknown>>>(
   const decoded = yield* PointQuery.get("vector", [...layers, ...point, ...search], reply(properties))
   return at.layers.map((layerId): LayerFeatures<P> => ({
     layerId,
-    features: byDistance(decoded.vectorQuery.layers[String(layerId)]?.features ?? [])
+    features: PointQuery.nearestFirst(decoded.vectorQuery.layers[String(layerId)]?.features ?? [])
   }))
 })

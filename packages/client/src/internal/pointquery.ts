@@ -122,3 +122,11 @@ export const get = <S extends Schema.Decoder<unknown>>(
           : Effect.fail(Http.unexpected(response, "Content-Type", `The reply is not JSON but ${Http.excerpt(type)}`))
       }
     ))
+
+/**
+ * Features nearest first (`sort` is stable: features at one distance keep the service's
+ * order; those without a distance go last).
+ * @since 0.2.0
+ */
+export const nearestFirst = <F extends { readonly distance: number | null }>(features: ReadonlyArray<F>): Array<F> =>
+  [...features].sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity))
