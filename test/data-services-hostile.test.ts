@@ -369,7 +369,7 @@ describe("Features: paging and bad replies", () => {
         Effect.provide(client(server)),
         Effect.forkChild
       )
-      while (server.received.length < 2) yield* Effect.sleep("10 millis")
+      for (let wait = 0; wait < 300 && server.received.length < 2; wait++) yield* Effect.sleep("10 millis")
       yield* Effect.sleep("50 millis")
       const interruptedAt = Date.now()
       yield* Fiber.interrupt(fiber)
@@ -377,6 +377,23 @@ describe("Features: paging and bad replies", () => {
       assert.isTrue(aborted, "the connection closed before the reply was complete")
       assert.isBelow(Date.now() - interruptedAt, 500)
       assert.lengthOf(taken, 5)
+    }).pipe(Effect.scoped))
+
+  it.live("a page or a point query redirected to another origin is a RedirectError: nothing, the key least of all, reaches it", () =>
+    Effect.gen(function*() {
+      const elsewhere = yield* hostileServer((_q, response) => json(response, collection([])))
+      const redirecting: Handler = (request, response) => {
+        response.writeHead(302, { location: `${elsewhere.origin}${request.url}` })
+        response.end()
+      }
+      for (const effect of [Features.collect(Features.layer(9)), VectorQuery.near(point)] as const) {
+        const { outcome, server } = yield* against(redirecting, effect as Effect.Effect<unknown, unknown, Koordinates.Koordinates>)
+        const error = failure(outcome)
+        assert.strictEqual(error._tag, "RedirectError")
+        assert.notInclude(JSON.stringify(error), token)
+        assert.lengthOf(server.received, 1)
+      }
+      assert.lengthOf(elsewhere.received, 0)
     }).pipe(Effect.scoped))
 })
 
