@@ -167,8 +167,9 @@ const carried = (request: HttpClientRequest.HttpClientRequest): string =>
 const readingOf = (response: HttpClientResponse.HttpClientResponse): Reading =>
   readings.get(response) ?? { idle: undefined, timeout: undefined, secrets: [carried(response.request)] }
 
-const transportError = (method: string, url: string) => (error: HttpClientError.HttpClientError) =>
-  new Errors.TransportError({ method, url, message: error.message, cause: error })
+/** A transport failure as a `TransportError`; `hint` (a likely cause) follows its message. */
+const transportError = (method: string, url: string, hint = "") => (error: HttpClientError.HttpClientError) =>
+  new Errors.TransportError({ method, url, message: `${error.message}${hint}`, cause: error })
 
 /** What a reply answers, for messages. */
 const answered = (response: HttpClientResponse.HttpClientResponse): Policy.Described => ({
@@ -300,7 +301,7 @@ const unanswered = (method: string, url: URL) => (error: HttpClientError.HttpCli
   const cors = typeof page === "string" && page !== url.origin && error.reason._tag === "TransportError"
     ? `; likely blocked by CORS: ${url.origin} must allow requests from ${page} (Access-Control-Allow-Origin, and a preflight allowing the Authorization header)`
     : ""
-  return new Errors.TransportError({ method, url: url.href, message: `${error.message}${cors}`, cause: error })
+  return transportError(method, url.href, cors)(error)
 }
 
 /**
