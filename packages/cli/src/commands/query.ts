@@ -35,8 +35,6 @@ const foundColumns: ReadonlyArray<Column<Found>> = [
   ["PROPERTIES", (f) => jsonExcerpt(f.feature.properties)]
 ]
 
-const optional = <A>(option: Option.Option<A>): A | undefined => Option.getOrUndefined(option)
-
 const vector = Command.make(
   "vector",
   {
@@ -48,7 +46,7 @@ const vector = Command.make(
   Effect.fn(function*({ layer, x, y, radius, maxResults, geometry }) {
     const results = yield* VectorQuery.near(
       { layers: layer, x, y },
-      { radius: optional(radius), maxResults: optional(maxResults), geometry, withFieldNames: true }
+      { radius: Option.getOrUndefined(radius), maxResults: Option.getOrUndefined(maxResults), geometry, withFieldNames: true }
     )
     const found = results.flatMap(({ layerId, features }) => features.map((feature): Found => ({ layerId, feature })))
     yield* printList(Stream.fromIterable(found), foundColumns, yield* format)
